@@ -1,0 +1,39 @@
+package io.ivfsp.ops;
+
+/** A tensor format: its spelling in single-op JSON and its {@code ge::Format} / {@code aclFormat} number. */
+public enum Format {
+    /** Plain n-dimensional layout; every IVFSP tensor uses it. */
+    ND("ND", 2);
+
+    private final String jsonName;
+    private final int atcEnum;
+
+    Format(String jsonName, int atcEnum) {
+        this.jsonName = jsonName;
+        this.atcEnum = atcEnum;
+    }
+
+    /** The {@code "format"} string in single-op JSON. */
+    public String jsonName() {
+        return jsonName;
+    }
+
+    /** The numeric value ATC and ACL use. */
+    public int atcEnum() {
+        return atcEnum;
+    }
+
+    /**
+     * The format spelled {@code name} in single-op JSON.
+     *
+     * @throws IllegalArgumentException if no format is spelled so
+     */
+    public static Format fromJsonName(String name) {
+        for (Format f : values()) {
+            if (f.jsonName.equals(name)) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("unknown format: '" + name + "'");
+    }
+}

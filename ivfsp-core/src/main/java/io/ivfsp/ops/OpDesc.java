@@ -1,0 +1,23 @@
+package io.ivfsp.ops;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One operator as ATC compiles it and ACL looks it up: its type and the descriptors of its inputs
+ * and outputs, in order.
+ */
+public record OpDesc(String opType, List<TensorDesc> inputs, List<TensorDesc> outputs) {
+
+    /**
+     * @throws IllegalArgumentException if the op type is empty
+     */
+    public OpDesc {
+        Objects.requireNonNull(opType, "opType");
+        if (opType.isEmpty()) {
+            throw new IllegalArgumentException("op type must not be empty");
+        }
+        inputs = List.copyOf(inputs);
+        outputs = List.copyOf(outputs);
+    }
+}

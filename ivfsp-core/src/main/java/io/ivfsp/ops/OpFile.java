@@ -1,0 +1,93 @@
+package io.ivfsp.ops;
+
+import io.ivfsp.config.ModelSet;
+import io.ivfsp.json.JsonWriter;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * One single-op JSON file: the unit ATC compiles in one run. It belongs to a model set, which says
+ * where its models go.
+ *
+ * @param name the file name without {@code .json}, e.g. {@code fp_to_fp16_op_1024_pid0}
+ * @param set  the model set it belongs to
+ * @param ops  its operators, in file order (ATC numbers the models by this order)
+ */
+public record OpFile(String name, ModelSet set, List<OpDesc> ops) {
+
+    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    /**
+     * @throws IllegalArgumentException if the name is not a plain file name or there are no ops
+     */
+    public OpFile {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(set, "set");
+        if (!SAFE_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("op file name must match " + SAFE_NAME + ": '" + name + "'");
+        }
+        ops = List.copyOf(ops);
+        if (ops.isEmpty()) {
+            throw new IllegalArgumentException("op file " + name + " has no ops");
+        }
+    }
+
+    /** {@code <name>.json}. */
+    public String fileName() {
+        return name + ".json";
+    }
+
+    /** The directory of its models relative to the output root ({@code op_models} or {@code op_models_pyacl}). */
+    public String outputDirectory() {
+        return set.outputDirectory();
+    }
+
+    /** The op types in file order. */
+    public List<String> opTypes() {
+        return ops.stream().map(OpDesc::opType).toList();
+    }
+
+    /** The JSON text, byte-identical to the reference's {@code json.dumps}. */
+    public String json() {
+        List<Object> list = new ArrayList<>(ops.size());
+        for (OpDesc op : ops) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("op", op.opType());
+            o.put("input_desc", op.inputs().stream().map(OpFile::tensor).toList());
+            o.put("output_desc", op.outputs().stream().map(OpFile::tensor).toList());
+            list.add(o);
+        }
+        return JsonWriter.write(list);
+    }
+
+    /** The JSON bytes (ASCII). */
+    public byte[] jsonBytes() {
+        return json().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The {@code .om} file names ATC produces for this file, one per op, in op order. */
+    public List<String> omFileNames() {
+        List<String> names = new ArrayList<>(ops.size());
+        for (int i = 0; i < ops.size(); i++) {
+            names.add(AtcNaming.omFileName(i, ops.get(i)));
+        }
+        return List.copyOf(names);
+    }
+
+    private static Map<String, Object> tensor(TensorDesc t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format", t.format().jsonName());
+        m.put("shape", t.shape());
+        if (!t.shapeRange().isEmpty()) {
+            m.put("shape_range", t.shapeRange().stream().map(r -> List.of(r.min(), r.max())).toList());
+        }
+        m.put("type", t.type().jsonName());
+        return m;
+    }
+}

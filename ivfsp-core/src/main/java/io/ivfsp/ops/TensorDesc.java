@@ -1,0 +1,57 @@
+package io.ivfsp.ops;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One input or output tensor of an operator: data type, format, shape ({@code -1} for a dynamic
+ * dimension) and, for dynamic shapes, the range of each dimension.
+ *
+ * @param type       data type
+ * @param format     format
+ * @param shape      dimensions, outermost first
+ * @param shapeRange one range per dimension, or empty when the tensor has no {@code shape_range}
+ */
+public record TensorDesc(DataType type, Format format, List<Long> shape, List<DimRange> shapeRange) {
+
+    /**
+     * @throws IllegalArgumentException if a dimension is below -1 or zero, or the range count differs from the rank
+     */
+    public TensorDesc {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(format, "format");
+        shape = List.copyOf(shape);
+        shapeRange = List.copyOf(shapeRange);
+        for (long d : shape) {
+            if (d < -1 || d == 0) {
+                throw new IllegalArgumentException("dimension must be positive or -1 (dynamic): " + shape);
+            }
+        }
+        if (!shapeRange.isEmpty() && shapeRange.size() != shape.size()) {
+            throw new IllegalArgumentException("shape range has " + shapeRange.size()
+                    + " entries for a tensor of rank " + shape.size());
+        }
+    }
+
+    /** A static ND tensor. */
+    public static TensorDesc of(DataType type, long... dims) {
+        List<Long> shape = new ArrayList<>(dims.length);
+        for (long d : dims) {
+            shape.add(d);
+        }
+        return new TensorDesc(type, Format.ND, shape, List.of());
+    }
+
+    /** An ND tensor of the given rank whose every dimension is dynamic, each in {@code [1, -1]}. */
+    public static TensorDesc dynamic(DataType type, int rank) {
+        return new TensorDesc(type, Format.ND, Collections.nCopies(rank, -1L),
+                Collections.nCopies(rank, DimRange.AT_LEAST_ONE));
+    }
+
+    /** Number of dimensions. */
+    public int rank() {
+        return shape.size();
+    }
+}
