@@ -1,0 +1,205 @@
+package io.ivfsp.atc;
+
+import io.ivfsp.compile.Cancellation;
+import io.ivfsp.compile.CompileFailure;
+import io.ivfsp.compile.CompileOutcome;
+import io.ivfsp.compile.CompileRequest;
+import io.ivfsp.compile.OpCompiler;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compiles single-op JSON files by running CANN's {@code atc} as a child process, one process per
+ * file, each in its own working directory, with the environment of the reference scripts.
+ *
+ * <pre>{@code
+ * OpCompiler atc = AtcCompiler.builder().toolkit(AtcToolkit.discover()).build();
+ * }</pre>
+ */
+public final class AtcCompiler implements OpCompiler {
+
+    private static final Logger log = LoggerFactory.getLogger(AtcCompiler.class);
+
+    private final AtcToolkit toolkit;
+    private final Map<String, String> baseEnvironment;
+    private final int tailLines;
+
+    private AtcCompiler(Builder b) {
+        this.toolkit = b.toolkit.requireAtc();
+        this.baseEnvironment = Map.copyOf(b.baseEnvironment);
+        this.tailLines = b.tailLines;
+    }
+
+    /** A builder; the toolkit defaults to {@link AtcToolkit#discover()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The toolkit whose {@code bin/atc} runs. */
+    public AtcToolkit toolkit() {
+        return toolkit;
+    }
+
+    @Override
+    public String name() {
+        return "atc";
+    }
+
+    /** The command for a request: {@code atc --singleop=... --soc_version=... --output=... [--log=...]}. */
+    public List<String> command(CompileRequest request) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(toolkit.atc().toString());
+        cmd.add("--singleop=" + request.jsonFile().toAbsolutePath());
+        cmd.add("--soc_version=" + request.socVersion());
+        cmd.add("--output=" + request.outputDirectory().toAbsolutePath());
+        request.file().set().atcLogLevel().ifPresent(level -> cmd.add("--log=" + level));
+        return cmd;
+    }
+
+    /** The environment a request's process sees. */
+    public Map<String, String> environment(CompileRequest request) {
+        Map<String, String> env = toolkit.childEnvironment(baseEnvironment);
+        // Side files (kernel_meta/, fusion_result.json, ge_check_op.json) go to the job's private directory.
+        env.put("ASCEND_WORK_PATH", request.workDirectory().toAbsolutePath().toString());
+        return env;
+    }
+
+    @Override
+    public CompileOutcome compile(CompileRequest request) throws InterruptedException {
+        List<String> cmd = command(request);
+        long start = System.nanoTime();
+        if (request.cancellation().isCancelled()) {
+            return failure(request, cmd, CompileFailure.Kind.CANCELLED, "cancelled before start",
+                    OptionalInt.empty(), new OutputTail(tailLines, 1000), start);
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(request.workDirectory().toFile())
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().clear();
+        pb.environment().putAll(environment(request));
+
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            return failure(request, cmd, CompileFailure.Kind.LAUNCH, "could not start ATC: " + e.getMessage(),
+                    OptionalInt.empty(), new OutputTail(tailLines, 1000), start);
+        }
+        log.debug("started ATC pid {} for {}", process.pid(), request.file().fileName());
+        OutputTail tail = new OutputTail(tailLines, 1000);
+        Thread reader = new Thread(() -> tail.drain(process.getInputStream()),
+                "atc-output-" + process.pid());
+        reader.setDaemon(true);
+        reader.start();
+
+        ProcessHandle handle = process.toHandle();
+        boolean[] killed = new boolean[1];
+        try (Cancellation.Registration ignored = request.cancellation().onCancel(() -> {
+            synchronized (killed) {
+                killed[0] = true;
+            }
+            ProcessTree.kill(handle);
+        })) {
+            boolean exited;
+            try {
+                exited = waitFor(process, request.timeout());
+            } catch (InterruptedException e) {
+                ProcessTree.kill(handle);
+                throw e;
+            }
+            if (!exited) {
+                ProcessTree.kill(handle);
+                reader.join(2000);
+                return failure(request, cmd, CompileFailure.Kind.TIMEOUT,
+                        "timed out after " + request.timeout().orElseThrow() + " and was killed with its children",
+                        OptionalInt.empty(), tail, start);
+            }
+        }
+        reader.join(5000);
+        int status = process.exitValue();
+        synchronized (killed) {
+            if (killed[0]) {
+                return failure(request, cmd, CompileFailure.Kind.CANCELLED, "cancelled and killed",
+                        OptionalInt.of(status), tail, start);
+            }
+        }
+        if (status != 0) {
+            return failure(request, cmd, CompileFailure.Kind.EXIT_STATUS, "ATC failed",
+                    OptionalInt.of(status), tail, start);
+        }
+        return new CompileOutcome.Compiled(request.file(), cmd, tail.text(), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private static boolean waitFor(Process process, Optional<Duration> timeout) throws InterruptedException {
+        if (timeout.isEmpty()) {
+            process.waitFor();
+            return true;
+        }
+        return process.waitFor(timeout.get().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private static CompileFailure failure(CompileRequest request, List<String> cmd, CompileFailure.Kind kind,
+                                          String detail, OptionalInt status, OutputTail tail, long start) {
+        return new CompileFailure(request.file(), kind, detail, cmd, status, tail.errorCode(), tail.text(),
+                Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** Settings of an {@link AtcCompiler}. */
+    public static final class Builder {
+        private AtcToolkit toolkit;
+        private Map<String, String> baseEnvironment = System.getenv();
+        private int tailLines = 40;
+
+        private Builder() {
+        }
+
+        /** The toolkit to use; default {@link AtcToolkit#discover()}. */
+        public Builder toolkit(AtcToolkit toolkit) {
+            this.toolkit = Objects.requireNonNull(toolkit, "toolkit");
+            return this;
+        }
+
+        /** The environment the child's is derived from; default this process's. */
+        public Builder baseEnvironment(Map<String, String> env) {
+            this.baseEnvironment = Objects.requireNonNull(env, "env");
+            return this;
+        }
+
+        /**
+         * How many lines of ATC's output a failure keeps; default 40.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder tailLines(int lines) {
+            if (lines <= 0) {
+                throw new IllegalArgumentException("tail lines must be positive: " + lines);
+            }
+            this.tailLines = lines;
+            return this;
+        }
+
+        /**
+         * Builds the compiler.
+         *
+         * @throws ToolkitNotFoundException if the toolkit has no {@code bin/atc}
+         */
+        public AtcCompiler build() {
+            if (toolkit == null) {
+                toolkit = AtcToolkit.discover(baseEnvironment);
+            }
+            return new AtcCompiler(this);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.ivfsp.atc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ivfsp.compile.Cancellation;
+import io.ivfsp.compile.CompileFailure;
+import io.ivfsp.compile.CompileOutcome;
+import io.ivfsp.compile.CompileRequest;
+import io.ivfsp.config.IvfspConfig;
+import io.ivfsp.config.ModelSet;
+import io.ivfsp.ops.OpCatalog;
+import io.ivfsp.ops.OpFile;
+import io.ivfsp.testing.FakeToolkit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AtcCompilerTest {
+
+    @TempDir
+    Path dir;
+    FakeToolkit fake;
+    Path work;
+    Path out;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        fake = FakeToolkit.create(dir);
+        work = Files.createDirectories(dir.resolve("work"));
+        out = Files.createDirectories(dir.resolve("out"));
+    }
+
+    private OpFile file(ModelSet set, int index) {
+        return OpCatalog.plan(IvfspConfig.defaults(), set).files().get(index);
+    }
+
+    private CompileRequest request(OpFile file, Optional<Duration> timeout) throws IOException {
+        Path json = Files.write(dir.resolve(file.fileName()), file.jsonBytes());
+        return new CompileRequest(file, json, out, work, "Ascend310P3", timeout, new Cancellation());
+    }
+
+    private AtcCompiler compiler() {
+        return AtcCompiler.builder().toolkit(fake.toolkit())
+                .baseEnvironment(Map.of("PATH", "/usr/bin:/bin", "LD_LIBRARY_PATH", "/opt/lib", "HOME", dir.toString()))
+                .build();
+    }
+
+    @Test
+    void passesTheReferenceArgumentsAsAList() throws Exception {
+        OpFile f = file(ModelSet.SERVICE, 0);
+
+        CompileOutcome outcome = compiler().compile(request(f, Optional.empty()));
+
+        assertThat(outcome).isInstanceOf(CompileOutcome.Compiled.class);
+        FakeToolkit.AtcRun run = fake.runs().get(0);
+        assertThat(run.args()).containsExactly("--singleop=" + dir.resolve(f.fileName()),
+                "--soc_version=Ascend310P3", "--output=" + out, "--log=error");
+        assertThat(out.resolve(f.omFileNames().get(0))).isNotEmptyFile();
+        assertThat(((CompileOutcome.Compiled) outcome).outputTail()).contains("ATC run success");
+    }
+
+    @Test
+    void trainingRunsWithoutLogLevelAsTheReferenceDoes() throws Exception {
+        compiler().compile(request(file(ModelSet.TRAINING, 0), Optional.empty()));
+
+        assertThat(fake.runs().get(0).args()).noneMatch(a -> a.startsWith("--log"));
+    }
+
+    @Test
+    void childSeesTheReferenceEnvironmentAndAPrivateWorkingDirectory() throws Exception {
+        compiler().compile(request(file(ModelSet.SERVICE, 0), Optional.empty()));
+
+        FakeToolkit.AtcRun run = fake.runs().get(0);
+        Path home = fake.home();
+        assertThat(run.env()).containsEntry("PATH", home.resolve("bin") + ":/usr/bin:/bin")
+                .containsEntry("LD_LIBRARY_PATH", home.resolve("lib64") + ":/opt/lib")
+                .containsEntry("PYTHONPATH", home.resolve("python/site-packages").toString())
+                .containsEntry("ASCEND_OPP_PATH", home.resolve("opp").toString())
+                .containsEntry("MAX_COMPILE_CORE_NUMBER", "1")
+                .containsEntry("ASCEND_WORK_PATH", work.toString());
+        assertThat(run.cwd()).isEqualTo(work.toString());
+        assertThat(work.resolve("fusion_result.json")).exists();
+        assertThat(work.resolve("kernel_meta")).isDirectory();
+    }
+
+    @Test
+    void failureCarriesOpsCommandExitStatusErrorCodeAndOutputTail() throws Exception {
+        fake.configure(Map.of("fail", Map.of("FpToFp16", "E10025")));
+        OpFile f = file(ModelSet.SERVICE, 10);
+
+        CompileOutcome outcome = compiler().compile(request(f, Optional.empty()));
+
+        assertThat(outcome).isInstanceOfSatisfying(CompileFailure.class, failure -> {
+            assertThat(failure.kind()).isEqualTo(CompileFailure.Kind.EXIT_STATUS);
+            assertThat(failure.ops()).containsExactly("FpToFp16");
+            assertThat(failure.exitStatus()).hasValue(255);
+            assertThat(failure.errorCode()).hasValue("E10025");
+            assertThat(failure.command()).first().isEqualTo(fake.home().resolve("bin/atc").toString());
+            assertThat(failure.outputTail()).contains("ATC run failed").contains("E10025: Op[FpToFp16]");
+            assertThat(failure.describe()).contains(f.fileName()).contains("FpToFp16").contains("exit status 255")
+                    .contains("ATC error E10025").contains("command: " + fake.home().resolve("bin/atc"));
+        });
+    }
+
+    @Test
+    void outputTailIsBounded() throws Exception {
+        fake.configure(Map.of("fail", Map.of("FpToFp16", "EZ9999")));
+        AtcCompiler atc = AtcCompiler.builder().toolkit(fake.toolkit()).tailLines(2).build();
+
+        CompileFailure failure = (CompileFailure) atc.compile(request(file(ModelSet.SERVICE, 10), Optional.empty()));
+
+        assertThat(failure.outputTail().lines()).hasSize(2);
+        assertThat(failure.errorCode()).as("the code is kept even when it scrolls out of the tail").hasValue("EZ9999");
+    }
+
+    @Test
+    void timeoutKillsTheProcessAndItsChildren() throws Exception {
+        fake.configure(Map.of("hang", List.of("IvfCidFilter3")));
+
+        CompileOutcome outcome = compiler().compile(request(file(ModelSet.SERVICE, 0), Optional.of(Duration.ofSeconds(2))));
+
+        assertThat(outcome).isInstanceOfSatisfying(CompileFailure.class,
+                f -> assertThat(f.kind()).isEqualTo(CompileFailure.Kind.TIMEOUT));
+        assertThat(fake.hungPids()).singleElement().satisfies(pids -> {
+            assertThat(ProcessHandle.of(pids[0]).filter(ProcessHandle::isAlive)).as("atc").isEmpty();
+            assertThat(ProcessHandle.of(pids[1]).filter(ProcessHandle::isAlive)).as("its child").isEmpty();
+        });
+    }
+
+    @Test
+    void missingAtcNamesThePathAndTheVariables() {
+        Path nowhere = dir.resolve("nowhere");
+        AtcToolkit discovered = AtcToolkit.discover(Map.of("ASCEND_HOME", nowhere.toString()));
+
+        assertThatThrownBy(() -> AtcCompiler.builder().toolkit(discovered).build())
+                .isInstanceOf(ToolkitNotFoundException.class)
+                .hasMessageContaining(nowhere.resolve("ascend-toolkit/latest/bin/atc").toString())
+                .hasMessageContaining("ASCEND_HOME").hasMessageContaining("ASCEND_VERSION");
+    }
+
+    @Test
+    void discoveryFollowsTheReferenceDefaults() {
+        assertThat(AtcToolkit.discover(Map.of()).atc()).isEqualTo(Path.of("/usr/local/Ascend/ascend-toolkit/latest/bin/atc"));
+        assertThat(AtcToolkit.discover(Map.of("ASCEND_HOME", "/opt/a", "ASCEND_VERSION", "v8")).home())
+                .isEqualTo(Path.of("/opt/a/v8"));
+    }
+
+    @Test
+    void oppVersionIsReadFromTheToolkit() {
+        assertThat(fake.toolkit().oppVersionInfo()).hasValue("Version=8.0.0-fake\n");
+    }
+}

@@ -1,0 +1,169 @@
+package io.ivfsp.testing;
+
+import io.ivfsp.atc.AtcToolkit;
+import io.ivfsp.json.JsonWriter;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A CANN toolkit directory whose {@code bin/atc} is the ATC-like fixture ({@code fixture/fake_atc.py}),
+ * a real child process. Behaviour is chosen by {@link #configure(Map)}; every run leaves a record.
+ */
+public final class FakeToolkit {
+
+    private final Path home;
+    private final Path records;
+
+    private FakeToolkit(Path home) {
+        this.home = home;
+        this.records = home.resolve("records");
+    }
+
+    /** Creates a toolkit under {@code dir}: {@code bin/atc}, {@code opp/version.info}, no failures configured. */
+    public static FakeToolkit create(Path dir) {
+        try {
+            Path home = Files.createDirectories(dir.resolve("toolkit"));
+            Path bin = Files.createDirectories(home.resolve("bin"));
+            try (InputStream in = FakeToolkit.class.getResourceAsStream("/fixture/fake_atc.py")) {
+                Files.copy(in, bin.resolve("fake_atc.py"));
+            }
+            Path atc = bin.resolve("atc");
+            Files.writeString(atc, "#!/bin/sh\nexec python3 \"$(dirname \"$0\")/fake_atc.py\" \"$@\"\n");
+            Files.setPosixFilePermissions(atc, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.createDirectories(home.resolve("opp"));
+            Files.writeString(home.resolve("opp").resolve("version.info"), "Version=8.0.0-fake\n");
+            FakeToolkit t = new FakeToolkit(home);
+            t.configure(Map.of());
+            return t;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The toolkit directory. */
+    public Path home() {
+        return home;
+    }
+
+    /** This toolkit for the ATC backend. */
+    public AtcToolkit toolkit() {
+        return AtcToolkit.at(home);
+    }
+
+    /** Writes {@code fixture.json}: keys as documented in {@code fake_atc.py}; {@code records} is always set. */
+    public FakeToolkit configure(Map<String, Object> behaviour) {
+        Map<String, Object> fx = new LinkedHashMap<>(behaviour);
+        fx.put("records", records.toString());
+        try {
+            Files.writeString(home.resolve("fixture.json"), JsonWriter.write(fx));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    /** The runs recorded so far (a hung or killed run records nothing). */
+    public List<AtcRun> runs() {
+        if (!Files.isDirectory(records)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(records)) {
+            List<AtcRun> runs = new ArrayList<>();
+            for (Path f : files.filter(p -> p.toString().endsWith(".run")).sorted().toList()) {
+                runs.add(AtcRun.parse(Files.readAllLines(f)));
+            }
+            runs.sort((a, b) -> Double.compare(a.start(), b.start()));
+            return runs;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Pids ({@code [atc, child]}) of the runs that hung, as they recorded before hanging. */
+    public List<long[]> hungPids() {
+        if (!Files.isDirectory(records)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(records)) {
+            List<long[]> pids = new ArrayList<>();
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("hang-")).toList()) {
+                String[] words = Files.readString(f).trim().split(" ");
+                pids.add(new long[] {Long.parseLong(words[0]), Long.parseLong(words[1])});
+            }
+            return pids;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The most runs that overlapped in time. */
+    public int maxConcurrentRuns() {
+        List<double[]> events = new ArrayList<>();
+        for (AtcRun r : runs()) {
+            events.add(new double[] {r.start(), 1});
+            events.add(new double[] {r.end(), -1});
+        }
+        events.sort((a, b) -> a[0] != b[0] ? Double.compare(a[0], b[0]) : Double.compare(a[1], b[1]));
+        int now = 0;
+        int max = 0;
+        for (double[] e : events) {
+            now += (int) e[1];
+            max = Math.max(max, now);
+        }
+        return max;
+    }
+
+    /**
+     * One recorded ATC run.
+     *
+     * @param pid   its process id
+     * @param cwd   its working directory
+     * @param start when it started (epoch seconds)
+     * @param end   when it ended
+     * @param args  its arguments
+     * @param env   the variables it saw, of those the fixture records
+     */
+    public record AtcRun(long pid, String cwd, double start, double end, List<String> args, Map<String, String> env) {
+
+        static AtcRun parse(List<String> lines) {
+            long pid = 0;
+            String cwd = "";
+            double start = 0;
+            double end = 0;
+            List<String> args = new ArrayList<>();
+            Map<String, String> env = new LinkedHashMap<>();
+            for (String line : lines) {
+                int sp = line.indexOf(' ');
+                String key = line.substring(0, sp);
+                String value = line.substring(sp + 1);
+                switch (key) {
+                    case "pid" -> pid = Long.parseLong(value);
+                    case "cwd" -> cwd = value;
+                    case "start" -> start = Double.parseDouble(value);
+                    case "end" -> end = Double.parseDouble(value);
+                    case "arg" -> args.add(value);
+                    case "env" -> env.put(value.substring(0, value.indexOf('=')), value.substring(value.indexOf('=') + 1));
+                    default -> throw new IllegalArgumentException("unknown record line: " + line);
+                }
+            }
+            return new AtcRun(pid, cwd, start, end, args, env);
+        }
+
+        /** The value of {@code --name=value}, or null. */
+        public String arg(String name) {
+            String prefix = "--" + name + "=";
+            return args.stream().filter(a -> a.startsWith(prefix)).map(a -> a.substring(prefix.length()))
+                    .findFirst().orElse(null);
+        }
+    }
+}
