@@ -173,8 +173,10 @@ public final class ModelGenerator {
         /** Stops the generation: no job starts any more, running compilers are killed. */
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
+            // Cancel first: killing the jobs lets the run complete, which must not win the race.
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
             cancellation.cancel();
-            return super.cancel(mayInterruptIfRunning);
+            return cancelled;
         }
     }
 

@@ -1,0 +1,273 @@
+package io.ivfsp.generate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ivfsp.atc.AtcCompiler;
+import io.ivfsp.compile.CompileFailure;
+import io.ivfsp.config.IvfspConfig;
+import io.ivfsp.config.ModelSet;
+import io.ivfsp.ops.ModelPlan;
+import io.ivfsp.ops.OpCatalog;
+import io.ivfsp.ops.OpFile;
+import io.ivfsp.store.ModelStore;
+import io.ivfsp.store.OutputRefusedException;
+import io.ivfsp.testing.FakeToolkit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The generator driving the ATC backend against the ATC-like fixture, a real child process. */
+class ModelGeneratorAtcTest {
+
+    @TempDir
+    Path dir;
+    FakeToolkit fake;
+    Path root;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        fake = FakeToolkit.create(dir);
+        root = Files.createDirectories(dir.resolve("out"));
+    }
+
+    private ModelGenerator.Builder generator() {
+        return ModelGenerator.builder().compiler(AtcCompiler.builder().toolkit(fake.toolkit()).build())
+                .outputRoot(root).parallelism(4);
+    }
+
+    private static Set<String> list(Path d) throws IOException {
+        if (!Files.isDirectory(d)) {
+            return Set.of();
+        }
+        try (Stream<Path> s = Files.list(d)) {
+            return s.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+        }
+    }
+
+    private static ModelPlan allSets() {
+        return OpCatalog.plan(IvfspConfig.defaults(), EnumSet.allOf(ModelSet.class));
+    }
+
+    @Test
+    void generatesEveryModelOfAllSetsWithHandles() throws IOException {
+        GenerationResult r = generator().build().generate(allSets());
+
+        assertThat(r.isSuccess()).isTrue();
+        assertThat(r.models()).hasSize(45);
+        assertThat(fake.runs()).hasSize(27 + 1 + 4);
+        assertThat(list(root.resolve("op_models"))).hasSize(41);
+        assertThat(list(root.resolve("op_models_pyacl"))).hasSize(4);
+        assertThat(list(root.resolve("config"))).hasSize(32);
+        for (ModelHandle h : r.models()) {
+            assertThat(h.path()).isRegularFile().hasSize(h.size());
+            assertThat(ModelStore.sha256(h.path())).isEqualTo(h.sha256());
+            assertThat(h.path().getParent().getFileName().toString()).isEqualTo(h.set().outputDirectory());
+            assertThat(h.jsonFile()).isRegularFile();
+        }
+        assertThat(r.models().get(0).opType()).isEqualTo("IvfCidFilter3");
+    }
+
+    @Test
+    void leavesNothingInTheOutputRootButConfigAndModelDirectories() throws IOException {
+        generator().build().generate(allSets());
+
+        assertThat(list(root)).containsExactlyInAnyOrder("config", "op_models", "op_models_pyacl");
+        assertThat(list(root.resolve("config"))).allMatch(n -> n.endsWith(".json") && !n.startsWith("."));
+        assertThat(list(root.resolve("op_models"))).allMatch(n -> n.endsWith(".om"));
+        assertThat(fake.runs()).extracting(FakeToolkit.AtcRun::cwd).doesNotHaveDuplicates()
+                .allMatch(cwd -> cwd.startsWith(root.resolve(ModelStore.STAGING_DIRECTORY).toString()));
+    }
+
+    @Test
+    void keepGoingProducesEverythingElseAndReportsTheFailure() throws IOException {
+        fake.configure(Map.of("fail", Map.of("distance_compute_qc_op16_pid0.json", "E10025")));
+
+        GenerationResult r = generator().build().generate(IvfspConfig.defaults(), ModelSet.SERVICE);
+
+        assertThat(r.isSuccess()).isFalse();
+        assertThat(r.models()).hasSize(26);
+        assertThat(r.failures()).singleElement().satisfies(f -> {
+            assertThat(f.file().fileName()).isEqualTo("distance_compute_qc_op16_pid0.json");
+            assertThat(f.kind()).isEqualTo(CompileFailure.Kind.EXIT_STATUS);
+            assertThat(f.exitStatus()).hasValue(255);
+            assertThat(f.errorCode()).hasValue("E10025");
+            assertThat(f.command()).anyMatch(a -> a.endsWith("distance_compute_qc_op16_pid0.json"));
+            assertThat(f.outputTail()).contains("ATC run failed");
+        });
+        String failedOm = r.failures().get(0).file().omFileNames().get(0);
+        assertThat(root.resolve("op_models").resolve(failedOm)).doesNotExist();
+        assertThatThrownBy(r::requireSuccess).isInstanceOf(GenerationException.class)
+                .hasMessageContaining("1 of 27 compile jobs failed").hasMessageContaining("E10025");
+    }
+
+    @Test
+    void failFastStartsNothingNewAfterTheFirstFailure() {
+        fake.configure(Map.of("fail", Map.of("IvfCidFilter3", "E10027")));
+
+        GenerationResult r = generator().parallelism(1).failFast(true).build()
+                .generate(IvfspConfig.defaults(), ModelSet.SERVICE);
+
+        assertThat(fake.runs()).hasSize(1);
+        assertThat(r.failures()).hasSize(1);
+        assertThat(r.skipped()).hasSize(26);
+        assertThat(r.models()).isEmpty();
+    }
+
+    @Test
+    void missingModelDespiteExitZeroIsAFailure() throws IOException {
+        // An early op of the AICPU file fails; ATC's exit status is that of the last op: 0.
+        fake.configure(Map.of("fail_op", Map.of("TopkSPSQ", "EZ9999")));
+
+        GenerationResult r = generator().build().generate(IvfspConfig.defaults(), ModelSet.AICPU);
+
+        assertThat(r.failures()).singleElement().satisfies(f -> {
+            assertThat(f.kind()).isEqualTo(CompileFailure.Kind.MISSING_MODEL);
+            assertThat(f.exitStatus()).hasValue(0);
+            assertThat(f.errorCode()).hasValue("EZ9999");
+            assertThat(f.detail()).contains("1 of 14").contains("10_TopkSPSQ");
+        });
+        assertThat(list(root.resolve("op_models"))).isEmpty();
+    }
+
+    @Test
+    void emptyModelIsAFailure() throws IOException {
+        fake.configure(Map.of("empty", List.of("FpToFp16")));
+
+        GenerationResult r = generator().build().generate(IvfspConfig.defaults(), ModelSet.SERVICE);
+
+        assertThat(r.failures()).hasSize(17).allMatch(f -> f.kind() == CompileFailure.Kind.MISSING_MODEL);
+        assertThat(list(root.resolve("op_models"))).hasSize(10).noneMatch(n -> n.contains("FpToFp16"));
+    }
+
+    @Test
+    void halfWrittenModelOfAKilledAtcNeverReachesTheOutput() throws IOException {
+        fake.configure(Map.of("half", List.of("IvfCidFilter3")));
+
+        GenerationResult r = generator().build().generate(IvfspConfig.defaults(), ModelSet.SERVICE);
+
+        assertThat(r.failures()).singleElement().satisfies(f -> {
+            assertThat(f.kind()).isEqualTo(CompileFailure.Kind.EXIT_STATUS);
+            assertThat(f.exitStatus()).isPresent();
+            assertThat(f.exitStatus().getAsInt()).isNotZero();
+        });
+        assertThat(list(root.resolve("op_models"))).hasSize(26).noneMatch(n -> n.contains("IvfCidFilter3"));
+        assertThat(list(root)).doesNotContain(ModelStore.STAGING_DIRECTORY);
+    }
+
+    @Test
+    void timeoutKillsTheJobAndLeavesNoOrphan() throws IOException {
+        fake.configure(Map.of("hang", List.of("aicpu_topk_ops0.json")));
+
+        GenerationResult r = generator().jobTimeout(Duration.ofSeconds(2)).build()
+                .generate(IvfspConfig.defaults(), ModelSet.SERVICE, ModelSet.AICPU);
+
+        assertThat(r.failures()).singleElement()
+                .satisfies(f -> assertThat(f.kind()).isEqualTo(CompileFailure.Kind.TIMEOUT));
+        assertThat(r.models()).hasSize(27);
+        assertThat(fake.hungPids()).singleElement().satisfies(pids -> {
+            assertThat(ProcessHandle.of(pids[0]).filter(ProcessHandle::isAlive)).isEmpty();
+            assertThat(ProcessHandle.of(pids[1]).filter(ProcessHandle::isAlive)).isEmpty();
+        });
+        assertThat(list(root)).containsExactlyInAnyOrder("config", "op_models");
+    }
+
+    @Test
+    void cancellingTheFutureKillsRunningAtcAndStartsNothingNew() throws Exception {
+        fake.configure(Map.of("hang", List.of("IvfCidFilter3")));
+        CountDownLatch started = new CountDownLatch(1);
+        ModelGenerator g = generator().parallelism(1).listener(new GenerationListener() {
+            @Override
+            public void jobStarted(JobProgress progress) {
+                started.countDown();
+            }
+        }).build();
+
+        ModelGenerator.GenerationFuture future = g.generateAsync(IvfspConfig.defaults(), ModelSet.SERVICE);
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+        waitFor(() -> !fake.hungPids().isEmpty());
+        assertThat(future.cancel(true)).isTrue();
+
+        assertThatThrownBy(future::join).isInstanceOf(CancellationException.class);
+        long[] pids = fake.hungPids().get(0);
+        waitFor(() -> ProcessHandle.of(pids[0]).filter(ProcessHandle::isAlive).isEmpty()
+                && ProcessHandle.of(pids[1]).filter(ProcessHandle::isAlive).isEmpty());
+        waitFor(() -> !Files.exists(root.resolve(ModelStore.STAGING_DIRECTORY)));
+        assertThat(fake.runs()).isEmpty();
+        assertThat(list(root.resolve("op_models"))).isEmpty();
+    }
+
+    @Test
+    void neverRunsMoreAtcProcessesThanTheParallelism() {
+        fake.configure(Map.of("delay_ms", 300));
+
+        GenerationResult r = generator().parallelism(3).build().generate(IvfspConfig.defaults(), ModelSet.SERVICE);
+
+        assertThat(r.isSuccess()).isTrue();
+        assertThat(fake.maxConcurrentRuns()).isLessThanOrEqualTo(3).isGreaterThan(1);
+    }
+
+    @Test
+    void existingModelIsReplacedAndUnrelatedFilesAreLeftAlone() throws IOException {
+        OpFile first = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.SERVICE).files().get(0);
+        Path models = Files.createDirectories(root.resolve("op_models"));
+        Path old = Files.writeString(models.resolve(first.omFileNames().get(0)), "old model");
+        Path mine = Files.writeString(models.resolve("user_notes.txt"), "keep me");
+
+        generator().build().generate(IvfspConfig.defaults(), ModelSet.SERVICE);
+
+        assertThat(old).content().startsWith("IVFSP-MOCK-OM 1");
+        assertThat(mine).hasContent("keep me");
+    }
+
+    @Test
+    void symbolicLinkInPlaceOfAnOutputDirectoryIsRefusedBeforeAnythingIsWritten() throws IOException {
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        Files.createSymbolicLink(root.resolve("op_models"), elsewhere);
+
+        assertThatThrownBy(() -> generator().build().generate(IvfspConfig.defaults(), ModelSet.SERVICE))
+                .isInstanceOf(OutputRefusedException.class).hasMessageContaining(root.resolve("op_models").toString())
+                .hasMessageContaining("symbolic link");
+        assertThat(list(root)).containsExactly("op_models");
+        assertThat(list(elsewhere)).isEmpty();
+        assertThat(fake.runs()).isEmpty();
+    }
+
+    @Test
+    void symbolicLinkInPlaceOfAnOutputFileIsRefused() throws IOException {
+        OpFile first = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.SERVICE).files().get(0);
+        Path target = Files.writeString(dir.resolve("precious.json"), "precious");
+        Files.createDirectories(root.resolve("config"));
+        Files.createSymbolicLink(root.resolve("config").resolve(first.fileName()), target);
+
+        assertThatThrownBy(() -> generator().build().generate(IvfspConfig.defaults(), ModelSet.SERVICE))
+                .isInstanceOf(OutputRefusedException.class).hasMessageContaining(first.fileName());
+        assertThat(target).hasContent("precious");
+        assertThat(fake.runs()).isEmpty();
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 30 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.ivfsp.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ivfsp.config.IvfspConfig;
+import io.ivfsp.config.ModelSet;
+import io.ivfsp.ops.ModelPlan;
+import io.ivfsp.ops.OpCatalog;
+import io.ivfsp.ops.OpFile;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelStoreTest {
+
+    @TempDir
+    Path root;
+
+    private final ModelPlan plan = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.SERVICE);
+
+    @Test
+    void rewritingAJsonFileLeavesNoOldTail() throws IOException {
+        // The reference opens without truncating: a shorter rewrite keeps the old tail and corrupts the file.
+        OpFile f = plan.files().get(0);
+        try (ModelStore store = ModelStore.open(root)) {
+            store.prepare(plan);
+            Files.writeString(store.jsonPath(f), "x".repeat(5000));
+
+            store.writeJson(f);
+
+            assertThat(store.jsonPath(f)).hasBinaryContent(f.jsonBytes());
+            assertThat(Files.list(store.configDirectory())).hasSize(1);
+        }
+    }
+
+    @Test
+    void stagingIsRemovedOnClose() throws IOException {
+        try (ModelStore store = ModelStore.open(root)) {
+            ModelStore.Staging s = store.stage(plan.files().get(0));
+            Files.writeString(s.work().resolve("fusion_result.json"), "[]");
+            assertThat(root.resolve(ModelStore.STAGING_DIRECTORY)).isDirectory();
+        }
+        assertThat(root.resolve(ModelStore.STAGING_DIRECTORY)).doesNotExist();
+    }
+
+    @Test
+    void stagingOfAnotherGenerationIsLeftAlone() throws IOException {
+        Path other = Files.createDirectories(root.resolve(ModelStore.STAGING_DIRECTORY).resolve("run-other"));
+        try (ModelStore store = ModelStore.open(root)) {
+            store.stage(plan.files().get(0));
+        }
+        assertThat(other).isDirectory();
+    }
+
+    @Test
+    void rootThatIsAFileIsRefused() throws IOException {
+        Path file = Files.writeString(root.resolve("file"), "x");
+
+        assertThatThrownBy(() -> ModelStore.open(file)).isInstanceOf(OutputRefusedException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining("not a directory");
+    }
+
+    @Test
+    void fileInPlaceOfAnOutputDirectoryIsRefused() throws IOException {
+        Files.writeString(root.resolve("op_models"), "x");
+
+        try (ModelStore store = ModelStore.open(root)) {
+            assertThatThrownBy(() -> store.prepare(plan)).isInstanceOf(OutputRefusedException.class)
+                    .hasMessageContaining("op_models");
+        }
+        assertThat(root.resolve("op_models")).hasContent("x");
+    }
+
+    @Test
+    void symbolicLinkInPlaceOfAModelIsRefused() throws IOException {
+        OpFile f = plan.files().get(0);
+        Path target = Files.writeString(root.resolve("precious"), "precious");
+        Files.createDirectories(root.resolve("op_models"));
+        Files.createSymbolicLink(root.resolve("op_models").resolve(f.omFileNames().get(0)), target);
+
+        try (ModelStore store = ModelStore.open(root)) {
+            assertThatThrownBy(() -> store.prepare(plan)).isInstanceOf(OutputRefusedException.class)
+                    .hasMessageContaining(f.omFileNames().get(0)).hasMessageContaining("symbolic link");
+        }
+        assertThat(target).hasContent("precious");
+    }
+}
