@@ -91,7 +91,8 @@ public final class ModelStore implements AutoCloseable {
     }
 
     /**
-     * Checks every location the plan writes, and creates the output directories, before anything is written.
+     * Checks every location the plan writes, before anything is written; directories are created when
+     * first written to.
      *
      * @throws OutputRefusedException if a directory or file to be written is a symbolic link, or a directory is not one
      */
@@ -112,13 +113,6 @@ public final class ModelStore implements AutoCloseable {
                 refuseLink(modelDirectory(f.set()).resolve(om), "a symbolic link in place of an output file");
             }
         }
-        for (Path dir : dirs) {
-            try {
-                Files.createDirectories(dir);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
-            }
-        }
     }
 
     private static void refuseLink(Path p, String what) {
@@ -136,6 +130,7 @@ public final class ModelStore implements AutoCloseable {
     public Path writeJson(OpFile file) throws IOException {
         Path target = jsonPath(file);
         refuseLink(target, "a symbolic link in place of an output file");
+        Files.createDirectories(configDirectory());
         Path tmp = configDirectory().resolve("." + file.fileName() + "." + UUID.randomUUID() + ".tmp");
         try {
             Files.write(tmp, file.jsonBytes());
@@ -186,7 +181,7 @@ public final class ModelStore implements AutoCloseable {
      * @throws OutputRefusedException if a symbolic link has appeared in place of a model
      */
     public List<StoredModel> publish(OpFile file, Staging staging) throws IOException {
-        Path dir = modelDirectory(file.set());
+        Path dir = Files.createDirectories(modelDirectory(file.set()));
         List<StoredModel> stored = new ArrayList<>();
         for (String om : file.omFileNames()) {
             Path src = staging.out().resolve(om);

@@ -29,6 +29,7 @@ class ModelStoreTest {
         OpFile f = plan.files().get(0);
         try (ModelStore store = ModelStore.open(root)) {
             store.prepare(plan);
+            Files.createDirectories(store.configDirectory());
             Files.writeString(store.jsonPath(f), "x".repeat(5000));
 
             store.writeJson(f);
@@ -36,6 +37,14 @@ class ModelStoreTest {
             assertThat(store.jsonPath(f)).hasBinaryContent(f.jsonBytes());
             assertThat(Files.list(store.configDirectory())).hasSize(1);
         }
+    }
+
+    @Test
+    void prepareOnlyChecksAndCreatesNothing() throws IOException {
+        try (ModelStore store = ModelStore.open(root)) {
+            store.prepare(plan);
+        }
+        assertThat(Files.list(root)).isEmpty();
     }
 
     @Test

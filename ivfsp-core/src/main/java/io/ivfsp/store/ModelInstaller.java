@@ -1,0 +1,71 @@
+package io.ivfsp.store;
+
+import io.ivfsp.generate.ModelHandle;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Places generated models where mxIndex reads them ({@code MX_INDEX_MODELPATH}): one directory
+ * holding every model, training models included. Each model is copied beside its target and moved
+ * into place atomically. The directory's path must not contain symbolic links: ACL refuses such a
+ * model path.
+ */
+public final class ModelInstaller {
+
+    private ModelInstaller() {
+    }
+
+    /**
+     * Copies the models into {@code directory}, creating it if needed.
+     *
+     * @return the installed files, in the order of {@code models}
+     * @throws OutputRefusedException if the path contains a symbolic link, a target is a symbolic link,
+     *                                or two models would take the same name
+     * @throws IOException            if copying fails; models already installed stay complete
+     */
+    public static List<Path> install(List<ModelHandle> models, Path directory) throws IOException {
+        Path dir = directory.toAbsolutePath().normalize();
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        if (existing != null && !existing.toRealPath().equals(existing)) {
+            throw new OutputRefusedException(dir, "its path contains a symbolic link (" + existing + " is really "
+                    + existing.toRealPath() + "); ACL rejects model paths with links, use the real path");
+        }
+        Map<String, String> names = new HashMap<>();
+        for (ModelHandle m : models) {
+            String name = m.path().getFileName().toString();
+            String previous = names.putIfAbsent(name, m.sha256());
+            if (previous != null && !previous.equals(m.sha256())) {
+                throw new OutputRefusedException(dir.resolve(name), "two different models would take this name");
+            }
+            if (Files.isSymbolicLink(dir.resolve(name))) {
+                throw new OutputRefusedException(dir.resolve(name), "it is a symbolic link in place of a model");
+            }
+        }
+        Files.createDirectories(dir);
+        List<Path> installed = new ArrayList<>();
+        for (ModelHandle m : models) {
+            Path target = dir.resolve(m.path().getFileName().toString());
+            Path tmp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+            try {
+                Files.copy(m.path(), tmp, StandardCopyOption.COPY_ATTRIBUTES);
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            installed.add(target);
+        }
+        return installed;
+    }
+}

@@ -1,0 +1,272 @@
+package io.ivfsp.cli;
+
+import io.ivfsp.atc.AtcCompiler;
+import io.ivfsp.atc.AtcToolkit;
+import io.ivfsp.compile.MockOpCompiler;
+import io.ivfsp.compile.OpCompiler;
+import io.ivfsp.compile.OpCompilerProvider;
+import io.ivfsp.compile.OpCompilers;
+import io.ivfsp.config.ConfigViolation;
+import io.ivfsp.config.InvalidConfigException;
+import io.ivfsp.config.IvfspConfig;
+import io.ivfsp.config.IvfspParameter;
+import io.ivfsp.config.ModelSet;
+import io.ivfsp.generate.GenerationResult;
+import io.ivfsp.generate.ModelGenerator;
+import io.ivfsp.ops.ModelPlan;
+import io.ivfsp.ops.OpCatalog;
+import io.ivfsp.ops.OpFile;
+import io.ivfsp.store.ModelInstaller;
+import io.ivfsp.store.ModelStore;
+import io.ivfsp.store.OutputRefusedException;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** One generator subcommand: the flags of its reference script, plus ivfsp's own options. */
+@Command(mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = false,
+        footer = {"", "Exit status: 0 success, 1 compile failure, 2 invalid usage or configuration."})
+final class GenerateCommand implements Callable<Integer> {
+
+    static final String POOL_FLAG = "--pool";
+    private static final String AUTO = "auto";
+
+    private final IvfspCli cli;
+    private final Set<ModelSet> sets;
+    private final List<IvfspParameter> flags;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--plan", order = 100,
+            description = "Write config/*.json and print the plan (files, ops, shapes, output directories)"
+                    + " without compiling; needs no toolkit.")
+    boolean plan;
+
+    @Option(names = "--backend", paramLabel = "<name>", order = 101, defaultValue = "atc",
+            description = "Compiler backend: atc (CANN's ATC at $ASCEND_HOME/$ASCEND_VERSION/bin/atc), mock"
+                    + " (simulated models, no toolkit needed), auto (atc when a toolkit is found, else mock)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    String backend;
+
+    @Option(names = "--toolkit", paramLabel = "<dir>", order = 102,
+            description = "The CANN toolkit directory holding bin/atc. Default: $ASCEND_HOME/$ASCEND_VERSION"
+                    + " (/usr/local/Ascend/ascend-toolkit/latest when unset).")
+    Path toolkitDir;
+
+    @Option(names = {"-o", "--output-root"}, paramLabel = "<dir>", order = 102,
+            description = "Where config/, op_models/ and op_models_pyacl/ go. Default: the current directory.")
+    Path outputRoot;
+
+    @Option(names = "--install-to", paramLabel = "<dir>", order = 103,
+            description = "After a successful run, copy every generated model into <dir> (the directory mxIndex"
+                    + " reads) and print the export MX_INDEX_MODELPATH line.")
+    Path installTo;
+
+    @Option(names = "--timeout", paramLabel = "<seconds>", order = 104,
+            description = "Kill a compile job that runs longer than this. Default: no limit.")
+    Integer timeoutSeconds;
+
+    @Option(names = "--fail-fast", order = 105,
+            description = "Start no new job after the first failure. Default: keep going and report every failure.")
+    boolean failFast;
+
+    @Option(names = {"-q", "--quiet"}, order = 106, description = "Print only errors.")
+    boolean quiet;
+
+    @Option(names = "--json", order = 107, description = "Print a machine-readable summary (or plan) on stdout.")
+    boolean json;
+
+    GenerateCommand(IvfspCli cli, Set<ModelSet> sets, List<IvfspParameter> flags) {
+        this.cli = cli;
+        this.sets = Set.copyOf(sets);
+        this.flags = List.copyOf(flags);
+    }
+
+    /** Adds the reference script's flags, each with its default and allowed values. */
+    void addParameterOptions(CommandSpec commandSpec, boolean pool) {
+        int order = 0;
+        for (IvfspParameter p : flags) {
+            commandSpec.addOption(OptionSpec.builder(p.flag()).paramLabel("<" + p.property() + ">").type(int.class)
+                    .defaultValue(String.valueOf(p.defaultValue())).order(order++)
+                    .description(capitalize(p.description()) + ": " + p.allowed() + ". Default: " + p.defaultValue() + ".")
+                    .build());
+        }
+        if (pool) {
+            commandSpec.addOption(OptionSpec.builder(POOL_FLAG).paramLabel("<pool_size>").type(int.class)
+                    .defaultValue(String.valueOf(ModelGenerator.DEFAULT_PARALLELISM)).order(order)
+                    .description("Compile jobs run at once: 1 to " + ModelGenerator.MAX_PARALLELISM
+                            + ". Default: " + ModelGenerator.DEFAULT_PARALLELISM + ".")
+                    .build());
+        }
+    }
+
+    private static String capitalize(String s) {
+        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String name = spec.name();
+
+        List<String> problems = new ArrayList<>();
+        IvfspConfig.Builder builder = IvfspConfig.builder();
+        for (IvfspParameter p : flags) {
+            builder.set(p, spec.findOption(p.flag()).getValue());
+        }
+        int pool = spec.findOption(POOL_FLAG) == null ? ModelGenerator.DEFAULT_PARALLELISM
+                : spec.findOption(POOL_FLAG).<Integer>getValue();
+        IvfspConfig config = null;
+        try {
+            config = builder.buildFor(sets);
+        } catch (InvalidConfigException e) {
+            e.violations().stream().map(ConfigViolation::message).forEach(problems::add);
+        }
+        if (pool < 1 || pool > ModelGenerator.MAX_PARALLELISM) {
+            problems.add(POOL_FLAG + " = " + pool + ": must be within 1.." + ModelGenerator.MAX_PARALLELISM);
+        }
+        if (timeoutSeconds != null && timeoutSeconds <= 0) {
+            problems.add("--timeout = " + timeoutSeconds + ": must be a positive number of seconds");
+        }
+        if (!problems.isEmpty()) {
+            err.println("ivfsp " + name + ": invalid configuration (" + problems.size()
+                    + (problems.size() == 1 ? " problem):" : " problems):"));
+            problems.forEach(p -> err.println("  " + p));
+            return IvfspCli.INVALID;
+        }
+
+        ModelPlan modelPlan = OpCatalog.plan(config, sets);
+        Path root = outputRoot == null ? cli.workingDirectory() : cli.workingDirectory().resolve(outputRoot);
+        try {
+            if (plan) {
+                return writePlan(modelPlan, root, out);
+            }
+            Optional<OpCompiler> compiler = compiler(err);
+            if (compiler.isEmpty()) {
+                return backendExists() ? IvfspCli.COMPILE_FAILURE : IvfspCli.INVALID;
+            }
+            return generate(modelPlan, root, compiler.get(), pool, out, err);
+        } catch (OutputRefusedException e) {
+            err.println("ivfsp " + name + ": " + e.getMessage());
+            return IvfspCli.INVALID;
+        } catch (UncheckedIOException e) {
+            err.println("ivfsp " + name + ": " + e.getMessage());
+            return IvfspCli.COMPILE_FAILURE;
+        }
+    }
+
+    private int writePlan(ModelPlan modelPlan, Path root, PrintWriter out) {
+        try (ModelStore store = ModelStore.open(root)) {
+            store.prepare(modelPlan);
+            for (OpFile f : modelPlan.files()) {
+                store.writeJson(f);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the JSON files under " + root + ": " + e.getMessage(), e);
+        }
+        if (json) {
+            out.println(Reports.planJson(modelPlan, root));
+        } else if (!quiet) {
+            out.print(Reports.planText(modelPlan));
+            out.println(modelPlan.files().size() + " JSON files written to " + root.resolve(ModelStore.CONFIG_DIRECTORY)
+                    + "; " + modelPlan.modelCount() + " models to compile for " + modelPlan.config().socVersion() + ".");
+        }
+        return IvfspCli.OK;
+    }
+
+    private boolean backendExists() {
+        return backend.equals("atc") || backend.equals(AUTO) || OpCompilers.provider(backend).isPresent();
+    }
+
+    private Optional<OpCompiler> compiler(PrintWriter err) {
+        String name = spec.name();
+        AtcToolkit toolkit = toolkitDir == null ? AtcToolkit.discover(cli.environment())
+                : AtcToolkit.at(cli.workingDirectory().resolve(toolkitDir));
+        if (backend.equals("atc") || (backend.equals(AUTO) && toolkit.hasAtc())) {
+            if (!toolkit.hasAtc()) {
+                err.println("ivfsp " + name + ": " + toolkit.missingAtcMessage() + ".");
+                err.println("To write the JSON files without compiling, run: ivfsp " + name + " --plan ...;"
+                        + " to try the whole flow without a toolkit: --backend mock.");
+                return Optional.empty();
+            }
+            return Optional.of(AtcCompiler.builder().toolkit(toolkit).baseEnvironment(cli.environment()).build());
+        }
+        if (backend.equals(AUTO)) {
+            return Optional.of(MockOpCompiler.create());
+        }
+        Optional<OpCompilerProvider> provider = OpCompilers.provider(backend);
+        if (provider.isEmpty()) {
+            err.println("ivfsp " + name + ": unknown backend '" + backend + "'; available: "
+                    + OpCompilers.providers().stream().map(OpCompilerProvider::name).collect(Collectors.joining(", "))
+                    + ", " + AUTO);
+            return Optional.empty();
+        }
+        Optional<String> why = provider.get().unavailableReason();
+        if (why.isPresent()) {
+            err.println("ivfsp " + name + ": backend '" + backend + "' is unavailable: " + why.get());
+            return Optional.empty();
+        }
+        return Optional.of(provider.get().create());
+    }
+
+    private int generate(ModelPlan modelPlan, Path root, OpCompiler compiler, int pool, PrintWriter out,
+                         PrintWriter err) {
+        if (compiler.isSimulated() && !quiet) {
+            err.println("SIMULATED: backend '" + compiler.name() + "' writes stand-in .om files that no Ascend"
+                    + " runtime can load; install the CANN toolkit to compile for real.");
+        }
+        Reports.JobClock clock = new Reports.JobClock();
+        ProgressLine progress = new ProgressLine(err, cli.terminal() && !quiet && !json);
+        ModelGenerator.Builder gb = ModelGenerator.builder().compiler(compiler).outputRoot(root).parallelism(pool)
+                .failFast(failFast).listener(clock.then(progress));
+        if (timeoutSeconds != null) {
+            gb.jobTimeout(Duration.ofSeconds(timeoutSeconds));
+        }
+        GenerationResult result = gb.build().generate(modelPlan);
+        progress.finish();
+
+        result.failures().forEach(f -> err.println("FAILED " + f.describe()));
+        List<Path> installed = List.of();
+        if (installTo != null && result.isSuccess()) {
+            try {
+                installed = ModelInstaller.install(result.models(), cli.workingDirectory().resolve(installTo));
+            } catch (IOException e) {
+                err.println("ivfsp " + spec.name() + ": cannot install the models into " + installTo + ": " + e.getMessage());
+                return IvfspCli.COMPILE_FAILURE;
+            }
+        }
+        if (json) {
+            out.println(Reports.resultJson(result, clock, installed));
+        } else if (!quiet) {
+            out.print(Reports.resultTable(result, clock));
+            out.println(Reports.resultLine(result));
+        }
+        if (!installed.isEmpty()) {
+            Path dir = installed.get(0).getParent();
+            if (!quiet && !json) {
+                out.println(installed.size() + " models installed into " + dir);
+            }
+            if (!json) {
+                out.println("export MX_INDEX_MODELPATH=" + dir);
+            }
+        }
+        return result.isSuccess() ? IvfspCli.OK : IvfspCli.COMPILE_FAILURE;
+    }
+}

@@ -1,0 +1,121 @@
+package io.ivfsp.cli;
+
+import io.ivfsp.config.IvfspParameter;
+import io.ivfsp.config.ModelSet;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code ivfsp} command: a drop-in for mxIndex's three IVFSP generator scripts
+ * ({@code service}, {@code aicpu}, {@code training}), plus {@code all}.
+ *
+ * <p>Exit status: 0 success, 1 compile failure (or no compiler), 2 invalid usage, configuration or
+ * output location.
+ */
+@Command(name = "ivfsp", mixinStandardHelpOptions = true, versionProvider = IvfspCli.Version.class,
+        description = "Generates the IVFSP operator models (.om) that the Ascend Index SDK needs on Ascend 310P.",
+        footer = {"", "Exit status: 0 success, 1 compile failure, 2 invalid usage or configuration."})
+public final class IvfspCli implements Runnable {
+
+    /** Success. */
+    public static final int OK = 0;
+    /** A compile job failed, or nothing could compile. */
+    public static final int COMPILE_FAILURE = 1;
+    /** Invalid usage, configuration or output location. */
+    public static final int INVALID = 2;
+
+    private static final List<IvfspParameter> SERVICE_FLAGS = List.of(IvfspParameter.CORES, IvfspParameter.DIM,
+            IvfspParameter.NONZERO_NUM, IvfspParameter.NLIST, IvfspParameter.HANDLE_BATCH, IvfspParameter.CODE_NUM,
+            IvfspParameter.PROCESS_ID);
+    private static final List<IvfspParameter> AICPU_FLAGS = List.of(IvfspParameter.CORES, IvfspParameter.PROCESS_ID);
+    private static final List<IvfspParameter> TRAINING_FLAGS = List.of(IvfspParameter.CORES, IvfspParameter.DIM,
+            IvfspParameter.NONZERO_NUM, IvfspParameter.NLIST, IvfspParameter.TRAIN_BATCH_SIZE,
+            IvfspParameter.CODE_NUM, IvfspParameter.PROCESS_ID);
+    private static final List<IvfspParameter> ALL_FLAGS = List.of(IvfspParameter.values());
+
+    private final Map<String, String> environment;
+    private final Path workingDirectory;
+    private final boolean terminal;
+
+    /**
+     * @param environment      the environment ({@code ASCEND_HOME}, {@code ASCEND_VERSION})
+     * @param workingDirectory where {@code config/} and the model directories go by default
+     * @param terminal         whether to draw a live progress line
+     */
+    public IvfspCli(Map<String, String> environment, Path workingDirectory, boolean terminal) {
+        this.environment = Map.copyOf(environment);
+        this.workingDirectory = Objects.requireNonNull(workingDirectory).toAbsolutePath();
+        this.terminal = terminal;
+    }
+
+    /** Runs the command line and exits with its status. */
+    public static void main(String[] args) {
+        IvfspCli cli = new IvfspCli(System.getenv(), Path.of("").toAbsolutePath(), System.console() != null);
+        System.exit(cli.commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true))
+                .execute(args));
+    }
+
+    /** The picocli command line with every subcommand, printing to {@code out} and {@code err}. */
+    public CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(this);
+        add(cl, "service", "Generates the service (AI Core) models, like ivfsp_generate_model.py.",
+                EnumSet.of(ModelSet.SERVICE), SERVICE_FLAGS, true);
+        add(cl, "aicpu", "Generates the AICPU models, like ivfsp_aicpu_generate_model.py.",
+                EnumSet.of(ModelSet.AICPU), AICPU_FLAGS, false);
+        add(cl, "training", "Generates the codebook-training models, like ivfsp_generate_pyacl_model.py.",
+                EnumSet.of(ModelSet.TRAINING), TRAINING_FLAGS, true);
+        add(cl, "all", "Generates the service, AICPU and training models of one deployment in one pool.",
+                EnumSet.allOf(ModelSet.class), ALL_FLAGS, true);
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setUsageHelpAutoWidth(false);
+        return cl;
+    }
+
+    private void add(CommandLine cl, String name, String description, EnumSet<ModelSet> sets,
+                     List<IvfspParameter> flags, boolean pool) {
+        GenerateCommand command = new GenerateCommand(this, sets, flags);
+        CommandLine sub = new CommandLine(command);
+        command.addParameterOptions(sub.getCommandSpec(), pool);
+        sub.getCommandSpec().usageMessage().description(description);
+        cl.addSubcommand(name, sub);
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "a subcommand is needed: service, aicpu, training or all");
+    }
+
+    Map<String, String> environment() {
+        return environment;
+    }
+
+    Path workingDirectory() {
+        return workingDirectory;
+    }
+
+    boolean terminal() {
+        return terminal;
+    }
+
+    /** The version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = IvfspCli.class.getPackage().getImplementationVersion();
+            return new String[] {"ivfsp " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

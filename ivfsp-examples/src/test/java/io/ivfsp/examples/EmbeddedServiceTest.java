@@ -1,0 +1,31 @@
+package io.ivfsp.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ivfsp.compile.MockOpCompiler;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbeddedServiceTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void startUpLeavesEveryModelInTheModelPath() throws Exception {
+        MockOpCompiler mock = MockOpCompiler.create();
+
+        Path modelPath = EmbeddedService.startUp(root, mock);
+
+        assertThat(modelPath).isEqualTo(root.resolve("modelpath").toAbsolutePath());
+        try (Stream<Path> models = Files.list(modelPath)) {
+            assertThat(models.filter(p -> p.toString().endsWith(".om"))).hasSize(45);
+        }
+        assertThat(mock.compiled()).hasSize(32);
+    }
+}
