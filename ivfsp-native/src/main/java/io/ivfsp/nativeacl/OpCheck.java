@@ -1,0 +1,38 @@
+package io.ivfsp.nativeacl;
+
+import io.ivfsp.config.ModelSet;
+import io.ivfsp.ops.OpDesc;
+import io.ivfsp.ops.TensorDesc;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Whether ACL found a model for one expected op.
+ *
+ * @param set      the model set the op belongs to
+ * @param jsonFile the single-op JSON file it is compiled from
+ * @param opIndex  its position in that file
+ * @param op       the descriptor ACL was asked for
+ * @param omFile   the file name ATC gives its model
+ * @param aclError 0 when a model matched, else {@code aclopCreateHandle}'s error (100024: no model matches)
+ * @param message  ACL's message for the error, empty when present
+ */
+public record OpCheck(ModelSet set, String jsonFile, int opIndex, OpDesc op, String omFile, int aclError,
+                      String message) {
+
+    /** Whether a loaded model matches the descriptor. */
+    public boolean present() {
+        return aclError == 0;
+    }
+
+    /** {@code FpToFp16 in: float32[1,256] out: float16[1,256] uint16[8,16]}. */
+    public String descriptor() {
+        return op.opType() + " in: " + tensors(op.inputs()) + " out: " + tensors(op.outputs());
+    }
+
+    private static String tensors(List<TensorDesc> ts) {
+        return ts.stream().map(t -> t.type().jsonName() + t.shape().stream().map(String::valueOf)
+                .collect(Collectors.joining(",", "[", "]"))).collect(Collectors.joining(" "));
+    }
+}
