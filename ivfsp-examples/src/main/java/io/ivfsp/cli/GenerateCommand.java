@@ -6,8 +6,6 @@ import io.ivfsp.compile.MockOpCompiler;
 import io.ivfsp.compile.OpCompiler;
 import io.ivfsp.compile.OpCompilerProvider;
 import io.ivfsp.compile.OpCompilers;
-import io.ivfsp.config.ConfigViolation;
-import io.ivfsp.config.InvalidConfigException;
 import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.IvfspParameter;
 import io.ivfsp.config.ModelSet;
@@ -25,7 +23,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -48,7 +45,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     private final IvfspCli cli;
     private final Set<ModelSet> sets;
-    private final List<IvfspParameter> flags;
+    private final ConfigOptions config;
 
     @Spec
     CommandSpec spec;
@@ -95,18 +92,12 @@ final class GenerateCommand implements Callable<Integer> {
     GenerateCommand(IvfspCli cli, Set<ModelSet> sets, List<IvfspParameter> flags) {
         this.cli = cli;
         this.sets = Set.copyOf(sets);
-        this.flags = List.copyOf(flags);
+        this.config = new ConfigOptions(flags);
     }
 
-    /** Adds the reference script's flags, each with its default and allowed values. */
+    /** Adds the reference script's flags, each with its default and allowed values, and --pool. */
     void addParameterOptions(CommandSpec commandSpec, boolean pool) {
-        int order = 0;
-        for (IvfspParameter p : flags) {
-            commandSpec.addOption(OptionSpec.builder(p.flag()).paramLabel("<" + p.property() + ">").type(int.class)
-                    .defaultValue(String.valueOf(p.defaultValue())).order(order++)
-                    .description(capitalize(p.description()) + ": " + p.allowed() + ". Default: " + p.defaultValue() + ".")
-                    .build());
-        }
+        int order = config.addTo(commandSpec);
         if (pool) {
             commandSpec.addOption(OptionSpec.builder(POOL_FLAG).paramLabel("<pool_size>").type(int.class)
                     .defaultValue(String.valueOf(ModelGenerator.DEFAULT_PARALLELISM)).order(order)
@@ -116,29 +107,16 @@ final class GenerateCommand implements Callable<Integer> {
         }
     }
 
-    private static String capitalize(String s) {
-        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
-    }
-
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String name = spec.name();
 
-        List<String> problems = new ArrayList<>();
-        IvfspConfig.Builder builder = IvfspConfig.builder();
-        for (IvfspParameter p : flags) {
-            builder.set(p, spec.findOption(p.flag()).getValue());
-        }
+        List<String> problems = ConfigOptions.newProblems();
+        Optional<IvfspConfig> config = this.config.read(spec, sets, problems);
         int pool = spec.findOption(POOL_FLAG) == null ? ModelGenerator.DEFAULT_PARALLELISM
                 : spec.findOption(POOL_FLAG).<Integer>getValue();
-        IvfspConfig config = null;
-        try {
-            config = builder.buildFor(sets);
-        } catch (InvalidConfigException e) {
-            e.violations().stream().map(ConfigViolation::message).forEach(problems::add);
-        }
         if (pool < 1 || pool > ModelGenerator.MAX_PARALLELISM) {
             problems.add(POOL_FLAG + " = " + pool + ": must be within 1.." + ModelGenerator.MAX_PARALLELISM);
         }
@@ -146,13 +124,10 @@ final class GenerateCommand implements Callable<Integer> {
             problems.add("--timeout = " + timeoutSeconds + ": must be a positive number of seconds");
         }
         if (!problems.isEmpty()) {
-            err.println("ivfsp " + name + ": invalid configuration (" + problems.size()
-                    + (problems.size() == 1 ? " problem):" : " problems):"));
-            problems.forEach(p -> err.println("  " + p));
-            return IvfspCli.INVALID;
+            return ConfigOptions.reportInvalid(err, name, problems);
         }
 
-        ModelPlan modelPlan = OpCatalog.plan(config, sets);
+        ModelPlan modelPlan = OpCatalog.plan(config.orElseThrow(), sets);
         Path root = outputRoot == null ? cli.workingDirectory() : cli.workingDirectory().resolve(outputRoot);
         try {
             if (plan) {

@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code ivfsp} command: a drop-in for mxIndex's three IVFSP generator scripts
- * ({@code service}, {@code aicpu}, {@code training}), plus {@code all}.
+ * ({@code service}, {@code aicpu}, {@code training}), plus {@code all}, and {@code verify} and
+ * {@code doctor}, which use the native ACL binding.
  *
  * <p>Exit status: 0 success, 1 compile failure (or no compiler), 2 invalid usage, configuration or
  * output location.
@@ -74,6 +75,11 @@ public final class IvfspCli implements Runnable {
                 EnumSet.of(ModelSet.TRAINING), TRAINING_FLAGS, true);
         add(cl, "all", "Generates the service, AICPU and training models of one deployment in one pool.",
                 EnumSet.allOf(ModelSet.class), ALL_FLAGS, true);
+        VerifyCommand verify = new VerifyCommand(this);
+        CommandLine verifyLine = new CommandLine(verify);
+        verify.addParameterOptions(verifyLine.getCommandSpec());
+        cl.addSubcommand("verify", verifyLine);
+        cl.addSubcommand("doctor", new CommandLine(new DoctorCommand(this)));
         cl.setOut(out);
         cl.setErr(err);
         cl.setUsageHelpAutoWidth(false);
@@ -95,7 +101,7 @@ public final class IvfspCli implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "a subcommand is needed: service, aicpu, training or all");
+                "a subcommand is needed: service, aicpu, training, all, verify or doctor");
     }
 
     Map<String, String> environment() {

@@ -208,7 +208,7 @@ class IvfspCliTest {
         CliRunner.Result r = cli.run("service", "--backend", "tbe");
 
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("unknown backend 'tbe'").contains("atc, mock, auto");
+        assertThat(r.err()).contains("unknown backend 'tbe'").contains("atc, native, mock, auto");
     }
 
     @Test
@@ -321,7 +321,7 @@ class IvfspCliTest {
         CliRunner.Result r = cli.run();
 
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("service, aicpu, training or all");
+        assertThat(r.err()).contains("service, aicpu, training, all, verify or doctor");
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.ivfsp.generate.ModelGenerator;
 import io.ivfsp.ops.OpCatalog;
 import io.ivfsp.ops.OpFile;
 import io.ivfsp.store.ModelInstaller;
+import io.ivfsp.testing.ChildJvm;
 import io.ivfsp.testing.FakeToolkit;
 
 import java.io.IOException;

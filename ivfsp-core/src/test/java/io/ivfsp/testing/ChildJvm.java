@@ -1,4 +1,4 @@
-package io.ivfsp.nativeacl;
+package io.ivfsp.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,16 +8,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a main class of the test class path in a fresh JVM. */
-final class ChildJvm {
+/** Runs a main class of the test class path in a fresh JVM, output and errors merged. */
+public final class ChildJvm {
 
-    record Result(int exit, String out) {
+    /**
+     * @param exit its exit status
+     * @param out  what it printed
+     */
+    public record Result(int exit, String out) {
     }
 
     private ChildJvm() {
     }
 
-    static Result run(Map<String, String> envChanges, List<String> envRemovals, Class<?> main, String... args)
+    /** Runs {@code main} with {@code args}, the environment changed and stripped as given; waits up to 2 minutes. */
+    public static Result run(Map<String, String> envChanges, List<String> envRemovals, Class<?> main, String... args)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -1,0 +1,69 @@
+package io.ivfsp.cli;
+
+import io.ivfsp.atc.AtcToolkit;
+import io.ivfsp.compile.OpCompilerProvider;
+import io.ivfsp.compile.OpCompilers;
+import io.ivfsp.nativeacl.AclException;
+import io.ivfsp.nativeacl.AclRuntime;
+import io.ivfsp.nativeacl.NativeAcl;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ivfsp doctor}: what this machine has for generating and loading IVFSP models. */
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = "Reports the toolkit (path, ATC, OPP version), the SoC ACL reports, whether the native ACL"
+                + " binding loads and why not, and the compiler backends.",
+        footer = {"", "Exit status: 0 when ATC is found, 1 otherwise."})
+final class DoctorCommand implements Callable<Integer> {
+
+    private final IvfspCli cli;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--toolkit", paramLabel = "<dir>",
+            description = "The CANN toolkit directory. Default: $ASCEND_HOME/$ASCEND_VERSION.")
+    Path toolkitDir;
+
+    DoctorCommand(IvfspCli cli) {
+        this.cli = cli;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        AtcToolkit toolkit = toolkitDir == null ? AtcToolkit.discover(cli.environment())
+                : AtcToolkit.at(cli.workingDirectory().resolve(toolkitDir));
+        out.println("toolkit:  " + toolkit.home() + " (" + toolkit.origin() + ")");
+        out.println("atc:      " + (toolkit.hasAtc() ? toolkit.atc().toString() : "missing: " + toolkit.atc()
+                + " (set ASCEND_HOME and ASCEND_VERSION, or --toolkit)"));
+        out.println("opp:      " + toolkit.oppVersionInfo().map(v -> v.strip().replace("\n", "; "))
+                .orElse("no " + toolkit.opp().resolve("version.info")));
+        if (NativeAcl.isAvailable()) {
+            out.println("native:   available");
+            try (AclRuntime acl = AclRuntime.initialize()) {
+                out.println("soc:      " + acl.socName().orElse("(ACL reports none)") + " (from aclrtGetSocName)");
+                out.println("devices:  " + acl.deviceCount());
+            } catch (AclException | IllegalStateException e) {
+                out.println("soc:      unknown: " + e.getMessage());
+            }
+        } else {
+            out.println("native:   unavailable: " + NativeAcl.unavailabilityCause().orElseThrow().getMessage()
+                    .replace(System.lineSeparator(), System.lineSeparator() + "          "));
+            out.println("soc:      unknown (needs the native binding); ivfsp compiles for Ascend310P3");
+        }
+        out.println("backends:");
+        for (OpCompilerProvider p : OpCompilers.providers()) {
+            out.println("  " + p.name() + " (rank " + p.rank() + (p.isSimulated() ? ", simulated" : "") + "): "
+                    + p.unavailableReason().map(r -> "unavailable: " + r.lines().findFirst().orElse(r)).orElse("available"));
+        }
+        return toolkit.hasAtc() ? IvfspCli.OK : IvfspCli.COMPILE_FAILURE;
+    }
+}
