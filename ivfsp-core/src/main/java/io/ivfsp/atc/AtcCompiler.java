@@ -34,11 +34,13 @@ public final class AtcCompiler implements OpCompiler {
     private final AtcToolkit toolkit;
     private final Map<String, String> baseEnvironment;
     private final int tailLines;
+    private final String identity;
 
     private AtcCompiler(Builder b) {
         this.toolkit = b.toolkit.requireAtc();
         this.baseEnvironment = Map.copyOf(b.baseEnvironment);
         this.tailLines = b.tailLines;
+        this.identity = "atc/" + toolkit.identity();
     }
 
     /** A builder; the toolkit defaults to {@link AtcToolkit#discover()}. */
@@ -54,6 +56,12 @@ public final class AtcCompiler implements OpCompiler {
     @Override
     public String name() {
         return "atc";
+    }
+
+    /** The toolkit's identity: {@code opp/version.info} and {@code bin/atc}, read when this compiler was built. */
+    @Override
+    public String cacheIdentity() {
+        return identity;
     }
 
     /** The command for a request: {@code atc --singleop=... --soc_version=... --output=... [--log=...]}. */

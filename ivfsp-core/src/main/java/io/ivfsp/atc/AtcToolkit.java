@@ -103,6 +103,25 @@ public record AtcToolkit(Path home, String origin) {
     }
 
     /**
+     * What identifies this toolkit's compiler output: the content of {@code opp/version.info} and of
+     * {@code bin/atc} (hashed), not the directory, so a reinstall of the same version keeps models.
+     */
+    public String identity() {
+        return "opp=" + digest(opp().resolve("version.info")) + ";atc=" + digest(atc());
+    }
+
+    private static String digest(Path file) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            return java.util.HexFormat.of().formatHex(md.digest(Files.readAllBytes(file)));
+        } catch (IOException e) {
+            return "missing";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
+    /**
      * The environment the reference gives ATC: {@code base} with the toolkit's {@code bin},
      * {@code lib64} and {@code python/site-packages} put first on PATH, LD_LIBRARY_PATH and
      * PYTHONPATH, {@code ASCEND_OPP_PATH} set, and {@code MAX_COMPILE_CORE_NUMBER=1}.

@@ -65,6 +65,11 @@ public final class MockOpCompiler implements OpCompiler {
         return true;
     }
 
+    @Override
+    public String cacheIdentity() {
+        return "mock/" + MockOmFormat.MAGIC;
+    }
+
     /** The files compiled successfully so far, in completion order. */
     public synchronized List<OpFile> compiled() {
         return List.copyOf(compiled);

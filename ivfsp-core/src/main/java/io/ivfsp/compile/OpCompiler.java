@@ -23,6 +23,15 @@ public interface OpCompiler {
         return Integer.MAX_VALUE;
     }
 
+    /**
+     * What, beside the JSON, the SoC and the ATC options, decides the bytes this compiler produces:
+     * part of every cache key, so that models are rebuilt when it changes (a toolkit upgrade) and
+     * only then. Default: the name.
+     */
+    default String cacheIdentity() {
+        return name();
+    }
+
     /** Whether the models it produces are simulated (not loadable by a real Ascend runtime). */
     default boolean isSimulated() {
         return false;

@@ -30,6 +30,16 @@ public record GenerationResult(ModelPlan plan, Path root, String compiler, boole
         skipped = List.copyOf(skipped);
     }
 
+    /** How many models were compiled by this generation. */
+    public long compiledModels() {
+        return models.stream().filter(m -> !m.reused()).count();
+    }
+
+    /** How many models were reused from an earlier generation (same cache key, intact). */
+    public long reusedModels() {
+        return models.stream().filter(ModelHandle::reused).count();
+    }
+
     /** Whether every planned model is in place. */
     public boolean isSuccess() {
         return failures.isEmpty() && skipped.isEmpty();

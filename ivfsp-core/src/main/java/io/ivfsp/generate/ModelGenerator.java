@@ -10,8 +10,11 @@ import io.ivfsp.config.ModelSet;
 import io.ivfsp.ops.ModelPlan;
 import io.ivfsp.ops.OpCatalog;
 import io.ivfsp.ops.OpFile;
+import io.ivfsp.store.CacheKey;
 import io.ivfsp.store.ModelStore;
+import io.ivfsp.store.StoreFaults;
 import io.ivfsp.store.StoredModel;
+import io.ivfsp.store.Verification;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,6 +72,9 @@ public final class ModelGenerator {
     private final Optional<Duration> jobTimeout;
     private final GenerationListener listener;
     private final boolean failFast;
+    private final boolean incremental;
+    private final Verification verification;
+    private final StoreFaults storeFaults;
 
     private ModelGenerator(Builder b) {
         this.compiler = b.compiler;
@@ -78,6 +84,9 @@ public final class ModelGenerator {
         this.jobTimeout = Optional.ofNullable(b.jobTimeout);
         this.listener = b.listener;
         this.failFast = b.failFast;
+        this.incremental = b.incremental;
+        this.verification = b.verification;
+        this.storeFaults = b.storeFaults;
     }
 
     /** A builder; only {@link Builder#compiler} is required. */
@@ -144,7 +153,7 @@ public final class ModelGenerator {
     /** Same as {@link #generateAsync(IvfspConfig, ModelSet, ModelSet...)} for a plan. */
     public GenerationFuture generateAsync(ModelPlan plan) {
         Objects.requireNonNull(plan, "plan");
-        ModelStore store = ModelStore.open(outputRoot);
+        ModelStore store = ModelStore.open(outputRoot, storeFaults);
         List<Path> jsonFiles = new ArrayList<>();
         try {
             store.prepare(plan);
@@ -160,6 +169,25 @@ public final class ModelGenerator {
             throw e;
         }
         return new Run(plan, store, jsonFiles).start();
+    }
+
+    /**
+     * Removes from the output root the models its manifests record that none of {@code plans} needs
+     * (never a file the manifests do not record, or one that changed since).
+     *
+     * @return the removed files
+     * @throws UncheckedIOException if a manifest cannot be updated
+     */
+    public List<Path> prune(ModelPlan... plans) {
+        List<OpFile> keep = new ArrayList<>();
+        for (ModelPlan p : plans) {
+            keep.addAll(p.files());
+        }
+        try (ModelStore store = ModelStore.open(outputRoot, storeFaults)) {
+            return store.prune(keep);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prune " + outputRoot + ": " + e.getMessage(), e);
+        }
     }
 
     /** A generation in progress; {@link #cancel(boolean)} kills its running compiler processes. */
@@ -201,6 +229,9 @@ public final class ModelGenerator {
         }
 
         GenerationFuture start() {
+            // A normal JVM shutdown (SIGTERM, System.exit) stops the running ATC processes too.
+            Thread shutdownHook = new Thread(cancellation::cancel, "ivfsp-generation-shutdown");
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
             ForkJoinPool ownPool = executor == null ? new ForkJoinPool(parallelism) : null;
             Executor exec = ownPool != null ? ownPool : executor;
             GenerationFuture future = new GenerationFuture(cancellation);
@@ -211,6 +242,11 @@ public final class ModelGenerator {
                 jobs.add(CompletableFuture.supplyAsync(() -> runJob(file, json), exec));
             }
             CompletableFuture.allOf(jobs.toArray(CompletableFuture[]::new)).whenComplete((v, error) -> {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
+                } catch (IllegalStateException shuttingDown) {
+                    // The hook is running or about to: nothing to remove.
+                }
                 store.close();
                 if (ownPool != null) {
                     ownPool.shutdown();
@@ -247,6 +283,37 @@ public final class ModelGenerator {
             if (shouldSkip()) {
                 return skip(file);
             }
+            long lockStart = System.nanoTime();
+            Optional<ModelStore.JobLock> lock;
+            try {
+                // Another generator (thread or process) compiling this file holds the lock: wait, then reuse.
+                lock = store.lockJob(file, this::shouldSkip);
+            } catch (IOException e) {
+                return fail(file, failure(file, CompileFailure.Kind.PUBLISH, "cannot lock the job: " + e.getMessage(),
+                        lockStart), Duration.ZERO);
+            }
+            if (lock.isEmpty()) {
+                return skip(file);
+            }
+            try (ModelStore.JobLock held = lock.get()) {
+                if (shouldSkip()) {
+                    return skip(file);
+                }
+                String key = CacheKey.of(file, plan.config().socVersion(), compiler.name(), compiler.cacheIdentity());
+                if (incremental) {
+                    Optional<List<StoredModel>> reusable = store.reusable(file, key, verification);
+                    if (reusable.isPresent()) {
+                        List<ModelHandle> handles = handles(file, json, reusable.get(), true);
+                        succeeded.incrementAndGet();
+                        notify(() -> listener.jobSucceeded(progress(file, Duration.ZERO), handles));
+                        return new JobResult(file, handles, Optional.empty(), false);
+                    }
+                }
+                return compileWithSlot(file, json, key);
+            }
+        }
+
+        private JobResult compileWithSlot(OpFile file, Path json, String key) {
             try {
                 slots.acquire();
             } catch (InterruptedException e) {
@@ -260,28 +327,32 @@ public final class ModelGenerator {
                 running.incrementAndGet();
                 notify(() -> listener.jobStarted(progress(file, Duration.ZERO)));
                 long jobStart = System.nanoTime();
-                JobResult r = compileAndPublish(file, json);
+                JobResult r = compileAndPublish(file, json, key);
                 running.decrementAndGet();
                 Duration jobElapsed = Duration.ofNanos(System.nanoTime() - jobStart);
                 if (r.failure().isPresent()) {
-                    failed.incrementAndGet();
-                    failedOnce.set(true);
-                    log.warn("compile job failed: {}", r.failure().get().describe());
-                    notify(() -> listener.jobFailed(progress(file, jobElapsed), r.failure().get()));
-                } else {
-                    succeeded.incrementAndGet();
-                    notify(() -> listener.jobSucceeded(progress(file, jobElapsed), r.models()));
+                    return fail(file, r.failure().get(), jobElapsed);
                 }
+                succeeded.incrementAndGet();
+                notify(() -> listener.jobSucceeded(progress(file, jobElapsed), r.models()));
                 return r;
             } finally {
                 slots.release();
             }
         }
 
-        private JobResult compileAndPublish(OpFile file, Path json) {
+        private JobResult fail(OpFile file, CompileFailure failure, Duration jobElapsed) {
+            failed.incrementAndGet();
+            failedOnce.set(true);
+            log.warn("compile job failed: {}", failure.describe());
+            notify(() -> listener.jobFailed(progress(file, jobElapsed), failure));
+            return JobResult.failed(file, failure);
+        }
+
+        private JobResult compileAndPublish(OpFile file, Path json, String key) {
             long jobStart = System.nanoTime();
             try (ModelStore.Staging staging = store.stage(file)) {
-                CompileRequest request = new CompileRequest(file, json, staging.out(), staging.work(),
+                CompileRequest request = new CompileRequest(file, staging.json(), staging.out(), staging.work(),
                         plan.config().socVersion(), jobTimeout, cancellation);
                 CompileOutcome outcome;
                 try {
@@ -308,17 +379,22 @@ public final class ModelGenerator {
                             compiled.elapsed()));
                 }
                 List<StoredModel> stored = store.publish(file, staging);
-                List<ModelHandle> handles = new ArrayList<>();
-                for (int i = 0; i < stored.size(); i++) {
-                    StoredModel s = stored.get(i);
-                    handles.add(new ModelHandle(file.set(), file.ops().get(i).opType(), i, json, s.path(), s.size(),
-                            s.sha256()));
-                }
-                return new JobResult(file, handles, Optional.empty(), false);
+                store.record(file, key, stored, compiled.elapsed());
+                return new JobResult(file, handles(file, json, stored, false), Optional.empty(), false);
             } catch (IOException | RuntimeException e) {
                 return JobResult.failed(file, failure(file, CompileFailure.Kind.PUBLISH,
                         "could not place the models: " + e.getMessage(), jobStart));
             }
+        }
+
+        private List<ModelHandle> handles(OpFile file, Path json, List<StoredModel> stored, boolean reused) {
+            List<ModelHandle> handles = new ArrayList<>();
+            for (int i = 0; i < stored.size(); i++) {
+                StoredModel s = stored.get(i);
+                handles.add(new ModelHandle(file.set(), file.ops().get(i).opType(), i, json, s.path(), s.size(),
+                        s.sha256(), reused));
+            }
+            return handles;
         }
 
         private CompileFailure failure(OpFile file, CompileFailure.Kind kind, String detail, long jobStart) {
@@ -366,8 +442,32 @@ public final class ModelGenerator {
         private Duration jobTimeout;
         private GenerationListener listener = GenerationListener.NONE;
         private boolean failFast;
+        private boolean incremental = true;
+        private Verification verification = Verification.SIZE;
+        private StoreFaults storeFaults = StoreFaults.NONE;
 
         private Builder() {
+        }
+
+        /**
+         * Whether to reuse a job's models when its manifest entry has the same cache key and its models
+         * are intact (default), instead of compiling everything again.
+         */
+        public Builder incremental(boolean incremental) {
+            this.incremental = incremental;
+            return this;
+        }
+
+        /** How models are checked before reuse; default {@link Verification#SIZE}. */
+        public Builder verification(Verification verification) {
+            this.verification = Objects.requireNonNull(verification, "verification");
+            return this;
+        }
+
+        /** Failures to inject into the store's writes, to facilitate testing; default none. */
+        public Builder storeFaults(StoreFaults faults) {
+            this.storeFaults = Objects.requireNonNull(faults, "faults");
+            return this;
         }
 
         /** The compiler backend (required). */

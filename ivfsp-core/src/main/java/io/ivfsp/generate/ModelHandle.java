@@ -13,8 +13,9 @@ import java.nio.file.Path;
  * @param jsonFile the single-op JSON file it was compiled from
  * @param path     the model file
  * @param size     its size in bytes
- * @param sha256   the SHA-256 of its content, lower-case hex
+ * @param sha256   the SHA-256 of its content, lower-case hex (as recorded when it was compiled, if reused)
+ * @param reused   whether it was reused from an earlier generation rather than compiled now
  */
 public record ModelHandle(ModelSet set, String opType, int opIndex, Path jsonFile, Path path, long size,
-                          String sha256) {
+                          String sha256, boolean reused) {
 }

@@ -7,67 +7,163 @@ import io.ivfsp.ops.OpFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The output directory of a generation: {@code config/*.json}, {@code op_models/},
- * {@code op_models_pyacl/}. Nothing is ever half-written where a user or mxIndex reads: JSON files
- * and models are written beside or below their target and moved into place atomically; compilers
- * work in private staging directories under {@value #STAGING_DIRECTORY}, which the store removes.
- * Symbolic links in place of an output file or directory are refused.
+ * The output directory of generations: {@code config/*.json}, {@code op_models/},
+ * {@code op_models_pyacl/}, each model directory with its hidden {@link Manifest}.
+ *
+ * <ul>
+ * <li>Nothing is half-written where a user or mxIndex reads: JSON files, models and manifests are
+ * written in this run's staging directory (same file system) and moved into place atomically.</li>
+ * <li>Several processes may share a root: an OS file lock per JSON file ensures one compiles it
+ * while the others wait and reuse the result, and a lock per manifest serializes its updates. OS
+ * locks vanish with their process, so a killed generator blocks no one.</li>
+ * <li>Each run's staging directory is locked while the run lives; later runs remove the staging
+ * directories of dead runs, and only those.</li>
+ * <li>Symbolic links in place of an output file or directory, and output directories that cannot
+ * be written, are refused before anything is written.</li>
+ * </ul>
  */
 public final class ModelStore implements AutoCloseable {
 
     /** Hidden directory under the root holding the staging directories of running generations. */
     public static final String STAGING_DIRECTORY = ".ivfsp-staging";
+    /** Hidden directory under the root holding the lock files (never deleted: deleting a lock file races). */
+    public static final String LOCK_DIRECTORY = ".ivfsp-locks";
     /** Directory of the single-op JSON files. */
     public static final String CONFIG_DIRECTORY = "config";
 
     private static final Logger log = LoggerFactory.getLogger(ModelStore.class);
+    private static final Pattern RUN_NAME = Pattern.compile("run-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final String RUN_LOCK = ".lock";
+    /** A run directory without a lock file is a run that died right after creating it. */
+    private static final Duration UNLOCKED_RUN_GRACE = Duration.ofMinutes(10);
+    /** Lock files held by this JVM: FileLock alone cannot exclude two threads of one process. */
+    private static final Set<Path> HELD_IN_JVM = ConcurrentHashMap.newKeySet();
 
     private final Path root;
     private final Path runStaging;
+    private final StoreFaults faults;
+    private final HeldLock runLock;
 
-    private ModelStore(Path root) {
+    private ModelStore(Path root, Path runStaging, HeldLock runLock, StoreFaults faults) {
         this.root = root;
-        // Deep enough that mxIndex, which scans three levels for *.om, never sees a staged model even
-        // when pointed at the root: root/.ivfsp-staging/<run>/<job>/out/x.om.
-        this.runStaging = root.resolve(STAGING_DIRECTORY).resolve("run-" + UUID.randomUUID());
+        this.runStaging = runStaging;
+        this.runLock = runLock;
+        this.faults = faults;
+    }
+
+    /** Opens the root without fault injection; see {@link #open(Path, StoreFaults)}. */
+    public static ModelStore open(Path root) {
+        return open(root, StoreFaults.NONE);
     }
 
     /**
-     * Opens (creating if needed) the output root.
+     * Opens (creating if needed) the output root, removes the staging directories of dead runs and
+     * starts this run's own, locked while it is open.
      *
-     * @throws OutputRefusedException if the root exists and is not a directory
+     * @throws OutputRefusedException if the root exists and is not a writable directory
      * @throws UncheckedIOException   if it cannot be created
      */
-    public static ModelStore open(Path root) {
+    public static ModelStore open(Path root, StoreFaults faults) {
         Path abs = root.toAbsolutePath().normalize();
         if (Files.exists(abs) && !Files.isDirectory(abs)) {
             throw new OutputRefusedException(abs, "the output root is not a directory");
         }
         try {
             Files.createDirectories(abs);
+            refuseUnwritable(abs, faults);
+            Path staging = abs.resolve(STAGING_DIRECTORY);
+            refuseLink(staging, "a symbolic link in place of an output directory");
+            removeDeadRuns(staging);
+            Path run = Files.createDirectories(staging).resolve("run-" + UUID.randomUUID());
+            Files.createDirectory(run);
+            HeldLock lock = acquire(run.resolve(RUN_LOCK), () -> false, false)
+                    .orElseThrow(() -> new IllegalStateException("cannot lock a new staging directory " + run));
+            return new ModelStore(abs, run, lock, faults);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create output root " + abs + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot prepare the output root " + abs + ": " + e.getMessage(), e);
         }
-        return new ModelStore(abs);
+    }
+
+    private static void refuseUnwritable(Path dir, StoreFaults faults) throws IOException {
+        try {
+            faults.beforeWrite(dir);
+        } catch (IOException e) {
+            throw new OutputRefusedException(dir, "it cannot be written (" + e.getMessage() + ")");
+        }
+        if (!Files.isWritable(dir)) {
+            throw new OutputRefusedException(dir, "it is not writable by this user");
+        }
+    }
+
+    private static void removeDeadRuns(Path staging) throws IOException {
+        if (!Files.isDirectory(staging, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        List<Path> runs;
+        try (Stream<Path> s = Files.list(staging)) {
+            runs = s.filter(p -> RUN_NAME.matcher(p.getFileName().toString()).matches())
+                    .filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList();
+        }
+        for (Path run : runs) {
+            Path lockFile = run.resolve(RUN_LOCK);
+            if (Files.exists(lockFile, LinkOption.NOFOLLOW_LINKS)) {
+                Optional<HeldLock> lock = acquire(lockFile, () -> true, false);
+                if (lock.isPresent()) {
+                    try (HeldLock held = lock.get()) {
+                        log.info("removing the staging directory of a dead run: {}", run);
+                        deleteTree(run);
+                    }
+                }
+            } else if (age(run).compareTo(UNLOCKED_RUN_GRACE) > 0) {
+                log.info("removing an unlocked staging directory of a dead run: {}", run);
+                deleteTree(run);
+            }
+        }
+    }
+
+    private static Duration age(Path p) {
+        try {
+            FileTime t = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS);
+            return Duration.between(t.toInstant(), Instant.now());
+        } catch (IOException e) {
+            return Duration.ZERO;
+        }
     }
 
     /** The output root. */
@@ -94,18 +190,25 @@ public final class ModelStore implements AutoCloseable {
      * Checks every location the plan writes, before anything is written; directories are created when
      * first written to.
      *
-     * @throws OutputRefusedException if a directory or file to be written is a symbolic link, or a directory is not one
+     * @throws OutputRefusedException if a location is a symbolic link, a directory is not one or cannot be written
      */
     public void prepare(ModelPlan plan) {
         List<Path> dirs = new ArrayList<>();
         dirs.add(configDirectory());
         plan.files().stream().map(f -> modelDirectory(f.set())).distinct().forEach(dirs::add);
-        dirs.add(root.resolve(STAGING_DIRECTORY));
-        for (Path dir : dirs) {
-            refuseLink(dir, "a symbolic link in place of an output directory");
-            if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                throw new OutputRefusedException(dir, "it is in place of an output directory but is not a directory");
+        dirs.add(root.resolve(LOCK_DIRECTORY));
+        try {
+            for (Path dir : dirs) {
+                refuseLink(dir, "a symbolic link in place of an output directory");
+                if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                        throw new OutputRefusedException(dir, "it is in place of an output directory but is not a directory");
+                    }
+                    refuseUnwritable(dir, faults);
+                }
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         for (OpFile f : plan.files()) {
             refuseLink(jsonPath(f), "a symbolic link in place of an output file");
@@ -131,25 +234,32 @@ public final class ModelStore implements AutoCloseable {
         Path target = jsonPath(file);
         refuseLink(target, "a symbolic link in place of an output file");
         Files.createDirectories(configDirectory());
-        Path tmp = configDirectory().resolve("." + file.fileName() + "." + UUID.randomUUID() + ".tmp");
+        writeAtomically(target, file.jsonBytes());
+        return target;
+    }
+
+    private void writeAtomically(Path target, byte[] content) throws IOException {
+        faults.beforeWrite(target);
+        Path tmp = runStaging.resolve(target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
-            Files.write(tmp, file.jsonBytes());
+            Files.write(tmp, content);
             moveAtomically(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
         }
-        return target;
     }
 
     /**
-     * Creates the private staging directories of one job.
+     * Creates the private staging directories of one job and puts its own copy of the JSON there: a
+     * compiler reads that copy, which no other process can replace while it runs.
      *
      * @throws IOException if they cannot be created
      */
     public Staging stage(OpFile file) throws IOException {
-        Path dir = Files.createDirectories(runStaging).resolve(file.name());
+        Path dir = runStaging.resolve(file.name());
         Files.createDirectory(dir);
-        return new Staging(dir, Files.createDirectory(dir.resolve("work")), Files.createDirectory(dir.resolve("out")));
+        Path json = Files.write(dir.resolve(file.fileName()), file.jsonBytes());
+        return new Staging(dir, json, Files.createDirectory(dir.resolve("work")), Files.createDirectory(dir.resolve("out")));
     }
 
     /**
@@ -177,7 +287,7 @@ public final class ModelStore implements AutoCloseable {
      * of the same name.
      *
      * @return the models in their final place, in op order
-     * @throws IOException if a model cannot be read or moved
+     * @throws IOException if a model cannot be read or moved; models already in place stay complete
      * @throws OutputRefusedException if a symbolic link has appeared in place of a model
      */
     public List<StoredModel> publish(OpFile file, Staging staging) throws IOException {
@@ -189,10 +299,147 @@ public final class ModelStore implements AutoCloseable {
             refuseLink(target, "a symbolic link in place of an output file");
             long size = Files.size(src);
             String sha = sha256(src);
+            faults.beforeWrite(target);
             moveAtomically(src, target);
             stored.add(new StoredModel(target, size, sha));
         }
         return stored;
+    }
+
+    /**
+     * Locks one JSON file's job across threads and processes, waiting while another holds it.
+     *
+     * @param cancelled polled while waiting; when it answers true the wait ends empty
+     * @throws IOException if the lock file cannot be opened
+     */
+    public Optional<JobLock> lockJob(OpFile file, BooleanSupplier cancelled) throws IOException {
+        Path dir = Files.createDirectories(root.resolve(LOCK_DIRECTORY));
+        return acquire(dir.resolve("job-" + file.fileName() + ".lock"), cancelled, true).map(JobLock::new);
+    }
+
+    /** The manifest of a set's directory; an unreadable one counts as empty (its models are then rebuilt). */
+    public Manifest manifest(ModelSet set) {
+        Path p = modelDirectory(set).resolve(Manifest.FILE_NAME);
+        try {
+            return Manifest.parse(Files.readString(p));
+        } catch (NoSuchFileException e) {
+            return Manifest.empty();
+        } catch (IOException | RuntimeException e) {
+            log.warn("ignoring unreadable manifest {}: {}", p, e.toString());
+            return Manifest.empty();
+        }
+    }
+
+    /**
+     * The models of {@code file} in place, if its manifest entry has this key and every model is
+     * intact at the given level.
+     */
+    public Optional<List<StoredModel>> reusable(OpFile file, String key, Verification verification) {
+        Optional<Manifest.Entry> entry = manifest(file.set()).entry(file.fileName());
+        if (entry.isEmpty() || !entry.get().key().equals(key)) {
+            return Optional.empty();
+        }
+        List<String> expected = file.omFileNames();
+        List<Manifest.Model> models = entry.get().models();
+        if (!models.stream().map(Manifest.Model::name).toList().equals(expected)) {
+            return Optional.empty();
+        }
+        List<StoredModel> stored = new ArrayList<>();
+        Path dir = modelDirectory(file.set());
+        for (Manifest.Model m : models) {
+            Path p = dir.resolve(m.name());
+            try {
+                if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.size(p) != m.size()) {
+                    return Optional.empty();
+                }
+                if (verification == Verification.HASH && !sha256(p).equals(m.sha256())) {
+                    return Optional.empty();
+                }
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+            stored.add(new StoredModel(p, m.size(), m.sha256()));
+        }
+        return Optional.of(stored);
+    }
+
+    /**
+     * Records a compiled job in its directory's manifest, under the manifest's lock, atomically.
+     *
+     * @throws IOException if the manifest cannot be written; the models stay in place and are rebuilt next time
+     */
+    public void record(OpFile file, String key, List<StoredModel> models, Duration compileTime) throws IOException {
+        List<Manifest.Model> ms = models.stream()
+                .map(m -> new Manifest.Model(m.path().getFileName().toString(), m.size(), m.sha256())).toList();
+        Manifest.Entry entry = new Manifest.Entry(key, ms, compileTime.toNanos() / 1e9);
+        updateManifest(file.set(), m -> m.with(file.fileName(), entry));
+    }
+
+    private void updateManifest(ModelSet set, java.util.function.UnaryOperator<Manifest> change) throws IOException {
+        Path dir = Files.createDirectories(modelDirectory(set));
+        Path locks = Files.createDirectories(root.resolve(LOCK_DIRECTORY));
+        try (HeldLock lock = acquire(locks.resolve("manifest-" + dir.getFileName() + ".lock"), () -> false, true)
+                .orElseThrow()) {
+            Manifest updated = change.apply(manifest(set));
+            writeAtomically(dir.resolve(Manifest.FILE_NAME), updated.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Removes the models the manifests record that none of {@code keep} needs, and their entries; a
+     * file the manifests do not record, or that changed since, is never removed.
+     *
+     * @return the removed model files
+     * @throws IOException if a manifest cannot be written
+     */
+    public List<Path> prune(Collection<OpFile> keep) throws IOException {
+        List<Path> removed = new ArrayList<>();
+        Set<String> seenDirs = new HashSet<>();
+        for (ModelSet set : EnumSet.allOf(ModelSet.class)) {
+            if (!seenDirs.add(set.outputDirectory()) || !Files.exists(modelDirectory(set).resolve(Manifest.FILE_NAME))) {
+                continue;
+            }
+            Set<String> kept = new HashSet<>();
+            keep.stream().filter(f -> f.outputDirectory().equals(set.outputDirectory()))
+                    .forEach(f -> kept.add(f.fileName()));
+            updateManifest(set, m -> {
+                Set<String> stillRecorded = new HashSet<>();
+                m.entries().forEach((json, e) -> {
+                    if (kept.contains(json)) {
+                        e.models().forEach(x -> stillRecorded.add(x.name()));
+                    }
+                });
+                Manifest result = m;
+                for (Map.Entry<String, Manifest.Entry> e : m.entries().entrySet()) {
+                    if (kept.contains(e.getKey())) {
+                        continue;
+                    }
+                    for (Manifest.Model model : e.getValue().models()) {
+                        if (!stillRecorded.contains(model.name())) {
+                            removeIfUnchanged(modelDirectory(set).resolve(model.name()), model).ifPresent(removed::add);
+                        }
+                    }
+                    result = result.without(e.getKey());
+                }
+                return result;
+            });
+        }
+        return removed;
+    }
+
+    private Optional<Path> removeIfUnchanged(Path p, Manifest.Model model) {
+        try {
+            if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && Files.size(p) == model.size()
+                    && sha256(p).equals(model.sha256())) {
+                faults.beforeWrite(p);
+                Files.delete(p);
+                return Optional.of(p);
+            }
+            log.warn("not pruning {}: it is not the model the manifest recorded", p);
+        } catch (IOException e) {
+            log.warn("could not prune {}: {}", p, e.toString());
+        }
+        return Optional.empty();
     }
 
     private static void moveAtomically(Path src, Path target) throws IOException {
@@ -205,12 +452,7 @@ public final class ModelStore implements AutoCloseable {
 
     /** SHA-256 of a file's content, lower-case hex. */
     public static String sha256(Path file) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        MessageDigest md = CacheKey.sha256();
         byte[] buf = new byte[1 << 16];
         try (InputStream in = Files.newInputStream(file)) {
             int n;
@@ -221,10 +463,11 @@ public final class ModelStore implements AutoCloseable {
         return HexFormat.of().formatHex(md.digest());
     }
 
-    /** Removes this generation's staging directories, and the staging root if nothing else is in it. */
+    /** Removes this run's staging directory, and the staging root if nothing else is in it. */
     @Override
     public void close() {
         deleteTree(runStaging);
+        runLock.close();
         try {
             Files.deleteIfExists(root.resolve(STAGING_DIRECTORY));
         } catch (IOException e) {
@@ -241,13 +484,13 @@ public final class ModelStore implements AutoCloseable {
             Files.walkFileTree(dir, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
+                    Files.deleteIfExists(file);
                     return FileVisitResult.CONTINUE;
                 }
 
                 @Override
                 public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                    Files.delete(d);
+                    Files.deleteIfExists(d);
                     return FileVisitResult.CONTINUE;
                 }
             });
@@ -257,13 +500,112 @@ public final class ModelStore implements AutoCloseable {
     }
 
     /**
+     * Takes the lock of {@code lockFile} for this JVM and across processes.
+     *
+     * @param wait whether to wait while another holds it (polling {@code cancelled})
+     */
+    private static Optional<HeldLock> acquire(Path lockFile, BooleanSupplier cancelled, boolean wait) throws IOException {
+        Path key = lockFile.toAbsolutePath().normalize();
+        long pause = 5;
+        while (true) {
+            if (HELD_IN_JVM.add(key)) {
+                Optional<HeldLock> held = tryLockFile(key);
+                if (held.isPresent()) {
+                    return held;
+                }
+                HELD_IN_JVM.remove(key);
+            }
+            if (!wait || cancelled.getAsBoolean()) {
+                return Optional.empty();
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+            pause = Math.min(pause * 2, 100);
+        }
+    }
+
+    /** The OS lock of a file this JVM holds no lock of, or empty when another process holds it. */
+    private static Optional<HeldLock> tryLockFile(Path key) throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            HELD_IN_JVM.remove(key);
+            throw e;
+        }
+        try {
+            FileLock lock = channel.tryLock();
+            if (lock != null) {
+                return Optional.of(new HeldLock(key, channel, lock));
+            }
+        } catch (OverlappingFileLockException e) {
+            // Held by this JVM through a channel opened elsewhere: treat as held by another.
+        } catch (IOException e) {
+            channel.close();
+            HELD_IN_JVM.remove(key);
+            throw e;
+        }
+        channel.close();
+        return Optional.empty();
+    }
+
+    /** A lock held in this JVM and, through the OS, across processes. */
+    private static final class HeldLock implements AutoCloseable {
+        private final Path key;
+        private final FileChannel channel;
+        private final FileLock lock;
+        private boolean released;
+
+        HeldLock(Path key, FileChannel channel, FileLock lock) {
+            this.key = key;
+            this.channel = channel;
+            this.lock = lock;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (released) {
+                return;
+            }
+            released = true;
+            try {
+                lock.release();
+                channel.close();
+            } catch (IOException e) {
+                log.warn("could not release lock {}: {}", key, e.toString());
+            } finally {
+                HELD_IN_JVM.remove(key);
+            }
+        }
+    }
+
+    /** The lock of one job; closing releases it. */
+    public static final class JobLock implements AutoCloseable {
+        private final HeldLock lock;
+
+        private JobLock(HeldLock lock) {
+            this.lock = lock;
+        }
+
+        @Override
+        public void close() {
+            lock.close();
+        }
+    }
+
+    /**
      * The private directories of one compile job.
      *
      * @param dir  the job's directory
+     * @param json the job's own copy of its JSON file
      * @param work the compiler's working directory (side files)
      * @param out  where the compiler writes the models
      */
-    public record Staging(Path dir, Path work, Path out) implements AutoCloseable {
+    public record Staging(Path dir, Path json, Path work, Path out) implements AutoCloseable {
         /** Removes the job's directories and whatever the compiler left in them. */
         @Override
         public void close() {

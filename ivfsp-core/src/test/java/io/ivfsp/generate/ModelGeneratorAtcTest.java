@@ -10,6 +10,7 @@ import io.ivfsp.config.ModelSet;
 import io.ivfsp.ops.ModelPlan;
 import io.ivfsp.ops.OpCatalog;
 import io.ivfsp.ops.OpFile;
+import io.ivfsp.store.Manifest;
 import io.ivfsp.store.ModelStore;
 import io.ivfsp.store.OutputRefusedException;
 import io.ivfsp.testing.FakeToolkit;
@@ -60,6 +61,11 @@ class ModelGeneratorAtcTest {
         }
     }
 
+    /** The model files of a directory (it also holds the hidden manifest). */
+    private static Set<String> models(Path d) throws IOException {
+        return list(d).stream().filter(n -> n.endsWith(".om")).collect(Collectors.toSet());
+    }
+
     private static ModelPlan allSets() {
         return OpCatalog.plan(IvfspConfig.defaults(), EnumSet.allOf(ModelSet.class));
     }
@@ -71,8 +77,8 @@ class ModelGeneratorAtcTest {
         assertThat(r.isSuccess()).isTrue();
         assertThat(r.models()).hasSize(45);
         assertThat(fake.runs()).hasSize(27 + 1 + 4);
-        assertThat(list(root.resolve("op_models"))).hasSize(41);
-        assertThat(list(root.resolve("op_models_pyacl"))).hasSize(4);
+        assertThat(models(root.resolve("op_models"))).hasSize(41);
+        assertThat(models(root.resolve("op_models_pyacl"))).hasSize(4);
         assertThat(list(root.resolve("config"))).hasSize(32);
         for (ModelHandle h : r.models()) {
             assertThat(h.path()).isRegularFile().hasSize(h.size());
@@ -87,9 +93,11 @@ class ModelGeneratorAtcTest {
     void leavesNothingInTheOutputRootButConfigAndModelDirectories() throws IOException {
         generator().build().generate(allSets());
 
-        assertThat(list(root)).containsExactlyInAnyOrder("config", "op_models", "op_models_pyacl");
+        assertThat(list(root)).containsExactlyInAnyOrder("config", "op_models", "op_models_pyacl",
+                ModelStore.LOCK_DIRECTORY);
         assertThat(list(root.resolve("config"))).allMatch(n -> n.endsWith(".json") && !n.startsWith("."));
-        assertThat(list(root.resolve("op_models"))).allMatch(n -> n.endsWith(".om"));
+        assertThat(list(root.resolve("op_models"))).allMatch(n -> n.endsWith(".om") || n.equals(Manifest.FILE_NAME));
+        assertThat(list(root.resolve(ModelStore.LOCK_DIRECTORY))).allMatch(n -> n.endsWith(".lock"));
         assertThat(fake.runs()).extracting(FakeToolkit.AtcRun::cwd).doesNotHaveDuplicates()
                 .allMatch(cwd -> cwd.startsWith(root.resolve(ModelStore.STAGING_DIRECTORY).toString()));
     }
@@ -152,7 +160,7 @@ class ModelGeneratorAtcTest {
         GenerationResult r = generator().build().generate(IvfspConfig.defaults(), ModelSet.SERVICE);
 
         assertThat(r.failures()).hasSize(17).allMatch(f -> f.kind() == CompileFailure.Kind.MISSING_MODEL);
-        assertThat(list(root.resolve("op_models"))).hasSize(10).noneMatch(n -> n.contains("FpToFp16"));
+        assertThat(models(root.resolve("op_models"))).hasSize(10).noneMatch(n -> n.contains("FpToFp16"));
     }
 
     @Test
@@ -166,7 +174,7 @@ class ModelGeneratorAtcTest {
             assertThat(f.exitStatus()).isPresent();
             assertThat(f.exitStatus().getAsInt()).isNotZero();
         });
-        assertThat(list(root.resolve("op_models"))).hasSize(26).noneMatch(n -> n.contains("IvfCidFilter3"));
+        assertThat(models(root.resolve("op_models"))).hasSize(26).noneMatch(n -> n.contains("IvfCidFilter3"));
         assertThat(list(root)).doesNotContain(ModelStore.STAGING_DIRECTORY);
     }
 
@@ -184,7 +192,7 @@ class ModelGeneratorAtcTest {
             assertThat(ProcessHandle.of(pids[0]).filter(ProcessHandle::isAlive)).isEmpty();
             assertThat(ProcessHandle.of(pids[1]).filter(ProcessHandle::isAlive)).isEmpty();
         });
-        assertThat(list(root)).containsExactlyInAnyOrder("config", "op_models");
+        assertThat(list(root)).containsExactlyInAnyOrder("config", "op_models", ModelStore.LOCK_DIRECTORY);
     }
 
     @Test

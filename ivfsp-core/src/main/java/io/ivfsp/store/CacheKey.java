@@ -1,0 +1,49 @@
+package io.ivfsp.store;
+
+import io.ivfsp.ops.OpFile;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The cache key of one single-op JSON file: SHA-256 over the JSON bytes, the SoC version, the ATC
+ * options that are not paths ({@code --soc_version}, {@code --log}), the backend name and the
+ * backend's identity (for ATC: the toolkit's {@code opp/version.info} and the content of
+ * {@code bin/atc}). A toolkit upgrade or another SoC changes it; nothing else does.
+ */
+public final class CacheKey {
+
+    private CacheKey() {
+    }
+
+    /** The key, lower-case hex. */
+    public static String of(OpFile file, String socVersion, String backend, String backendIdentity) {
+        MessageDigest md = sha256();
+        update(md, "ivfsp-cache-key-1");
+        md.update(file.jsonBytes());
+        update(md, "--soc_version=" + socVersion);
+        update(md, file.set().atcLogLevel().map(l -> "--log=" + l).orElse("(no --log)"));
+        update(md, backend);
+        update(md, backendIdentity);
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static void update(MessageDigest md, String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        md.update((byte) (b.length >>> 24));
+        md.update((byte) (b.length >>> 16));
+        md.update((byte) (b.length >>> 8));
+        md.update((byte) b.length);
+        md.update(b);
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+}
