@@ -68,9 +68,12 @@ public final class ModelStore implements AutoCloseable {
     public static final String CONFIG_DIRECTORY = "config";
 
     private static final Logger log = LoggerFactory.getLogger(ModelStore.class);
-    private static final Pattern RUN_NAME = Pattern.compile("run-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final String UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+    private static final Pattern RUN_NAME = Pattern.compile("run-" + UUID_PATTERN);
+    /** A run's directory while it is being created and locked; left only by a run that died right then. */
+    private static final Pattern NEW_RUN_NAME = Pattern.compile("new-" + UUID_PATTERN);
     private static final String RUN_LOCK = ".lock";
-    /** A run directory without a lock file is a run that died right after creating it. */
+    /** A new- directory older than this is a run that died before it was renamed into place. */
     private static final Duration UNLOCKED_RUN_GRACE = Duration.ofMinutes(10);
     /** Lock files held by this JVM: FileLock alone cannot exclude two threads of one process. */
     private static final Set<Path> HELD_IN_JVM = ConcurrentHashMap.newKeySet();
@@ -110,11 +113,17 @@ public final class ModelStore implements AutoCloseable {
             Path staging = abs.resolve(STAGING_DIRECTORY);
             refuseLink(staging, "a symbolic link in place of an output directory");
             removeDeadRuns(staging);
-            Path run = Files.createDirectories(staging).resolve("run-" + UUID.randomUUID());
-            Files.createDirectory(run);
-            HeldLock lock = acquire(run.resolve(RUN_LOCK), () -> false, false)
-                    .orElseThrow(() -> new IllegalStateException("cannot lock a new staging directory " + run));
-            return new ModelStore(abs, run, lock, faults);
+            // Lock the run's directory under a name cleanup ignores, then rename it: a run- directory is
+            // never seen with an unlocked lock file while its run is alive. The lock is on the inode, so it
+            // survives the rename.
+            String id = UUID.randomUUID().toString();
+            Path fresh = Files.createDirectories(staging).resolve("new-" + id);
+            Files.createDirectory(fresh);
+            HeldLock lock = acquire(fresh.resolve(RUN_LOCK), () -> false, false)
+                    .orElseThrow(() -> new IllegalStateException("cannot lock a new staging directory " + fresh));
+            Path run = staging.resolve("run-" + id);
+            Files.move(fresh, run, StandardCopyOption.ATOMIC_MOVE);
+            return new ModelStore(abs, run, lock.movedTo(run.resolve(RUN_LOCK)), faults);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the output root " + abs + ": " + e.getMessage(), e);
         }
@@ -136,9 +145,17 @@ public final class ModelStore implements AutoCloseable {
             return;
         }
         List<Path> runs;
+        List<Path> unfinished;
         try (Stream<Path> s = Files.list(staging)) {
-            runs = s.filter(p -> RUN_NAME.matcher(p.getFileName().toString()).matches())
-                    .filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList();
+            List<Path> dirs = s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList();
+            runs = dirs.stream().filter(p -> RUN_NAME.matcher(p.getFileName().toString()).matches()).toList();
+            unfinished = dirs.stream().filter(p -> NEW_RUN_NAME.matcher(p.getFileName().toString()).matches()).toList();
+        }
+        for (Path dir : unfinished) {
+            if (age(dir).compareTo(UNLOCKED_RUN_GRACE) > 0) {
+                log.info("removing the staging directory of a run that died starting: {}", dir);
+                deleteTree(dir);
+            }
         }
         for (Path run : runs) {
             Path lockFile = run.resolve(RUN_LOCK);
@@ -150,9 +167,9 @@ public final class ModelStore implements AutoCloseable {
                         deleteTree(run);
                     }
                 }
-            } else if (age(run).compareTo(UNLOCKED_RUN_GRACE) > 0) {
-                log.info("removing an unlocked staging directory of a dead run: {}", run);
-                deleteTree(run);
+            } else {
+                // Renamed into place only once locked: a run- directory without a lock file is not ours to judge.
+                log.warn("leaving {} alone: it has no lock file", run);
             }
         }
     }
@@ -564,6 +581,14 @@ public final class ModelStore implements AutoCloseable {
             this.key = key;
             this.channel = channel;
             this.lock = lock;
+        }
+
+        /** The same lock, known by the path its file has after its directory was renamed. */
+        HeldLock movedTo(Path path) {
+            Path moved = path.toAbsolutePath().normalize();
+            HELD_IN_JVM.add(moved);
+            HELD_IN_JVM.remove(key);
+            return new HeldLock(moved, channel, lock);
         }
 
         @Override

@@ -290,12 +290,19 @@ class IncrementalGenerationTest {
         Files.createFile(dead.resolve(".lock"));
         Files.writeString(Files.createDirectories(dead.resolve("job/out")).resolve("x.om"), "half");
         Path notOurs = Files.createDirectories(staging.resolve("keep-me"));
+        Path noLock = Files.createDirectories(staging.resolve("run-00000000-0000-0000-0000-000000000002"));
+        Path startingNow = Files.createDirectories(staging.resolve("new-00000000-0000-0000-0000-000000000003"));
+        Path diedStarting = Files.createDirectories(staging.resolve("new-00000000-0000-0000-0000-000000000004"));
+        Files.setLastModifiedTime(diedStarting, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
 
         try (ModelStore live = ModelStore.open(root); ModelStore other = ModelStore.open(root)) {
             assertThat(dead).doesNotExist();
+            assertThat(diedStarting).doesNotExist();
             assertThat(notOurs).isDirectory();
+            assertThat(noLock).as("a run- directory is renamed into place only once locked").isDirectory();
+            assertThat(startingNow).as("may be a run being created right now").isDirectory();
             try (Stream<Path> s = Files.list(staging)) {
-                assertThat(s.filter(p -> p.getFileName().toString().startsWith("run-"))).hasSize(2);
+                assertThat(s.filter(p -> p.getFileName().toString().startsWith("run-"))).hasSize(3);
             }
         }
     }

@@ -17,6 +17,7 @@ import io.ivfsp.ops.OpFile;
 import io.ivfsp.store.ModelInstaller;
 import io.ivfsp.store.ModelStore;
 import io.ivfsp.store.OutputRefusedException;
+import io.ivfsp.store.Verification;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -83,10 +84,23 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Start no new job after the first failure. Default: keep going and report every failure.")
     boolean failFast;
 
-    @Option(names = {"-q", "--quiet"}, order = 106, description = "Print only errors.")
+    @Option(names = "--rebuild", order = 106,
+            description = "Compile every model again, even those the manifest shows intact and up to date.")
+    boolean rebuild;
+
+    @Option(names = "--verification", paramLabel = "<level>", order = 107, defaultValue = "size",
+            description = "How reused models are checked: size (one stat each) or hash (SHA-256 of each). Default: ${DEFAULT-VALUE}.")
+    String verification;
+
+    @Option(names = "--prune", order = 108,
+            description = "After a successful run, remove the models the manifests record that this plan no longer needs"
+                    + " (never a file they do not record).")
+    boolean prune;
+
+    @Option(names = {"-q", "--quiet"}, order = 109, description = "Print only errors.")
     boolean quiet;
 
-    @Option(names = "--json", order = 107, description = "Print a machine-readable summary (or plan) on stdout.")
+    @Option(names = "--json", order = 110, description = "Print a machine-readable summary (or plan) on stdout.")
     boolean json;
 
     GenerateCommand(IvfspCli cli, Set<ModelSet> sets, List<IvfspParameter> flags) {
@@ -119,6 +133,9 @@ final class GenerateCommand implements Callable<Integer> {
                 : spec.findOption(POOL_FLAG).<Integer>getValue();
         if (pool < 1 || pool > ModelGenerator.MAX_PARALLELISM) {
             problems.add(POOL_FLAG + " = " + pool + ": must be within 1.." + ModelGenerator.MAX_PARALLELISM);
+        }
+        if (!verification.equals("size") && !verification.equals("hash")) {
+            problems.add("--verification = " + verification + ": must be size or hash");
         }
         if (timeoutSeconds != null && timeoutSeconds <= 0) {
             problems.add("--timeout = " + timeoutSeconds + ": must be a positive number of seconds");
@@ -210,12 +227,15 @@ final class GenerateCommand implements Callable<Integer> {
         Reports.JobClock clock = new Reports.JobClock();
         ProgressLine progress = new ProgressLine(err, cli.terminal() && !quiet && !json);
         ModelGenerator.Builder gb = ModelGenerator.builder().compiler(compiler).outputRoot(root).parallelism(pool)
-                .failFast(failFast).listener(clock.then(progress));
+                .failFast(failFast).listener(clock.then(progress)).incremental(!rebuild)
+                .verification(verification.equals("hash") ? Verification.HASH : Verification.SIZE);
         if (timeoutSeconds != null) {
             gb.jobTimeout(Duration.ofSeconds(timeoutSeconds));
         }
-        GenerationResult result = gb.build().generate(modelPlan);
+        ModelGenerator generator = gb.build();
+        GenerationResult result = generator.generate(modelPlan);
         progress.finish();
+        List<Path> pruned = prune && result.isSuccess() ? generator.prune(modelPlan) : List.of();
 
         result.failures().forEach(f -> err.println("FAILED " + f.describe()));
         List<Path> installed = List.of();
@@ -228,10 +248,14 @@ final class GenerateCommand implements Callable<Integer> {
             }
         }
         if (json) {
-            out.println(Reports.resultJson(result, clock, installed));
+            out.println(Reports.resultJson(result, clock, installed, pruned));
         } else if (!quiet) {
             out.print(Reports.resultTable(result, clock));
             out.println(Reports.resultLine(result));
+            if (prune) {
+                out.println(pruned.size() + " models no longer needed were removed" + (pruned.isEmpty() ? "" : ":"));
+                pruned.forEach(p -> out.println("  " + root.relativize(p)));
+            }
         }
         if (!installed.isEmpty()) {
             Path dir = installed.get(0).getParent();

@@ -78,7 +78,8 @@ final class Reports {
             String seconds = clock.seconds(f).map(s -> String.format(Locale.ROOT, "%.2f", s)).orElse("-");
             if (byFile.containsKey(f)) {
                 for (ModelHandle h : byFile.get(f)) {
-                    rows.add(new String[] {f.fileName(), h.opType(), "ok", seconds,
+                    rows.add(new String[] {f.fileName(), h.opType(), h.reused() ? "reused" : "compiled",
+                            h.reused() ? "-" : seconds,
                             f.outputDirectory() + "/" + h.path().getFileName()});
                 }
             } else if (failures.containsKey(f)) {
@@ -115,12 +116,13 @@ final class Reports {
     }
 
     static String resultLine(GenerationResult r) {
-        return String.format(Locale.ROOT, "%d of %d models generated%s, %d jobs failed, %d not started, %.1f s (backend %s)",
-                r.models().size(), r.plan().modelCount(), r.simulated() ? " (SIMULATED)" : "", r.failures().size(),
-                r.skipped().size(), r.elapsed().toMillis() / 1000.0, r.compiler());
+        return String.format(Locale.ROOT,
+                "%d of %d models generated%s (%d compiled, %d reused), %d jobs failed, %d not started, %.1f s (backend %s)",
+                r.models().size(), r.plan().modelCount(), r.simulated() ? " (SIMULATED)" : "", r.compiledModels(),
+                r.reusedModels(), r.failures().size(), r.skipped().size(), r.elapsed().toMillis() / 1000.0, r.compiler());
     }
 
-    static String resultJson(GenerationResult r, JobClock clock, List<Path> installed) {
+    static String resultJson(GenerationResult r, JobClock clock, List<Path> installed, List<Path> pruned) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("success", r.isSuccess());
         m.put("backend", r.compiler());
@@ -128,6 +130,8 @@ final class Reports {
         m.put("soc_version", r.plan().config().socVersion());
         m.put("output_root", r.root().toString());
         m.put("elapsed_seconds", r.elapsed().toMillis() / 1000.0);
+        m.put("compiled", r.compiledModels());
+        m.put("reused", r.reusedModels());
         List<Object> models = new ArrayList<>();
         for (ModelHandle h : r.models()) {
             Map<String, Object> hm = new LinkedHashMap<>();
@@ -137,6 +141,7 @@ final class Reports {
             hm.put("path", h.path().toString());
             hm.put("size", h.size());
             hm.put("sha256", h.sha256());
+            hm.put("reused", h.reused());
             hm.put("seconds", clock.seconds(fileOf(r, h)).orElse(0.0));
             models.add(hm);
         }
@@ -157,6 +162,7 @@ final class Reports {
         m.put("failures", failures);
         m.put("not_started", r.skipped().stream().map(OpFile::fileName).toList());
         m.put("installed", installed.stream().map(Path::toString).toList());
+        m.put("pruned", pruned.stream().map(Path::toString).toList());
         return JsonWriter.write(m);
     }
 

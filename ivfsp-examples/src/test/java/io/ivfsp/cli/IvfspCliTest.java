@@ -56,7 +56,9 @@ class IvfspCliTest {
             return Set.of();
         }
         try (Stream<Path> s = Files.list(d)) {
-            return s.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+            // Hidden entries are the store's own (.ivfsp-manifest.json, .ivfsp-locks): see storeFilesAreHidden.
+            return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("."))
+                    .collect(Collectors.toCollection(TreeSet::new));
         }
     }
 
@@ -97,6 +99,60 @@ class IvfspCliTest {
     }
 
     @Test
+    void storeFilesAreHidden() throws IOException {
+        cli.run("aicpu");
+
+        try (Stream<Path> s = Files.list(cwd)) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("config", "op_models",
+                    ".ivfsp-locks");
+        }
+        try (Stream<Path> s = Files.list(cwd.resolve("op_models"))) {
+            assertThat(s.map(p -> p.getFileName().toString())).filteredOn(n -> !n.endsWith(".om"))
+                    .containsExactly(".ivfsp-manifest.json");
+        }
+    }
+
+    @Test
+    void secondRunReusesEverythingAndRebuildCompilesAgain() {
+        cli.run("training");
+
+        CliRunner.Result again = cli.run("training");
+        CliRunner.Result rebuild = cli.run("training", "--rebuild");
+
+        assertThat(again.out()).contains("4 of 4 models generated (0 compiled, 4 reused)").contains("reused");
+        assertThat(rebuild.out()).contains("4 of 4 models generated (4 compiled, 0 reused)");
+        assertThat(fake.runs()).hasSize(8);
+    }
+
+    @Test
+    void hashVerificationCatchesAnAlteredModel() throws IOException {
+        cli.run("training");
+        Path model;
+        try (Stream<Path> s = Files.list(cwd.resolve("op_models_pyacl"))) {
+            model = s.filter(p -> p.toString().endsWith(".om")).sorted().findFirst().orElseThrow();
+        }
+        byte[] b = Files.readAllBytes(model);
+        b[b.length - 2] ^= 1;
+        Files.write(model, b);
+
+        assertThat(cli.run("training").out()).contains("(0 compiled, 4 reused)");
+        assertThat(cli.run("training", "--verification", "hash").out()).contains("(1 compiled, 3 reused)");
+        assertThat(cli.run("training", "--verification", "quick").err()).contains("--verification = quick: must be size or hash");
+    }
+
+    @Test
+    void pruneRemovesWhatThePlanNoLongerNeeds() throws IOException {
+        cli.run("training", "-batch_size", "4096");
+
+        CliRunner.Result r = cli.run("training", "--prune");
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("1 models no longer needed were removed:")
+                .contains("op_models_pyacl/0_DistanceComputeQC_1_2_4096_256");
+        assertThat(list(cwd.resolve("op_models_pyacl"))).hasSize(4).noneMatch(n -> n.contains("_4096_256_"));
+    }
+
+    @Test
     void allCompilesTheThreeSetsInOnePool() throws IOException {
         CliRunner.Result r = cli.run("all", "--pool", "4");
 
@@ -104,7 +160,7 @@ class IvfspCliTest {
         assertThat(fake.runs()).hasSize(27 + 1 + 4);
         assertThat(list(cwd.resolve("op_models"))).hasSize(41);
         assertThat(list(cwd.resolve("op_models_pyacl"))).hasSize(4);
-        assertThat(r.out()).contains("45 of 45 models generated, 0 jobs failed");
+        assertThat(r.out()).contains("45 of 45 models generated (45 compiled, 0 reused), 0 jobs failed");
         assertThat(fake.maxConcurrentRuns()).isLessThanOrEqualTo(4);
     }
 
@@ -220,7 +276,7 @@ class IvfspCliTest {
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("FAILED fp_to_fp16_op_1024_pid0.json (FpToFp16)").contains("exit status 255")
                 .contains("ATC error E10025").contains("command: " + fake.home().resolve("bin/atc"));
-        assertThat(r.out()).contains("FAILED exit_status E10025").contains("10 of 27 models generated, 17 jobs failed");
+        assertThat(r.out()).contains("FAILED exit_status E10025").contains("10 of 27 models generated (10 compiled, 0 reused), 17 jobs failed");
     }
 
     @Test

@@ -1,0 +1,153 @@
+package io.ivfsp.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ivfsp.atc.AtcCompiler;
+import io.ivfsp.compile.MockOmFormat;
+import io.ivfsp.config.IvfspConfig;
+import io.ivfsp.config.ModelSet;
+import io.ivfsp.ops.ModelPlan;
+import io.ivfsp.ops.OpCatalog;
+import io.ivfsp.ops.OpFile;
+import io.ivfsp.testing.FakeToolkit;
+import io.ivfsp.testing.GeneratorProcess;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Generators as real processes: killed with SIGKILL at random points, and racing on one directory. */
+class ProcessSafetyTest {
+
+    private static final ModelPlan PLAN = OpCatalog.plan(IvfspConfig.defaults(), EnumSet.allOf(ModelSet.class));
+
+    @TempDir
+    Path dir;
+
+    private static Process start(Path root, FakeToolkit fake, int parallelism) throws IOException {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
+                GeneratorProcess.class.getName(), root.toString(), fake.home().toString(), String.valueOf(parallelism));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    }
+
+    private static String finish(Process p) throws Exception {
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        return out;
+    }
+
+    /** Every .om under the root is a complete model: none is ever half-written where mxIndex reads. */
+    private static void assertEveryModelComplete(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.filter(x -> x.toString().endsWith(".om")).toList()) {
+                if (p.startsWith(root.resolve(ModelStore.STAGING_DIRECTORY))) {
+                    continue;
+                }
+                String content = Files.readString(p);
+                assertThat(content).as(p.toString()).startsWith(MockOmFormat.MAGIC).endsWith("end\n");
+            }
+        }
+    }
+
+    /** The jobs whose models the manifest does not vouch for: what a rerun must compile. */
+    private static List<String> missingJobs(Path root, String key) {
+        List<String> missing = new ArrayList<>();
+        if (!Files.exists(root)) {
+            return PLAN.files().stream().map(OpFile::fileName).toList();
+        }
+        try (ModelStore store = ModelStore.open(root)) {
+            for (OpFile f : PLAN.files()) {
+                String k = CacheKey.of(f, "Ascend310P3", "atc", key);
+                if (store.reusable(f, k, Verification.HASH).isEmpty()) {
+                    missing.add(f.fileName());
+                }
+            }
+        }
+        return missing;
+    }
+
+    private static void awaitExit(List<ProcessHandle> processes) {
+        for (ProcessHandle h : processes) {
+            h.onExit().orTimeout(60, TimeUnit.SECONDS).join();
+        }
+    }
+
+    @Test
+    void killedAtTwentyRandomPointsTheNextRunCompilesOnlyWhatIsMissing() throws Exception {
+        FakeToolkit fake = FakeToolkit.create(dir);
+        String identity = AtcCompiler.builder().toolkit(fake.toolkit()).build().cacheIdentity();
+        Random random = new Random(20261123L);
+        int partial = 0;
+        for (int i = 0; i < 20; i++) {
+            Path root = dir.resolve("root-" + i);
+            Process p = start(root, fake, 4);
+            Thread.sleep(200 + random.nextInt(1600));
+            List<ProcessHandle> children = p.descendants().toList();
+            p.destroyForcibly();  // SIGKILL: no shutdown hook runs
+            p.waitFor();
+            awaitExit(children);  // its orphaned ATC processes may finish their own staging work
+
+            assertEveryModelComplete(root);
+            List<String> missing = missingJobs(root, identity);
+            if (!missing.isEmpty() && missing.size() < PLAN.files().size()) {
+                partial++;
+            }
+            int before = fake.runs().size();
+
+            Process rerun = start(root, fake, 4);
+            String out = finish(rerun);
+
+            assertThat(rerun.exitValue()).as(out).isZero();
+            assertThat(fake.runs().subList(before, fake.runs().size()))
+                    .extracting(r -> Path.of(r.arg("singleop")).getFileName().toString())
+                    .as("kill %d: only the missing jobs are compiled", i)
+                    .containsExactlyInAnyOrderElementsOf(missing);
+            assertThat(missingJobs(root, identity)).isEmpty();
+            assertEveryModelComplete(root);
+            assertThat(root.resolve(ModelStore.STAGING_DIRECTORY)).as("dead staging removed").doesNotExist();
+        }
+        assertThat(partial).as("kills that left a partly generated directory").isGreaterThanOrEqualTo(5);
+    }
+
+    @Test
+    void fourConcurrentGeneratorsCompileEveryJobExactlyOnce() throws Exception {
+        FakeToolkit fake = FakeToolkit.create(dir);
+        fake.configure(Map.of("delay_ms", 100));
+        Path root = dir.resolve("shared");
+
+        List<Process> processes = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            processes.add(start(root, fake, 4));
+        }
+        List<String> outputs = new ArrayList<>();
+        for (Process p : processes) {
+            outputs.add(finish(p));
+            assertThat(p.exitValue()).as(outputs.get(outputs.size() - 1)).isZero();
+        }
+
+        assertThat(fake.runs()).extracting(r -> Path.of(r.arg("singleop")).getFileName().toString())
+                .hasSize(32).doesNotHaveDuplicates();
+        long compiled = outputs.stream().mapToLong(o -> Long.parseLong(o.split(" ")[1])).sum();
+        assertThat(compiled).isEqualTo(45);
+        assertEveryModelComplete(root);
+        try (ModelStore store = ModelStore.open(root)) {
+            assertThat(store.manifest(ModelSet.SERVICE).entries()).hasSize(28);
+            assertThat(store.manifest(ModelSet.TRAINING).entries()).hasSize(4);
+        }
+    }
+}
