@@ -125,6 +125,28 @@ class ProcessSafetyTest {
     }
 
     @Test
+    void normalShutdownStopsTheRunningAtcProcesses() throws Exception {
+        FakeToolkit fake = FakeToolkit.create(dir);
+        fake.configure(Map.of("hang", List.of("IvfCidFilter3", "CorrCompute")));
+        Process p = start(dir.resolve("root"), fake, 4);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (fake.hungPids().size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(fake.hungPids()).hasSize(2);
+
+        p.destroy();  // SIGTERM: the JVM runs its shutdown hooks
+
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        for (long[] pids : fake.hungPids()) {
+            for (long pid : pids) {
+                ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(10, TimeUnit.SECONDS).join());
+                assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("pid %d", pid).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void fourConcurrentGeneratorsCompileEveryJobExactlyOnce() throws Exception {
         FakeToolkit fake = FakeToolkit.create(dir);
         fake.configure(Map.of("delay_ms", 100));
