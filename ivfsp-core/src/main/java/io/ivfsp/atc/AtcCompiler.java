@@ -80,6 +80,11 @@ public final class AtcCompiler implements OpCompiler {
         Map<String, String> env = toolkit.childEnvironment(baseEnvironment);
         // Side files (kernel_meta/, fusion_result.json, ge_check_op.json) go to the job's private directory.
         env.put("ASCEND_WORK_PATH", request.workDirectory().toAbsolutePath().toString());
+        if (request.compileWorkers() > 0) {
+            // Each ATC process starts this many compile workers of its own (default 8): the generator sets
+            // it so that jobs x workers does not oversubscribe the machine.
+            env.put("TE_PARALLEL_COMPILER", String.valueOf(request.compileWorkers()));
+        }
         return env;
     }
 

@@ -17,9 +17,18 @@ import java.util.Optional;
  * @param socVersion       the {@code --soc_version}
  * @param timeout          how long the job may run; empty for no limit
  * @param cancellation     raised when the job must stop at once
+ * @param compileWorkers   how many compile workers the compiler may start for this job
+ *                         ({@code TE_PARALLEL_COMPILER} for ATC), or 0 to leave it to the compiler
  */
 public record CompileRequest(OpFile file, Path jsonFile, Path outputDirectory, Path workDirectory,
-                             String socVersion, Optional<Duration> timeout, Cancellation cancellation) {
+                             String socVersion, Optional<Duration> timeout, Cancellation cancellation,
+                             int compileWorkers) {
+
+    /** A request that leaves the number of compile workers to the compiler. */
+    public CompileRequest(OpFile file, Path jsonFile, Path outputDirectory, Path workDirectory, String socVersion,
+                          Optional<Duration> timeout, Cancellation cancellation) {
+        this(file, jsonFile, outputDirectory, workDirectory, socVersion, timeout, cancellation, 0);
+    }
 
     public CompileRequest {
         Objects.requireNonNull(file, "file");
@@ -29,5 +38,8 @@ public record CompileRequest(OpFile file, Path jsonFile, Path outputDirectory, P
         Objects.requireNonNull(socVersion, "socVersion");
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(cancellation, "cancellation");
+        if (compileWorkers < 0) {
+            throw new IllegalArgumentException("compile workers must not be negative: " + compileWorkers);
+        }
     }
 }

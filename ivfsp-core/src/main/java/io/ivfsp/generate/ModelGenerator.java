@@ -31,7 +31,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -75,6 +74,7 @@ public final class ModelGenerator {
     private final boolean incremental;
     private final Verification verification;
     private final StoreFaults storeFaults;
+    private final int compileWorkers;
 
     private ModelGenerator(Builder b) {
         this.compiler = b.compiler;
@@ -87,6 +87,18 @@ public final class ModelGenerator {
         this.incremental = b.incremental;
         this.verification = b.verification;
         this.storeFaults = b.storeFaults;
+        this.compileWorkers = b.compileWorkers;
+    }
+
+    /**
+     * The compile workers each compiler process may start ({@code TE_PARALLEL_COMPILER}): the configured
+     * number, else the machine's processors shared among the jobs running at once, at least 1.
+     */
+    public int compileWorkers() {
+        if (compileWorkers > 0) {
+            return compileWorkers;
+        }
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / parallelism);
     }
 
     /** A builder; only {@link Builder#compiler} is required. */
@@ -214,13 +226,13 @@ public final class ModelGenerator {
         private final ModelStore store;
         private final List<Path> jsonFiles;
         private final Cancellation cancellation = new Cancellation();
-        private final Semaphore slots = new Semaphore(parallelism);
         private final AtomicBoolean failedOnce = new AtomicBoolean();
         private final AtomicInteger succeeded = new AtomicInteger();
         private final AtomicInteger failed = new AtomicInteger();
         private final AtomicInteger skipped = new AtomicInteger();
         private final AtomicInteger running = new AtomicInteger();
         private final long start = System.nanoTime();
+        private final java.util.Map<String, io.ivfsp.store.Manifest> manifests = new java.util.HashMap<>();
 
         Run(ModelPlan plan, ModelStore store, List<Path> jsonFiles) {
             this.plan = plan;
@@ -235,13 +247,27 @@ public final class ModelGenerator {
             ForkJoinPool ownPool = executor == null ? new ForkJoinPool(parallelism) : null;
             Executor exec = ownPool != null ? ownPool : executor;
             GenerationFuture future = new GenerationFuture(cancellation);
-            List<CompletableFuture<JobResult>> jobs = new ArrayList<>();
-            for (int i = 0; i < plan.files().size(); i++) {
-                OpFile file = plan.files().get(i);
-                Path json = jsonFiles.get(i);
-                jobs.add(CompletableFuture.supplyAsync(() -> runJob(file, json), exec));
+            // Longest expected first: the long jobs start at once and the short ones fill the gaps.
+            List<Integer> order = new ArrayList<>();
+            double[] cost = new double[plan.files().size()];
+            for (int i = 0; i < cost.length; i++) {
+                order.add(i);
+                cost[i] = expectedSeconds(plan.files().get(i));
             }
-            CompletableFuture.allOf(jobs.toArray(CompletableFuture[]::new)).whenComplete((v, error) -> {
+            order.sort((a, b) -> Double.compare(cost[b], cost[a]));
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            JobResult[] results = new JobResult[cost.length];
+            List<CompletableFuture<Void>> workers = new ArrayList<>();
+            for (int w = 0; w < Math.min(parallelism, Math.max(1, cost.length)); w++) {
+                workers.add(CompletableFuture.runAsync(() -> {
+                    int k;
+                    while ((k = next.getAndIncrement()) < order.size()) {
+                        int i = order.get(k);
+                        results[i] = runJob(plan.files().get(i), jsonFiles.get(i));
+                    }
+                }, exec));
+            }
+            CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).whenComplete((v, error) -> {
                 try {
                     Runtime.getRuntime().removeShutdownHook(shutdownHook);
                 } catch (IllegalStateException shuttingDown) {
@@ -254,10 +280,17 @@ public final class ModelGenerator {
                 if (error != null) {
                     future.completeExceptionally(error);
                 } else {
-                    future.complete(result(jobs.stream().map(CompletableFuture::join).toList()));
+                    future.complete(result(List.of(results)));
                 }
             });
             return future;
+        }
+
+        /** The compile time the manifest recorded for this file, else the estimate from its shapes. */
+        private double expectedSeconds(OpFile file) {
+            return manifests.computeIfAbsent(file.set().outputDirectory(), d -> store.manifest(file.set()))
+                    .entry(file.fileName()).map(e -> e.compileSeconds()).filter(t -> t > 0)
+                    .orElseGet(() -> JobCost.estimateSeconds(file));
         }
 
         private GenerationResult result(List<JobResult> jobs) {
@@ -309,36 +342,26 @@ public final class ModelGenerator {
                         return new JobResult(file, handles, Optional.empty(), false);
                     }
                 }
-                return compileWithSlot(file, json, key);
+                return compileJob(file, json, key);
             }
         }
 
-        private JobResult compileWithSlot(OpFile file, Path json, String key) {
-            try {
-                slots.acquire();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        private JobResult compileJob(OpFile file, Path json, String key) {
+            if (shouldSkip()) {
                 return skip(file);
             }
-            try {
-                if (shouldSkip()) {
-                    return skip(file);
-                }
-                running.incrementAndGet();
-                notify(() -> listener.jobStarted(progress(file, Duration.ZERO)));
-                long jobStart = System.nanoTime();
-                JobResult r = compileAndPublish(file, json, key);
-                running.decrementAndGet();
-                Duration jobElapsed = Duration.ofNanos(System.nanoTime() - jobStart);
-                if (r.failure().isPresent()) {
-                    return fail(file, r.failure().get(), jobElapsed);
-                }
-                succeeded.incrementAndGet();
-                notify(() -> listener.jobSucceeded(progress(file, jobElapsed), r.models()));
-                return r;
-            } finally {
-                slots.release();
+            running.incrementAndGet();
+            notify(() -> listener.jobStarted(progress(file, Duration.ZERO)));
+            long jobStart = System.nanoTime();
+            JobResult r = compileAndPublish(file, json, key);
+            running.decrementAndGet();
+            Duration jobElapsed = Duration.ofNanos(System.nanoTime() - jobStart);
+            if (r.failure().isPresent()) {
+                return fail(file, r.failure().get(), jobElapsed);
             }
+            succeeded.incrementAndGet();
+            notify(() -> listener.jobSucceeded(progress(file, jobElapsed), r.models()));
+            return r;
         }
 
         private JobResult fail(OpFile file, CompileFailure failure, Duration jobElapsed) {
@@ -353,7 +376,7 @@ public final class ModelGenerator {
             long jobStart = System.nanoTime();
             try (ModelStore.Staging staging = store.stage(file)) {
                 CompileRequest request = new CompileRequest(file, staging.json(), staging.out(), staging.work(),
-                        plan.config().socVersion(), jobTimeout, cancellation);
+                        plan.config().socVersion(), jobTimeout, cancellation, compileWorkers());
                 CompileOutcome outcome;
                 try {
                     outcome = compiler.compile(request);
@@ -445,8 +468,23 @@ public final class ModelGenerator {
         private boolean incremental = true;
         private Verification verification = Verification.SIZE;
         private StoreFaults storeFaults = StoreFaults.NONE;
+        private int compileWorkers;
 
         private Builder() {
+        }
+
+        /**
+         * The compile workers each ATC process may start ({@code TE_PARALLEL_COMPILER}, ATC's default 8);
+         * default: the processors divided by the parallelism, so that jobs x workers does not oversubscribe.
+         *
+         * @throws IllegalArgumentException if not within 1..32
+         */
+        public Builder compileWorkers(int workers) {
+            if (workers < 1 || workers > 32) {
+                throw new IllegalArgumentException("compile workers must be within 1..32: " + workers);
+            }
+            this.compileWorkers = workers;
+            return this;
         }
 
         /**
@@ -491,8 +529,8 @@ public final class ModelGenerator {
 
         /**
          * The executor running the jobs (to facilitate testing); default a {@link ForkJoinPool} of
-         * {@code parallelism} threads per generation. At most {@code parallelism} jobs run at once whatever
-         * the executor's size. It is not shut down.
+         * {@code parallelism} threads per generation. The generator runs {@code parallelism} workers on it,
+         * so at most that many jobs run at once whatever the executor's size. It is not shut down.
          */
         public Builder executor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");

@@ -126,7 +126,8 @@ class ModelGeneratorAtcTest {
 
     @Test
     void failFastStartsNothingNewAfterTheFirstFailure() {
-        fake.configure(Map.of("fail", Map.of("IvfCidFilter3", "E10027")));
+        // The longest-expected job starts first.
+        fake.configure(Map.of("fail", Map.of("DistanceMaskedIVFSpIntL2Mins", "E10027")));
 
         GenerationResult r = generator().parallelism(1).failFast(true).build()
                 .generate(IvfspConfig.defaults(), ModelSet.SERVICE);
@@ -197,7 +198,7 @@ class ModelGeneratorAtcTest {
 
     @Test
     void cancellingTheFutureKillsRunningAtcAndStartsNothingNew() throws Exception {
-        fake.configure(Map.of("hang", List.of("IvfCidFilter3")));
+        fake.configure(Map.of("hang", List.of("DistanceMaskedIVFSpIntL2Mins")));
         CountDownLatch started = new CountDownLatch(1);
         ModelGenerator g = generator().parallelism(1).listener(new GenerationListener() {
             @Override
@@ -218,6 +219,48 @@ class ModelGeneratorAtcTest {
         waitFor(() -> !Files.exists(root.resolve(ModelStore.STAGING_DIRECTORY)));
         assertThat(fake.runs()).isEmpty();
         assertThat(list(root.resolve("op_models"))).isEmpty();
+    }
+
+    @Test
+    void longestExpectedJobsStartFirst() {
+        GenerationResult r = generator().parallelism(1).build().generate(IvfspConfig.defaults(), ModelSet.SERVICE,
+                ModelSet.AICPU, ModelSet.TRAINING);
+
+        List<String> started = fake.runs().stream().map(run -> Path.of(run.arg("singleop")).getFileName().toString())
+                .toList();
+        assertThat(r.isSuccess()).isTrue();
+        assertThat(started.get(0)).isEqualTo("distance_compute_qc_op32768_pid0.json");
+        assertThat(started.subList(started.size() - 3, started.size()))
+                .containsExactlyInAnyOrder("fp_to_fp16_op_1_pid0.json", "fp_to_fp16_op_2_pid0.json", "fp_to_fp16_op_4_pid0.json");
+    }
+
+    @Test
+    void recordedCompileTimesReplaceTheEstimate() throws IOException {
+        ModelPlan plan = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.TRAINING);
+        generator().build().generate(plan);
+        // Make the recorded time of the smallest job the longest.
+        ModelStore store = ModelStore.open(root);
+        OpFile cb = plan.files().get(2);
+        store.record(cb, "stale-key", store.reusable(cb, "x", io.ivfsp.store.Verification.SIZE).orElseGet(List::of),
+                Duration.ofHours(1));
+        store.close();
+        int before = fake.runs().size();
+
+        generator().parallelism(1).incremental(false).build().generate(plan);
+
+        assertThat(Path.of(fake.runs().get(before).arg("singleop")).getFileName().toString())
+                .isEqualTo(cb.fileName());
+    }
+
+    @Test
+    void eachAtcProcessGetsItsShareOfTheProcessors() {
+        generator().parallelism(2).build().generate(IvfspConfig.defaults(), ModelSet.AICPU);
+        generator().parallelism(2).compileWorkers(3).build().generate(IvfspConfig.builder().processId(1).build(),
+                ModelSet.AICPU);
+
+        int share = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        assertThat(fake.runs()).extracting(run -> run.env().get("TE_PARALLEL_COMPILER"))
+                .containsExactly(String.valueOf(share), "3");
     }
 
     @Test
