@@ -75,6 +75,7 @@ public final class ModelGenerator {
     private final Verification verification;
     private final StoreFaults storeFaults;
     private final int compileWorkers;
+    private final Scheduling scheduling;
 
     private ModelGenerator(Builder b) {
         this.compiler = b.compiler;
@@ -88,6 +89,7 @@ public final class ModelGenerator {
         this.verification = b.verification;
         this.storeFaults = b.storeFaults;
         this.compileWorkers = b.compileWorkers;
+        this.scheduling = b.scheduling;
     }
 
     /**
@@ -254,7 +256,9 @@ public final class ModelGenerator {
                 order.add(i);
                 cost[i] = expectedSeconds(plan.files().get(i));
             }
-            order.sort((a, b) -> Double.compare(cost[b], cost[a]));
+            if (scheduling == Scheduling.LONGEST_FIRST) {
+                order.sort((a, b) -> Double.compare(cost[b], cost[a]));
+            }
             java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
             JobResult[] results = new JobResult[cost.length];
             List<CompletableFuture<Void>> workers = new ArrayList<>();
@@ -469,8 +473,15 @@ public final class ModelGenerator {
         private Verification verification = Verification.SIZE;
         private StoreFaults storeFaults = StoreFaults.NONE;
         private int compileWorkers;
+        private Scheduling scheduling = Scheduling.LONGEST_FIRST;
 
         private Builder() {
+        }
+
+        /** The order jobs start in; default {@link Scheduling#LONGEST_FIRST}. */
+        public Builder scheduling(Scheduling scheduling) {
+            this.scheduling = Objects.requireNonNull(scheduling, "scheduling");
+            return this;
         }
 
         /**

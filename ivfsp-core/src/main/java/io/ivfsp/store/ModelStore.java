@@ -75,13 +75,21 @@ public final class ModelStore implements AutoCloseable {
     private static final String RUN_LOCK = ".lock";
     /** A new- directory older than this is a run that died before it was renamed into place. */
     private static final Duration UNLOCKED_RUN_GRACE = Duration.ofMinutes(10);
-    /** Lock files held by this JVM: FileLock alone cannot exclude two threads of one process. */
-    private static final Set<Path> HELD_IN_JVM = ConcurrentHashMap.newKeySet();
+    /**
+     * One permit per lock file for this JVM: FileLock alone cannot exclude two threads of one process,
+     * and waiting here needs no polling. Other processes are waited for by polling the OS lock.
+     */
+    private static final ConcurrentHashMap<Path, java.util.concurrent.Semaphore> JVM_LOCKS = new ConcurrentHashMap<>();
+
+    private static java.util.concurrent.Semaphore jvmLock(Path key) {
+        return JVM_LOCKS.computeIfAbsent(key, k -> new java.util.concurrent.Semaphore(1));
+    }
 
     private final Path root;
     private final Path runStaging;
     private final StoreFaults faults;
     private final HeldLock runLock;
+    private final Map<Path, CachedManifest> manifests = new ConcurrentHashMap<>();
 
     private ModelStore(Path root, Path runStaging, HeldLock runLock, StoreFaults faults) {
         this.root = root;
@@ -250,9 +258,22 @@ public final class ModelStore implements AutoCloseable {
     public Path writeJson(OpFile file) throws IOException {
         Path target = jsonPath(file);
         refuseLink(target, "a symbolic link in place of an output file");
+        byte[] bytes = file.jsonBytes();
+        if (hasContent(target, bytes)) {
+            return target;  // already right: replacing it would change nothing a reader can see
+        }
         Files.createDirectories(configDirectory());
-        writeAtomically(target, file.jsonBytes());
+        writeAtomically(target, bytes);
         return target;
+    }
+
+    private static boolean hasContent(Path p, byte[] bytes) {
+        try {
+            return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && Files.size(p) == bytes.length
+                    && java.util.Arrays.equals(Files.readAllBytes(p), bytes);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private void writeAtomically(Path target, byte[] content) throws IOException {
@@ -273,10 +294,11 @@ public final class ModelStore implements AutoCloseable {
      * @throws IOException if they cannot be created
      */
     public Staging stage(OpFile file) throws IOException {
-        Path dir = runStaging.resolve(file.name());
-        Files.createDirectory(dir);
+        // The job's directory is the compiler's working directory; models go to out/ inside it.
+        Path dir = Files.createDirectory(runStaging.resolve(file.name()));
+        Path out = Files.createDirectory(dir.resolve("out"));
         Path json = Files.write(dir.resolve(file.fileName()), file.jsonBytes());
-        return new Staging(dir, json, Files.createDirectory(dir.resolve("work")), Files.createDirectory(dir.resolve("out")));
+        return new Staging(dir, json, dir, out);
     }
 
     /**
@@ -334,16 +356,41 @@ public final class ModelStore implements AutoCloseable {
         return acquire(dir.resolve("job-" + file.fileName() + ".lock"), cancelled, true).map(JobLock::new);
     }
 
-    /** The manifest of a set's directory; an unreadable one counts as empty (its models are then rebuilt). */
+    /**
+     * The manifest of a set's directory; an unreadable one counts as empty (its models are then rebuilt).
+     * It is parsed again only when the file changed: every write replaces it by a rename, so its inode,
+     * modification time or size differs.
+     */
     public Manifest manifest(ModelSet set) {
         Path p = modelDirectory(set).resolve(Manifest.FILE_NAME);
+        BasicFileAttributes attrs;
         try {
-            return Manifest.parse(Files.readString(p));
+            attrs = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
             return Manifest.empty();
+        } catch (IOException e) {
+            log.warn("ignoring unreadable manifest {}: {}", p, e.toString());
+            return Manifest.empty();
+        }
+        CachedManifest cached = manifests.get(p);
+        if (cached != null && cached.matches(attrs)) {
+            return cached.manifest();
+        }
+        try {
+            Manifest m = Manifest.parse(Files.readString(p));
+            manifests.put(p, new CachedManifest(attrs.fileKey(), attrs.lastModifiedTime(), attrs.size(), m));
+            return m;
         } catch (IOException | RuntimeException e) {
             log.warn("ignoring unreadable manifest {}: {}", p, e.toString());
             return Manifest.empty();
+        }
+    }
+
+    /** A parsed manifest and the attributes of the file it was read from. */
+    private record CachedManifest(Object fileKey, FileTime modified, long size, Manifest manifest) {
+        boolean matches(BasicFileAttributes a) {
+            return java.util.Objects.equals(fileKey, a.fileKey()) && modified.equals(a.lastModifiedTime())
+                    && size == a.size();
         }
     }
 
@@ -398,7 +445,10 @@ public final class ModelStore implements AutoCloseable {
         try (HeldLock lock = acquire(locks.resolve("manifest-" + dir.getFileName() + ".lock"), () -> false, true)
                 .orElseThrow()) {
             Manifest updated = change.apply(manifest(set));
-            writeAtomically(dir.resolve(Manifest.FILE_NAME), updated.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            Path file = dir.resolve(Manifest.FILE_NAME);
+            writeAtomically(file, updated.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            manifests.put(file, new CachedManifest(attrs.fileKey(), attrs.lastModifiedTime(), attrs.size(), updated));
         }
     }
 
@@ -523,47 +573,51 @@ public final class ModelStore implements AutoCloseable {
      */
     private static Optional<HeldLock> acquire(Path lockFile, BooleanSupplier cancelled, boolean wait) throws IOException {
         Path key = lockFile.toAbsolutePath().normalize();
-        long pause = 5;
-        while (true) {
-            if (HELD_IN_JVM.add(key)) {
+        java.util.concurrent.Semaphore jvm = jvmLock(key);
+        boolean permit = false;
+        try {
+            // This JVM first: block on the permit (waking to check for cancellation) without polling.
+            while (!(permit = jvm.tryAcquire(wait ? 50 : 0, java.util.concurrent.TimeUnit.MILLISECONDS))) {
+                if (!wait || cancelled.getAsBoolean()) {
+                    return Optional.empty();
+                }
+            }
+            // Then other processes: the OS gives no wake-up, so poll with a growing pause.
+            long pause = 5;
+            while (true) {
                 Optional<HeldLock> held = tryLockFile(key);
                 if (held.isPresent()) {
+                    permit = false;  // now the HeldLock's to release
                     return held;
                 }
-                HELD_IN_JVM.remove(key);
-            }
-            if (!wait || cancelled.getAsBoolean()) {
-                return Optional.empty();
-            }
-            try {
+                if (!wait || cancelled.getAsBoolean()) {
+                    return Optional.empty();
+                }
                 Thread.sleep(pause);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Optional.empty();
+                pause = Math.min(pause * 2, 100);
             }
-            pause = Math.min(pause * 2, 100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } finally {
+            if (permit) {
+                jvm.release();
+            }
         }
     }
 
-    /** The OS lock of a file this JVM holds no lock of, or empty when another process holds it. */
+    /** The OS lock of a file whose JVM permit the caller holds, or empty when another process holds it. */
     private static Optional<HeldLock> tryLockFile(Path key) throws IOException {
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        } catch (IOException e) {
-            HELD_IN_JVM.remove(key);
-            throw e;
-        }
+        FileChannel channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
             FileLock lock = channel.tryLock();
             if (lock != null) {
                 return Optional.of(new HeldLock(key, channel, lock));
             }
         } catch (OverlappingFileLockException e) {
-            // Held by this JVM through a channel opened elsewhere: treat as held by another.
+            // Cannot happen while the permit is held; treat as held elsewhere.
         } catch (IOException e) {
             channel.close();
-            HELD_IN_JVM.remove(key);
             throw e;
         }
         channel.close();
@@ -586,8 +640,11 @@ public final class ModelStore implements AutoCloseable {
         /** The same lock, known by the path its file has after its directory was renamed. */
         HeldLock movedTo(Path path) {
             Path moved = path.toAbsolutePath().normalize();
-            HELD_IN_JVM.add(moved);
-            HELD_IN_JVM.remove(key);
+            if (!jvmLock(moved).tryAcquire()) {
+                throw new IllegalStateException("a fresh run directory is already locked: " + moved);
+            }
+            jvmLock(key).release();
+            JVM_LOCKS.remove(key);
             return new HeldLock(moved, channel, lock);
         }
 
@@ -603,7 +660,7 @@ public final class ModelStore implements AutoCloseable {
             } catch (IOException e) {
                 log.warn("could not release lock {}: {}", key, e.toString());
             } finally {
-                HELD_IN_JVM.remove(key);
+                jvmLock(key).release();
             }
         }
     }
@@ -627,7 +684,7 @@ public final class ModelStore implements AutoCloseable {
      *
      * @param dir  the job's directory
      * @param json the job's own copy of its JSON file
-     * @param work the compiler's working directory (side files)
+     * @param work the compiler's working directory (side files): the job's directory itself
      * @param out  where the compiler writes the models
      */
     public record Staging(Path dir, Path json, Path work, Path out) implements AutoCloseable {

@@ -281,7 +281,8 @@ class IvfspCliTest {
 
     @Test
     void failFastLeavesTheRestNotStarted() {
-        fake.configure(Map.of("fail", Map.of("IvfCidFilter3", "E10025")));
+        // The longest-expected job starts first.
+        fake.configure(Map.of("fail", Map.of("DistanceMaskedIVFSpIntL2Mins", "E10025")));
 
         CliRunner.Result r = cli.run("service", "--pool", "1", "--fail-fast");
 

@@ -48,8 +48,9 @@ class InProcessAtcCompilerTest {
         assertThat(Files.readAllBytes(r.models().get(0).path()))
                 .isEqualTo(MockOmFormat.content(first.ops().get(0), "Ascend310P3"));
         try (Stream<Path> s = Files.list(root)) {
+            // fusion_result.json went to the job's private directory (ASCEND_WORK_PATH), now removed.
             assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("config", "op_models",
-                    "op_models_pyacl");
+                    "op_models_pyacl", ".ivfsp-locks");
         }
     }
 
