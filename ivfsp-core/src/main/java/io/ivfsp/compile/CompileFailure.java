@@ -65,6 +65,11 @@ public record CompileFailure(OpFile file, Kind kind, String detail, List<String>
         return m.find() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
+    /** The same failure, reported for another file its job served (an identical file, or a batch member). */
+    public CompileFailure withFile(OpFile other) {
+        return new CompileFailure(other, kind, detail, command, exitStatus, errorCode, outputTail, elapsed);
+    }
+
     /** The op types of the file. */
     public List<String> ops() {
         return file.opTypes();

@@ -20,7 +20,7 @@ public final class GenerationException extends RuntimeException {
 
     private static String describe(GenerationResult r) {
         StringBuilder sb = new StringBuilder().append(r.failures().size()).append(" of ")
-                .append(r.plan().files().size()).append(" compile jobs failed");
+                .append(r.files().size()).append(" JSON files failed to compile");
         if (!r.skipped().isEmpty()) {
             sb.append(", ").append(r.skipped().size()).append(" not started");
         }

@@ -1,19 +1,14 @@
 package io.ivfsp.generate;
 
 import io.ivfsp.compile.Cancellation;
-import io.ivfsp.compile.CompileFailure;
-import io.ivfsp.compile.CompileOutcome;
-import io.ivfsp.compile.CompileRequest;
 import io.ivfsp.compile.OpCompiler;
 import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.ModelSet;
 import io.ivfsp.ops.ModelPlan;
 import io.ivfsp.ops.OpCatalog;
 import io.ivfsp.ops.OpFile;
-import io.ivfsp.store.CacheKey;
 import io.ivfsp.store.ModelStore;
 import io.ivfsp.store.StoreFaults;
-import io.ivfsp.store.StoredModel;
 import io.ivfsp.store.Verification;
 
 import java.io.IOException;
@@ -22,20 +17,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Compiles every single-op JSON file of the chosen model sets in one pool, and hands back the
@@ -62,8 +54,6 @@ public final class ModelGenerator {
     /** The largest allowed parallelism: the reference's limit. */
     public static final int MAX_PARALLELISM = 32;
 
-    private static final Logger log = LoggerFactory.getLogger(ModelGenerator.class);
-
     private final OpCompiler compiler;
     private final int parallelism;
     private final Executor executor;
@@ -76,6 +66,7 @@ public final class ModelGenerator {
     private final StoreFaults storeFaults;
     private final int compileWorkers;
     private final Scheduling scheduling;
+    private final boolean batching;
 
     private ModelGenerator(Builder b) {
         this.compiler = b.compiler;
@@ -90,6 +81,7 @@ public final class ModelGenerator {
         this.storeFaults = b.storeFaults;
         this.compileWorkers = b.compileWorkers;
         this.scheduling = b.scheduling;
+        this.batching = b.batching;
     }
 
     /**
@@ -132,7 +124,20 @@ public final class ModelGenerator {
 
     /** Same as {@link #generate(IvfspConfig, ModelSet, ModelSet...)} for a plan. */
     public GenerationResult generate(ModelPlan plan) {
-        GenerationFuture future = generateAsync(plan);
+        return generate(List.of(plan));
+    }
+
+    /**
+     * Generates the models of several configurations in one pool, each distinct model once: a model
+     * that several configurations (or sets) need, such as the FpToFp16 models of indexes that differ
+     * only in nlist, is compiled once and recorded for every JSON file that yields it.
+     *
+     * @throws IllegalArgumentException if two plans give one JSON file name different contents (give each
+     *                                  configuration its own {@code -p}), or target different SoCs
+     * @see #generate(IvfspConfig, ModelSet, ModelSet...)
+     */
+    public GenerationResult generate(List<ModelPlan> plans) {
+        GenerationFuture future = generateAsync(plans);
         try {
             return future.get();
         } catch (InterruptedException e) {
@@ -161,28 +166,58 @@ public final class ModelGenerator {
      * @throws UncheckedIOException if the JSON files cannot be written
      */
     public GenerationFuture generateAsync(IvfspConfig config, ModelSet first, ModelSet... rest) {
-        return generateAsync(OpCatalog.plan(config, EnumSet.of(first, rest)));
+        return generateAsync(List.of(OpCatalog.plan(config, EnumSet.of(first, rest))));
     }
 
     /** Same as {@link #generateAsync(IvfspConfig, ModelSet, ModelSet...)} for a plan. */
     public GenerationFuture generateAsync(ModelPlan plan) {
-        Objects.requireNonNull(plan, "plan");
+        return generateAsync(List.of(plan));
+    }
+
+    /** Same as {@link #generate(List)}, without waiting. */
+    public GenerationFuture generateAsync(List<ModelPlan> plans) {
+        if (plans.isEmpty()) {
+            throw new IllegalArgumentException("at least one plan is needed");
+        }
+        checkCompatible(plans);
         ModelStore store = ModelStore.open(outputRoot, storeFaults);
-        List<Path> jsonFiles = new ArrayList<>();
+        Map<OpFile, Path> jsonFiles = new HashMap<>();
         try {
-            store.prepare(plan);
-            for (OpFile f : plan.files()) {
-                try {
-                    jsonFiles.add(store.writeJson(f));
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot write " + store.jsonPath(f) + ": " + e.getMessage(), e);
+            for (ModelPlan plan : plans) {
+                store.prepare(plan);
+                for (OpFile f : plan.files()) {
+                    if (!jsonFiles.containsKey(f)) {
+                        try {
+                            jsonFiles.put(f, store.writeJson(f));
+                        } catch (IOException e) {
+                            throw new UncheckedIOException("cannot write " + store.jsonPath(f) + ": " + e.getMessage(), e);
+                        }
+                    }
                 }
             }
         } catch (RuntimeException e) {
             store.close();
             throw e;
         }
-        return new Run(plan, store, jsonFiles).start();
+        return new GenerationRun(settings(), plans, store, jsonFiles).start();
+    }
+
+    private static void checkCompatible(List<ModelPlan> plans) {
+        Map<String, OpFile> byName = new HashMap<>();
+        String soc = plans.get(0).config().socVersion();
+        for (ModelPlan plan : plans) {
+            if (!plan.config().socVersion().equals(soc)) {
+                throw new IllegalArgumentException("plans for different SoCs cannot be generated together: "
+                        + soc + " and " + plan.config().socVersion());
+            }
+            for (OpFile f : plan.files()) {
+                OpFile other = byName.putIfAbsent(f.fileName(), f);
+                if (other != null && !other.equals(f)) {
+                    throw new IllegalArgumentException("two configurations give " + f.fileName()
+                            + " different contents; give each configuration its own -p (processId)");
+                }
+            }
+        }
     }
 
     /**
@@ -204,11 +239,22 @@ public final class ModelGenerator {
         }
     }
 
+    private Settings settings() {
+        return new Settings(compiler, parallelism, executor, jobTimeout, listener, failFast, incremental, verification,
+                compileWorkers(), scheduling, batching);
+    }
+
+    /** What a run needs of its generator. */
+    record Settings(OpCompiler compiler, int parallelism, Executor executor, Optional<Duration> jobTimeout,
+                    GenerationListener listener, boolean failFast, boolean incremental, Verification verification,
+                    int compileWorkers, Scheduling scheduling, boolean batching) {
+    }
+
     /** A generation in progress; {@link #cancel(boolean)} kills its running compiler processes. */
     public static final class GenerationFuture extends CompletableFuture<GenerationResult> {
         private final Cancellation cancellation;
 
-        private GenerationFuture(Cancellation cancellation) {
+        GenerationFuture(Cancellation cancellation) {
             this.cancellation = cancellation;
         }
 
@@ -219,244 +265,6 @@ public final class ModelGenerator {
             boolean cancelled = super.cancel(mayInterruptIfRunning);
             cancellation.cancel();
             return cancelled;
-        }
-    }
-
-    /** One call of generate: its jobs, counters and cancellation. */
-    private final class Run {
-        private final ModelPlan plan;
-        private final ModelStore store;
-        private final List<Path> jsonFiles;
-        private final Cancellation cancellation = new Cancellation();
-        private final AtomicBoolean failedOnce = new AtomicBoolean();
-        private final AtomicInteger succeeded = new AtomicInteger();
-        private final AtomicInteger failed = new AtomicInteger();
-        private final AtomicInteger skipped = new AtomicInteger();
-        private final AtomicInteger running = new AtomicInteger();
-        private final long start = System.nanoTime();
-        private final java.util.Map<String, io.ivfsp.store.Manifest> manifests = new java.util.HashMap<>();
-
-        Run(ModelPlan plan, ModelStore store, List<Path> jsonFiles) {
-            this.plan = plan;
-            this.store = store;
-            this.jsonFiles = jsonFiles;
-        }
-
-        GenerationFuture start() {
-            // A normal JVM shutdown (SIGTERM, System.exit) stops the running ATC processes too.
-            Thread shutdownHook = new Thread(cancellation::cancel, "ivfsp-generation-shutdown");
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
-            ForkJoinPool ownPool = executor == null ? new ForkJoinPool(parallelism) : null;
-            Executor exec = ownPool != null ? ownPool : executor;
-            GenerationFuture future = new GenerationFuture(cancellation);
-            // Longest expected first: the long jobs start at once and the short ones fill the gaps.
-            List<Integer> order = new ArrayList<>();
-            double[] cost = new double[plan.files().size()];
-            for (int i = 0; i < cost.length; i++) {
-                order.add(i);
-                cost[i] = expectedSeconds(plan.files().get(i));
-            }
-            if (scheduling == Scheduling.LONGEST_FIRST) {
-                order.sort((a, b) -> Double.compare(cost[b], cost[a]));
-            }
-            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-            JobResult[] results = new JobResult[cost.length];
-            List<CompletableFuture<Void>> workers = new ArrayList<>();
-            for (int w = 0; w < Math.min(parallelism, Math.max(1, cost.length)); w++) {
-                workers.add(CompletableFuture.runAsync(() -> {
-                    int k;
-                    while ((k = next.getAndIncrement()) < order.size()) {
-                        int i = order.get(k);
-                        results[i] = runJob(plan.files().get(i), jsonFiles.get(i));
-                    }
-                }, exec));
-            }
-            CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).whenComplete((v, error) -> {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
-                } catch (IllegalStateException shuttingDown) {
-                    // The hook is running or about to: nothing to remove.
-                }
-                store.close();
-                if (ownPool != null) {
-                    ownPool.shutdown();
-                }
-                if (error != null) {
-                    future.completeExceptionally(error);
-                } else {
-                    future.complete(result(List.of(results)));
-                }
-            });
-            return future;
-        }
-
-        /** The compile time the manifest recorded for this file, else the estimate from its shapes. */
-        private double expectedSeconds(OpFile file) {
-            return manifests.computeIfAbsent(file.set().outputDirectory(), d -> store.manifest(file.set()))
-                    .entry(file.fileName()).map(e -> e.compileSeconds()).filter(t -> t > 0)
-                    .orElseGet(() -> JobCost.estimateSeconds(file));
-        }
-
-        private GenerationResult result(List<JobResult> jobs) {
-            List<ModelHandle> models = new ArrayList<>();
-            List<CompileFailure> failures = new ArrayList<>();
-            List<OpFile> notStarted = new ArrayList<>();
-            for (JobResult j : jobs) {
-                models.addAll(j.models());
-                j.failure().ifPresent(failures::add);
-                if (j.skipped()) {
-                    notStarted.add(j.file());
-                }
-            }
-            return new GenerationResult(plan, store.root(), compiler.name(), compiler.isSimulated(), models,
-                    failures, notStarted, elapsed());
-        }
-
-        private boolean shouldSkip() {
-            return cancellation.isCancelled() || (failFast && failedOnce.get());
-        }
-
-        private JobResult runJob(OpFile file, Path json) {
-            if (shouldSkip()) {
-                return skip(file);
-            }
-            long lockStart = System.nanoTime();
-            Optional<ModelStore.JobLock> lock;
-            try {
-                // Another generator (thread or process) compiling this file holds the lock: wait, then reuse.
-                lock = store.lockJob(file, this::shouldSkip);
-            } catch (IOException e) {
-                return fail(file, failure(file, CompileFailure.Kind.PUBLISH, "cannot lock the job: " + e.getMessage(),
-                        lockStart), Duration.ZERO);
-            }
-            if (lock.isEmpty()) {
-                return skip(file);
-            }
-            try (ModelStore.JobLock held = lock.get()) {
-                if (shouldSkip()) {
-                    return skip(file);
-                }
-                String key = CacheKey.of(file, plan.config().socVersion(), compiler.name(), compiler.cacheIdentity());
-                if (incremental) {
-                    Optional<List<StoredModel>> reusable = store.reusable(file, key, verification);
-                    if (reusable.isPresent()) {
-                        List<ModelHandle> handles = handles(file, json, reusable.get(), true);
-                        succeeded.incrementAndGet();
-                        notify(() -> listener.jobSucceeded(progress(file, Duration.ZERO), handles));
-                        return new JobResult(file, handles, Optional.empty(), false);
-                    }
-                }
-                return compileJob(file, json, key);
-            }
-        }
-
-        private JobResult compileJob(OpFile file, Path json, String key) {
-            if (shouldSkip()) {
-                return skip(file);
-            }
-            running.incrementAndGet();
-            notify(() -> listener.jobStarted(progress(file, Duration.ZERO)));
-            long jobStart = System.nanoTime();
-            JobResult r = compileAndPublish(file, json, key);
-            running.decrementAndGet();
-            Duration jobElapsed = Duration.ofNanos(System.nanoTime() - jobStart);
-            if (r.failure().isPresent()) {
-                return fail(file, r.failure().get(), jobElapsed);
-            }
-            succeeded.incrementAndGet();
-            notify(() -> listener.jobSucceeded(progress(file, jobElapsed), r.models()));
-            return r;
-        }
-
-        private JobResult fail(OpFile file, CompileFailure failure, Duration jobElapsed) {
-            failed.incrementAndGet();
-            failedOnce.set(true);
-            log.warn("compile job failed: {}", failure.describe());
-            notify(() -> listener.jobFailed(progress(file, jobElapsed), failure));
-            return JobResult.failed(file, failure);
-        }
-
-        private JobResult compileAndPublish(OpFile file, Path json, String key) {
-            long jobStart = System.nanoTime();
-            try (ModelStore.Staging staging = store.stage(file)) {
-                CompileRequest request = new CompileRequest(file, staging.json(), staging.out(), staging.work(),
-                        plan.config().socVersion(), jobTimeout, cancellation, compileWorkers());
-                CompileOutcome outcome;
-                try {
-                    outcome = compiler.compile(request);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return JobResult.failed(file, failure(file, CompileFailure.Kind.CANCELLED, "interrupted", jobStart));
-                } catch (RuntimeException e) {
-                    return JobResult.failed(file, failure(file, CompileFailure.Kind.BACKEND,
-                            "compiler " + compiler.name() + " threw " + e, jobStart));
-                }
-                if (outcome instanceof CompileFailure f) {
-                    return JobResult.failed(file, f);
-                }
-                CompileOutcome.Compiled compiled = (CompileOutcome.Compiled) outcome;
-                List<String> missing = store.missingModels(file, staging);
-                if (!missing.isEmpty()) {
-                    // ATC reports only the last op's status: an earlier op can fail while it exits 0.
-                    return JobResult.failed(file, new CompileFailure(file, CompileFailure.Kind.MISSING_MODEL,
-                            "reported success but did not produce " + missing.size() + " of "
-                                    + file.ops().size() + " models (missing or empty): " + String.join(", ", missing),
-                            compiled.command(), compiled.command().isEmpty() ? OptionalInt.empty() : OptionalInt.of(0),
-                            CompileFailure.findErrorCode(compiled.outputTail()), compiled.outputTail(),
-                            compiled.elapsed()));
-                }
-                List<StoredModel> stored = store.publish(file, staging);
-                store.record(file, key, stored, compiled.elapsed());
-                return new JobResult(file, handles(file, json, stored, false), Optional.empty(), false);
-            } catch (IOException | RuntimeException e) {
-                return JobResult.failed(file, failure(file, CompileFailure.Kind.PUBLISH,
-                        "could not place the models: " + e.getMessage(), jobStart));
-            }
-        }
-
-        private List<ModelHandle> handles(OpFile file, Path json, List<StoredModel> stored, boolean reused) {
-            List<ModelHandle> handles = new ArrayList<>();
-            for (int i = 0; i < stored.size(); i++) {
-                StoredModel s = stored.get(i);
-                handles.add(new ModelHandle(file.set(), file.ops().get(i).opType(), i, json, s.path(), s.size(),
-                        s.sha256(), reused));
-            }
-            return handles;
-        }
-
-        private CompileFailure failure(OpFile file, CompileFailure.Kind kind, String detail, long jobStart) {
-            return new CompileFailure(file, kind, detail, List.of(), OptionalInt.empty(), Optional.empty(), "",
-                    Duration.ofNanos(System.nanoTime() - jobStart));
-        }
-
-        private JobResult skip(OpFile file) {
-            skipped.incrementAndGet();
-            notify(() -> listener.jobSkipped(progress(file, Duration.ZERO)));
-            return new JobResult(file, List.of(), Optional.empty(), true);
-        }
-
-        private JobProgress progress(OpFile file, Duration jobElapsed) {
-            return new JobProgress(file, plan.files().size(), succeeded.get(), failed.get(), skipped.get(),
-                    running.get(), elapsed(), jobElapsed);
-        }
-
-        private Duration elapsed() {
-            return Duration.ofNanos(System.nanoTime() - start);
-        }
-
-        private void notify(Runnable call) {
-            try {
-                call.run();
-            } catch (RuntimeException e) {
-                log.warn("generation listener failed", e);
-            }
-        }
-    }
-
-    private record JobResult(OpFile file, List<ModelHandle> models, Optional<CompileFailure> failure,
-                             boolean skipped) {
-        static JobResult failed(OpFile file, CompileFailure f) {
-            return new JobResult(file, List.of(), Optional.of(f), false);
         }
     }
 
@@ -474,8 +282,19 @@ public final class ModelGenerator {
         private StoreFaults storeFaults = StoreFaults.NONE;
         private int compileWorkers;
         private Scheduling scheduling = Scheduling.LONGEST_FIRST;
+        private boolean batching;
 
         private Builder() {
+        }
+
+        /**
+         * Whether small single-op jobs of one set may share one compiler run, paying ATC's start-up once,
+         * in batches chosen not to lengthen the makespan; default off. Every model is still checked, and a
+         * member a batch did not produce is compiled alone.
+         */
+        public Builder batching(boolean batching) {
+            this.batching = batching;
+            return this;
         }
 
         /** The order jobs start in; default {@link Scheduling#LONGEST_FIRST}. */

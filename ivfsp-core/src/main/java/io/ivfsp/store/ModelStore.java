@@ -346,14 +346,16 @@ public final class ModelStore implements AutoCloseable {
     }
 
     /**
-     * Locks one JSON file's job across threads and processes, waiting while another holds it.
+     * Locks the compilation of one model content (a cache key) into one output directory, across
+     * threads and processes, waiting while another holds it. Keyed by content, not file name, so that
+     * generators whose JSON files differ only in name (another {@code -p}) exclude each other too.
      *
      * @param cancelled polled while waiting; when it answers true the wait ends empty
      * @throws IOException if the lock file cannot be opened
      */
-    public Optional<JobLock> lockJob(OpFile file, BooleanSupplier cancelled) throws IOException {
+    public Optional<JobLock> lockJob(String outputDirectory, String key, BooleanSupplier cancelled) throws IOException {
         Path dir = Files.createDirectories(root.resolve(LOCK_DIRECTORY));
-        return acquire(dir.resolve("job-" + file.fileName() + ".lock"), cancelled, true).map(JobLock::new);
+        return acquire(dir.resolve("job-" + outputDirectory + "-" + key + ".lock"), cancelled, true).map(JobLock::new);
     }
 
     /**
@@ -399,15 +401,16 @@ public final class ModelStore implements AutoCloseable {
      * intact at the given level.
      */
     public Optional<List<StoredModel>> reusable(OpFile file, String key, Verification verification) {
-        Optional<Manifest.Entry> entry = manifest(file.set()).entry(file.fileName());
-        if (entry.isEmpty() || !entry.get().key().equals(key)) {
-            return Optional.empty();
-        }
+        Manifest manifest = manifest(file.set());
         List<String> expected = file.omFileNames();
-        List<Manifest.Model> models = entry.get().models();
-        if (!models.stream().map(Manifest.Model::name).toList().equals(expected)) {
+        // Its own entry, else any entry of the same content (compiled for another file name).
+        Optional<Manifest.Entry> entry = manifest.entry(file.fileName()).filter(e -> e.key().equals(key))
+                .or(() -> manifest.entries().values().stream().filter(e -> e.key().equals(key)).findFirst())
+                .filter(e -> e.models().stream().map(Manifest.Model::name).toList().equals(expected));
+        if (entry.isEmpty()) {
             return Optional.empty();
         }
+        List<Manifest.Model> models = entry.get().models();
         List<StoredModel> stored = new ArrayList<>();
         Path dir = modelDirectory(file.set());
         for (Manifest.Model m : models) {
@@ -433,10 +436,29 @@ public final class ModelStore implements AutoCloseable {
      * @throws IOException if the manifest cannot be written; the models stay in place and are rebuilt next time
      */
     public void record(OpFile file, String key, List<StoredModel> models, Duration compileTime) throws IOException {
+        record(List.of(file), key, models, compileTime);
+    }
+
+    /**
+     * Records one compiled content for several JSON files of the same output directory, in one update.
+     *
+     * @throws IOException if the manifest cannot be written
+     * @throws IllegalArgumentException if the files do not share an output directory
+     */
+    public void record(List<OpFile> files, String key, List<StoredModel> models, Duration compileTime) throws IOException {
+        if (files.stream().map(OpFile::outputDirectory).distinct().count() != 1) {
+            throw new IllegalArgumentException("files of one record must share an output directory: " + files);
+        }
         List<Manifest.Model> ms = models.stream()
                 .map(m -> new Manifest.Model(m.path().getFileName().toString(), m.size(), m.sha256())).toList();
         Manifest.Entry entry = new Manifest.Entry(key, ms, compileTime.toNanos() / 1e9);
-        updateManifest(file.set(), m -> m.with(file.fileName(), entry));
+        updateManifest(files.get(0).set(), m -> {
+            Manifest updated = m;
+            for (OpFile f : files) {
+                updated = updated.with(f.fileName(), entry);
+            }
+            return updated;
+        });
     }
 
     private void updateManifest(ModelSet set, java.util.function.UnaryOperator<Manifest> change) throws IOException {

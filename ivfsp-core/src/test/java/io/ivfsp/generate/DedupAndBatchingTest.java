@@ -1,0 +1,166 @@
+package io.ivfsp.generate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ivfsp.atc.AtcCompiler;
+import io.ivfsp.compile.CompileFailure;
+import io.ivfsp.config.IvfspConfig;
+import io.ivfsp.config.ModelSet;
+import io.ivfsp.ops.ModelPlan;
+import io.ivfsp.ops.OpCatalog;
+import io.ivfsp.ops.OpFile;
+import io.ivfsp.store.Manifest;
+import io.ivfsp.store.ModelStore;
+import io.ivfsp.testing.FakeToolkit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each distinct model compiled once across configurations, and small jobs batched into one ATC run. */
+class DedupAndBatchingTest {
+
+    @TempDir
+    Path dir;
+    FakeToolkit fake;
+    Path root;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        fake = FakeToolkit.create(dir);
+        root = Files.createDirectories(dir.resolve("out"));
+    }
+
+    private ModelGenerator.Builder generator() {
+        return ModelGenerator.builder().compiler(AtcCompiler.builder().toolkit(fake.toolkit()).build())
+                .outputRoot(root).parallelism(4);
+    }
+
+    private Set<String> compiledFiles() {
+        return fake.runs().stream().map(r -> Path.of(r.arg("singleop")).getFileName().toString()).collect(Collectors.toSet());
+    }
+
+    @Test
+    void indexesThatDifferInNlistShareTheirFpToFp16AndCidFilterModels() {
+        // FpToFp16 (17) and IvfCidFilter3 (1) do not depend on nlist: 18 of the 27 service models are shared.
+        ModelPlan a = OpCatalog.plan(IvfspConfig.builder().nlist(1024).processId(0).build(), ModelSet.SERVICE);
+        ModelPlan b = OpCatalog.plan(IvfspConfig.builder().nlist(2048).processId(1).build(), ModelSet.SERVICE);
+
+        GenerationResult r = generator().build().generate(List.of(a, b));
+
+        assertThat(r.isSuccess()).isTrue();
+        assertThat(r.compilerRuns()).isEqualTo(27 + 9);
+        assertThat(fake.runs()).hasSize(36);
+        assertThat(r.models()).hasSize(54);
+        assertThat(r.models().stream().map(ModelHandle::path).distinct()).hasSize(27 + 9);
+        assertThat(root.resolve("config/fp_to_fp16_op_1_pid1.json")).exists();
+        try (ModelStore store = ModelStore.open(root)) {
+            Manifest m = store.manifest(ModelSet.SERVICE);
+            assertThat(m.entry("fp_to_fp16_op_1_pid0.json").orElseThrow().key())
+                    .isEqualTo(m.entry("fp_to_fp16_op_1_pid1.json").orElseThrow().key());
+        }
+    }
+
+    @Test
+    void aConfigurationAddedLaterReusesWhatAnotherCompiled() {
+        generator().build().generate(OpCatalog.plan(IvfspConfig.builder().nlist(1024).build(), ModelSet.SERVICE));
+        int before = fake.runs().size();
+
+        GenerationResult r = generator().build().generate(
+                OpCatalog.plan(IvfspConfig.builder().nlist(2048).processId(1).build(), ModelSet.SERVICE));
+
+        assertThat(fake.runs().size() - before).isEqualTo(9);
+        assertThat(r.reusedModels()).isEqualTo(18);
+    }
+
+    @Test
+    void samePFordifferentConfigurationsIsRefused() {
+        ModelPlan a = OpCatalog.plan(IvfspConfig.builder().nlist(1024).build(), ModelSet.SERVICE);
+        ModelPlan b = OpCatalog.plan(IvfspConfig.builder().nlist(2048).build(), ModelSet.SERVICE);
+
+        assertThatThrownBy(() -> generator().build().generate(List.of(a, b)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("own -p");
+        assertThat(fake.runs()).isEmpty();
+    }
+
+    @Test
+    void batchingPacksSmallJobsIntoFewerRunsAndKeepsEveryName() throws IOException {
+        ModelPlan plan = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.SERVICE);
+
+        GenerationResult r = generator().batching(true).build().generate(plan);
+
+        assertThat(r.isSuccess()).as(r.failures().toString()).isTrue();
+        assertThat(r.compilerRuns()).isLessThan(27);
+        assertThat(fake.runs()).hasSize(r.compilerRuns());
+        assertThat(fake.runs()).anyMatch(run -> Path.of(run.arg("singleop")).getFileName().toString().startsWith("batch-of-"));
+        Set<String> expected = plan.files().stream().flatMap(f -> f.omFileNames().stream()).collect(Collectors.toSet());
+        try (var s = Files.list(root.resolve("op_models"))) {
+            assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".om")))
+                    .containsExactlyInAnyOrderElementsOf(expected);
+        }
+        // Each member is recorded under its own file: a second run reuses everything.
+        int runs = fake.runs().size();
+        assertThat(generator().batching(true).build().generate(plan).reusedModels()).isEqualTo(27);
+        assertThat(fake.runs()).hasSize(runs);
+    }
+
+    @Test
+    void aMemberTheBatchDidNotProduceIsCompiledAlone() {
+        // ATC reports only the last op's status: an earlier op of the batch fails, ATC exits 0.
+        fake.configure(Map.of("fail_op", Map.of("FpToFp16", "EZ9999")));
+        ModelPlan plan = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.SERVICE);
+
+        GenerationResult r = generator().batching(true).build().generate(plan);
+
+        // Alone, the failing op is the last one: ATC's exit status reports it.
+        assertThat(r.failures()).hasSize(17).allSatisfy(f -> {
+            assertThat(f.kind()).isEqualTo(CompileFailure.Kind.EXIT_STATUS);
+            assertThat(f.errorCode()).hasValue("EZ9999");
+            assertThat(f.file().name()).startsWith("fp_to_fp16_op_");
+        });
+        assertThat(compiledFiles()).anyMatch(n -> n.startsWith("batch-of-"));
+        assertThat(compiledFiles()).as("each failed member was retried alone")
+                .containsAll(plan.files().subList(10, 27).stream().map(OpFile::fileName).toList());
+        assertThat(r.models()).hasSize(10);
+    }
+
+    @Test
+    void batchesNeverExceedTheUnbatchedMakespan() {
+        List<Double> jobs = List.of(10.0, 4.0, 3.5, 3.2, 3.1, 3.1, 3.0, 3.0);
+        double startup = 3.0;
+
+        List<List<Double>> tasks = Batching.tasks(jobs, x -> x, startup, 2, x -> true, x -> "s");
+
+        double capacity = Math.max(10.0, jobs.stream().mapToDouble(x -> x).sum() / 2);
+        assertThat(tasks.stream().mapToInt(List::size).sum()).isEqualTo(jobs.size());
+        assertThat(tasks).allSatisfy(t -> assertThat(startup + t.stream().mapToDouble(x -> x - startup).sum())
+                .isLessThanOrEqualTo(capacity));
+        assertThat(tasks.size()).isLessThan(jobs.size());
+    }
+
+    @Test
+    void jobsThatCannotJoinABatchStayAlone() {
+        List<String> jobs = List.of("a", "multi", "b");
+
+        List<List<String>> tasks = Batching.tasks(jobs, x -> x.equals("multi") ? 10 : 3.1, 3.0, 16,
+                x -> !x.equals("multi"), x -> "s");
+
+        assertThat(tasks).containsExactlyInAnyOrder(List.of("multi"), List.of("a", "b"));
+    }
+
+    @Test
+    void noBatchThatWouldOutlastTheLongestJob() {
+        List<Double> jobs = List.of(3.1, 3.1, 3.1);
+
+        assertThat(Batching.tasks(jobs, x -> x, 3.0, 16, x -> true, x -> "s")).hasSize(3);
+    }
+}
