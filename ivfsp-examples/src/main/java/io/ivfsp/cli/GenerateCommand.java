@@ -37,8 +37,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** One generator subcommand: the flags of its reference script, plus ivfsp's own options. */
-@Command(mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = false,
-        footer = {"", "Exit status: 0 success, 1 compile failure, 2 invalid usage or configuration."})
+@Command(mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = false)
 final class GenerateCommand implements Callable<Integer> {
 
     static final String POOL_FLAG = "--pool";
@@ -92,6 +91,16 @@ final class GenerateCommand implements Callable<Integer> {
             description = "How reused models are checked: size (one stat each) or hash (SHA-256 of each). Default: ${DEFAULT-VALUE}.")
     String verification;
 
+    @Option(names = "--batch", order = 111,
+            description = "Let small single-op jobs of one set share one ATC run (pays ATC's start-up once), in batches"
+                    + " chosen not to lengthen the run; every model is still checked.")
+    boolean batch;
+
+    @Option(names = "--compile-workers", paramLabel = "<n>", order = 112,
+            description = "Compile workers per ATC process (TE_PARALLEL_COMPILER), 1 to 32. Default: the processors"
+                    + " shared among the jobs that run at once, at least 1, so that they do not oversubscribe the machine.")
+    Integer compileWorkers;
+
     @Option(names = "--prune", order = 108,
             description = "After a successful run, remove the models the manifests record that this plan no longer needs"
                     + " (never a file they do not record).")
@@ -112,6 +121,8 @@ final class GenerateCommand implements Callable<Integer> {
     /** Adds the reference script's flags, each with its default and allowed values, and --pool. */
     void addParameterOptions(CommandSpec commandSpec, boolean pool) {
         int order = config.addTo(commandSpec);
+        commandSpec.usageMessage().footer("", config.severalConfigurationsHelp(), "",
+                "Exit status: 0 success, 1 compile failure, 2 invalid usage or configuration.");
         if (pool) {
             commandSpec.addOption(OptionSpec.builder(POOL_FLAG).paramLabel("<pool_size>").type(int.class)
                     .defaultValue(String.valueOf(ModelGenerator.DEFAULT_PARALLELISM)).order(order)
@@ -128,7 +139,7 @@ final class GenerateCommand implements Callable<Integer> {
         String name = spec.name();
 
         List<String> problems = ConfigOptions.newProblems();
-        Optional<IvfspConfig> config = this.config.read(spec, sets, problems);
+        List<IvfspConfig> configs = this.config.read(spec, sets, problems);
         int pool = spec.findOption(POOL_FLAG) == null ? ModelGenerator.DEFAULT_PARALLELISM
                 : spec.findOption(POOL_FLAG).<Integer>getValue();
         if (pool < 1 || pool > ModelGenerator.MAX_PARALLELISM) {
@@ -137,6 +148,9 @@ final class GenerateCommand implements Callable<Integer> {
         if (!verification.equals("size") && !verification.equals("hash")) {
             problems.add("--verification = " + verification + ": must be size or hash");
         }
+        if (compileWorkers != null && (compileWorkers < 1 || compileWorkers > 32)) {
+            problems.add("--compile-workers = " + compileWorkers + ": must be within 1..32");
+        }
         if (timeoutSeconds != null && timeoutSeconds <= 0) {
             problems.add("--timeout = " + timeoutSeconds + ": must be a positive number of seconds");
         }
@@ -144,18 +158,18 @@ final class GenerateCommand implements Callable<Integer> {
             return ConfigOptions.reportInvalid(err, name, problems);
         }
 
-        ModelPlan modelPlan = OpCatalog.plan(config.orElseThrow(), sets);
+        List<ModelPlan> plans = configs.stream().map(c -> OpCatalog.plan(c, sets)).toList();
         Path root = outputRoot == null ? cli.workingDirectory() : cli.workingDirectory().resolve(outputRoot);
         try {
             if (plan) {
-                return writePlan(modelPlan, root, out);
+                return writePlan(plans, root, out);
             }
             Optional<OpCompiler> compiler = compiler(err);
             if (compiler.isEmpty()) {
                 return backendExists() ? IvfspCli.COMPILE_FAILURE : IvfspCli.INVALID;
             }
-            return generate(modelPlan, root, compiler.get(), pool, out, err);
-        } catch (OutputRefusedException e) {
+            return generate(plans, root, compiler.get(), pool, out, err);
+        } catch (OutputRefusedException | IllegalArgumentException e) {
             err.println("ivfsp " + name + ": " + e.getMessage());
             return IvfspCli.INVALID;
         } catch (UncheckedIOException e) {
@@ -164,21 +178,25 @@ final class GenerateCommand implements Callable<Integer> {
         }
     }
 
-    private int writePlan(ModelPlan modelPlan, Path root, PrintWriter out) {
+    private int writePlan(List<ModelPlan> plans, Path root, PrintWriter out) {
+        List<OpFile> files = plans.stream().flatMap(p -> p.files().stream()).distinct().toList();
         try (ModelStore store = ModelStore.open(root)) {
-            store.prepare(modelPlan);
-            for (OpFile f : modelPlan.files()) {
+            for (ModelPlan p : plans) {
+                store.prepare(p);
+            }
+            for (OpFile f : files) {
                 store.writeJson(f);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the JSON files under " + root + ": " + e.getMessage(), e);
         }
         if (json) {
-            out.println(Reports.planJson(modelPlan, root));
+            out.println(Reports.planJson(files, plans.get(0).config().socVersion(), root));
         } else if (!quiet) {
-            out.print(Reports.planText(modelPlan));
-            out.println(modelPlan.files().size() + " JSON files written to " + root.resolve(ModelStore.CONFIG_DIRECTORY)
-                    + "; " + modelPlan.modelCount() + " models to compile for " + modelPlan.config().socVersion() + ".");
+            out.print(Reports.planText(files));
+            out.println(files.size() + " JSON files written to " + root.resolve(ModelStore.CONFIG_DIRECTORY)
+                    + "; " + files.stream().mapToInt(f -> f.ops().size()).sum() + " models to compile for "
+                    + plans.get(0).config().socVersion() + ".");
         }
         return IvfspCli.OK;
     }
@@ -218,7 +236,7 @@ final class GenerateCommand implements Callable<Integer> {
         return Optional.of(provider.get().create());
     }
 
-    private int generate(ModelPlan modelPlan, Path root, OpCompiler compiler, int pool, PrintWriter out,
+    private int generate(List<ModelPlan> plans, Path root, OpCompiler compiler, int pool, PrintWriter out,
                          PrintWriter err) {
         if (compiler.isSimulated() && !quiet) {
             err.println("SIMULATED: backend '" + compiler.name() + "' writes stand-in .om files that no Ascend"
@@ -227,15 +245,18 @@ final class GenerateCommand implements Callable<Integer> {
         Reports.JobClock clock = new Reports.JobClock();
         ProgressLine progress = new ProgressLine(err, cli.terminal() && !quiet && !json);
         ModelGenerator.Builder gb = ModelGenerator.builder().compiler(compiler).outputRoot(root).parallelism(pool)
-                .failFast(failFast).listener(clock.then(progress)).incremental(!rebuild)
+                .failFast(failFast).listener(clock.then(progress)).incremental(!rebuild).batching(batch)
                 .verification(verification.equals("hash") ? Verification.HASH : Verification.SIZE);
         if (timeoutSeconds != null) {
             gb.jobTimeout(Duration.ofSeconds(timeoutSeconds));
         }
+        if (compileWorkers != null) {
+            gb.compileWorkers(compileWorkers);
+        }
         ModelGenerator generator = gb.build();
-        GenerationResult result = generator.generate(modelPlan);
+        GenerationResult result = generator.generate(plans);
         progress.finish();
-        List<Path> pruned = prune && result.isSuccess() ? generator.prune(modelPlan) : List.of();
+        List<Path> pruned = prune && result.isSuccess() ? generator.prune(plans.toArray(ModelPlan[]::new)) : List.of();
 
         result.failures().forEach(f -> err.println("FAILED " + f.describe()));
         List<Path> installed = List.of();

@@ -28,9 +28,9 @@ final class Reports {
     private Reports() {
     }
 
-    static String planText(ModelPlan plan) {
+    static String planText(List<OpFile> files) {
         StringBuilder sb = new StringBuilder();
-        for (OpFile f : plan.files()) {
+        for (OpFile f : files) {
             sb.append(ModelStore.CONFIG_DIRECTORY).append('/').append(f.fileName()).append(" -> ")
                     .append(f.outputDirectory()).append("/  (").append(f.set().cliName()).append(")\n");
             List<String> oms = f.omFileNames();
@@ -49,12 +49,12 @@ final class Reports {
                 .collect(Collectors.joining(",", "[", "]"))).collect(Collectors.joining(" "));
     }
 
-    static String planJson(ModelPlan plan, Path root) {
+    static String planJson(List<OpFile> planned, String socVersion, Path root) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("soc_version", plan.config().socVersion());
+        m.put("soc_version", socVersion);
         m.put("config_directory", root.resolve(ModelStore.CONFIG_DIRECTORY).toString());
         List<Object> files = new ArrayList<>();
-        for (OpFile f : plan.files()) {
+        for (OpFile f : planned) {
             Map<String, Object> fm = new LinkedHashMap<>();
             fm.put("json", f.fileName());
             fm.put("set", f.set().cliName());
@@ -74,7 +74,7 @@ final class Reports {
         r.models().forEach(h -> byFile.computeIfAbsent(fileOf(r, h), k -> new ArrayList<>()).add(h));
         Map<OpFile, CompileFailure> failures = new LinkedHashMap<>();
         r.failures().forEach(f -> failures.put(f.file(), f));
-        for (OpFile f : r.plan().files()) {
+        for (OpFile f : r.files()) {
             String seconds = clock.seconds(f).map(s -> String.format(Locale.ROOT, "%.2f", s)).orElse("-");
             if (byFile.containsKey(f)) {
                 for (ModelHandle h : byFile.get(f)) {
@@ -112,14 +112,15 @@ final class Reports {
 
     private static OpFile fileOf(GenerationResult r, ModelHandle h) {
         String json = h.jsonFile().getFileName().toString();
-        return r.plan().files().stream().filter(f -> f.fileName().equals(json)).findFirst().orElseThrow();
+        return r.files().stream().filter(f -> f.fileName().equals(json)).findFirst().orElseThrow();
     }
 
     static String resultLine(GenerationResult r) {
         return String.format(Locale.ROOT,
-                "%d of %d models generated%s (%d compiled, %d reused), %d jobs failed, %d not started, %.1f s (backend %s)",
-                r.models().size(), r.plan().modelCount(), r.simulated() ? " (SIMULATED)" : "", r.compiledModels(),
-                r.reusedModels(), r.failures().size(), r.skipped().size(), r.elapsed().toMillis() / 1000.0, r.compiler());
+                "%d of %d models generated%s (%d compiled, %d reused), %d jobs failed, %d not started, %.1f s (backend %s, %d compiler runs)",
+                r.models().size(), r.modelCount(), r.simulated() ? " (SIMULATED)" : "", r.compiledModels(),
+                r.reusedModels(), r.failures().size(), r.skipped().size(), r.elapsed().toMillis() / 1000.0, r.compiler(),
+                r.compilerRuns());
     }
 
     static String resultJson(GenerationResult r, JobClock clock, List<Path> installed, List<Path> pruned) {
@@ -132,6 +133,7 @@ final class Reports {
         m.put("elapsed_seconds", r.elapsed().toMillis() / 1000.0);
         m.put("compiled", r.compiledModels());
         m.put("reused", r.reusedModels());
+        m.put("compiler_runs", r.compilerRuns());
         List<Object> models = new ArrayList<>();
         for (ModelHandle h : r.models()) {
             Map<String, Object> hm = new LinkedHashMap<>();

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -68,7 +67,10 @@ final class VerifyCommand implements Callable<Integer> {
                 problems.add("--sets: " + e.getMessage());
             }
         }
-        Optional<IvfspConfig> cfg = config.read(spec, chosen, problems);
+        List<IvfspConfig> cfg = config.read(spec, chosen, problems);
+        if (cfg.size() > 1) {
+            problems.add("verify checks one configuration at a time; give each flag one value");
+        }
         if (chosen.isEmpty() && problems.isEmpty()) {
             problems.add("--sets: name at least one of service, aicpu, training");
         }
@@ -82,7 +84,7 @@ final class VerifyCommand implements Callable<Integer> {
         Path dir = cli.workingDirectory().resolve(modelDir);
         VerificationReport report;
         try (AclRuntime acl = AclRuntime.initialize()) {
-            report = ModelVerifier.verify(acl, dir, OpCatalog.plan(cfg.orElseThrow(), chosen));
+            report = ModelVerifier.verify(acl, dir, OpCatalog.plan(cfg.get(0), chosen));
         } catch (AclException e) {
             err.println("ivfsp verify: " + e.getMessage());
             return IvfspCli.COMPILE_FAILURE;

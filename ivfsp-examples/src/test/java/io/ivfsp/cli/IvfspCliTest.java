@@ -153,6 +153,64 @@ class IvfspCliTest {
     }
 
     @Test
+    void severalConfigurationsShareTheirCommonModels() throws IOException {
+        CliRunner.Result r = cli.run("service", "-nlist", "1024,2048", "-p", "0,1");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("54 of 54 models generated (54 compiled, 0 reused)").contains("36 compiler runs");
+        assertThat(fake.runs()).hasSize(36);
+        assertThat(list(cwd.resolve("config"))).hasSize(54)
+                .contains("fp_to_fp16_op_1_pid0.json", "fp_to_fp16_op_1_pid1.json");
+        assertThat(list(cwd.resolve("op_models"))).hasSize(36);
+    }
+
+    @Test
+    void severalConfigurationsNeedTheirOwnP() {
+        CliRunner.Result r = cli.run("service", "-nlist", "1024,2048");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("different contents; give each configuration its own -p");
+        assertThat(fake.runs()).isEmpty();
+    }
+
+    @Test
+    void listsOfSeveralConfigurationsMustAgreeInLength() {
+        CliRunner.Result r = cli.run("service", "-nlist", "1024,2048", "-d", "256,512,768", "-p", "x");
+
+        assertThat(r.exit()).isEqualTo(2);
+        // Lists are checked in flag order: -d (3 values) comes before -nlist (2).
+        assertThat(r.err()).contains("-nlist (nlist) = 1024,2048: lists of several configurations must all have the same length (3)")
+                .contains("-p (processId) = x: must be an integer");
+    }
+
+    @Test
+    void violationsOfSeveralConfigurationsSayWhichOne() {
+        CliRunner.Result r = cli.run("service", "-nlist", "1024,3000", "-p", "0,1");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("configuration 2: -nlist (nlist) = 3000");
+    }
+
+    @Test
+    void batchCompilesSmallJobsTogether() throws IOException {
+        CliRunner.Result r = cli.run("service", "--batch");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("27 of 27 models generated (27 compiled, 0 reused)");
+        assertThat(fake.runs().size()).isLessThan(27);
+        assertThat(list(cwd.resolve("op_models"))).hasSize(27);
+    }
+
+    @Test
+    void compileWorkersSetsTeParallelCompiler() {
+        assertThat(cli.run("aicpu", "--compile-workers", "3").exit()).isZero();
+        assertThat(fake.runs()).singleElement().satisfies(run -> assertThat(run.env()).containsEntry("TE_PARALLEL_COMPILER", "3"));
+        CliRunner.Result bad = cli.run("aicpu", "--compile-workers", "40");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--compile-workers = 40: must be within 1..32");
+    }
+
+    @Test
     void allCompilesTheThreeSetsInOnePool() throws IOException {
         CliRunner.Result r = cli.run("all", "--pool", "4");
 
