@@ -90,6 +90,8 @@ public final class ModelStore implements AutoCloseable {
     private final StoreFaults faults;
     private final HeldLock runLock;
     private final Map<Path, CachedManifest> manifests = new ConcurrentHashMap<>();
+    /** Directories this store has created or seen: created once, not checked again on every job. */
+    private final Set<Path> knownDirectories = ConcurrentHashMap.newKeySet();
 
     private ModelStore(Path root, Path runStaging, HeldLock runLock, StoreFaults faults) {
         this.root = root;
@@ -189,6 +191,14 @@ public final class ModelStore implements AutoCloseable {
         } catch (IOException e) {
             return Duration.ZERO;
         }
+    }
+
+    private Path directory(Path dir) throws IOException {
+        if (!knownDirectories.contains(dir)) {
+            Files.createDirectories(dir);
+            knownDirectories.add(dir);
+        }
+        return dir;
     }
 
     /** The output root. */
@@ -330,7 +340,7 @@ public final class ModelStore implements AutoCloseable {
      * @throws OutputRefusedException if a symbolic link has appeared in place of a model
      */
     public List<StoredModel> publish(OpFile file, Staging staging) throws IOException {
-        Path dir = Files.createDirectories(modelDirectory(file.set()));
+        Path dir = directory(modelDirectory(file.set()));
         List<StoredModel> stored = new ArrayList<>();
         for (String om : file.omFileNames()) {
             Path src = staging.out().resolve(om);
@@ -354,7 +364,7 @@ public final class ModelStore implements AutoCloseable {
      * @throws IOException if the lock file cannot be opened
      */
     public Optional<JobLock> lockJob(String outputDirectory, String key, BooleanSupplier cancelled) throws IOException {
-        Path dir = Files.createDirectories(root.resolve(LOCK_DIRECTORY));
+        Path dir = directory(root.resolve(LOCK_DIRECTORY));
         return acquire(dir.resolve("job-" + outputDirectory + "-" + key + ".lock"), cancelled, true).map(JobLock::new);
     }
 
@@ -462,8 +472,8 @@ public final class ModelStore implements AutoCloseable {
     }
 
     private void updateManifest(ModelSet set, java.util.function.UnaryOperator<Manifest> change) throws IOException {
-        Path dir = Files.createDirectories(modelDirectory(set));
-        Path locks = Files.createDirectories(root.resolve(LOCK_DIRECTORY));
+        Path dir = directory(modelDirectory(set));
+        Path locks = directory(root.resolve(LOCK_DIRECTORY));
         try (HeldLock lock = acquire(locks.resolve("manifest-" + dir.getFileName() + ".lock"), () -> false, true)
                 .orElseThrow()) {
             Manifest updated = change.apply(manifest(set));
