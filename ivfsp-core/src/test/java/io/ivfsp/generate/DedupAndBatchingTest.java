@@ -3,7 +3,6 @@ package io.ivfsp.generate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ivfsp.atc.AtcCompiler;
 import io.ivfsp.compile.CompileFailure;
 import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.ModelSet;
@@ -41,8 +40,7 @@ class DedupAndBatchingTest {
     }
 
     private ModelGenerator.Builder generator() {
-        return ModelGenerator.builder().compiler(AtcCompiler.builder().toolkit(fake.toolkit()).build())
-                .outputRoot(root).parallelism(4);
+        return fake.generator(root);
     }
 
     private Set<String> compiledFiles() {

@@ -3,7 +3,6 @@ package io.ivfsp.generate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ivfsp.atc.AtcCompiler;
 import io.ivfsp.compile.CompileFailure;
 import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.ModelSet;
@@ -48,8 +47,7 @@ class ModelGeneratorAtcTest {
     }
 
     private ModelGenerator.Builder generator() {
-        return ModelGenerator.builder().compiler(AtcCompiler.builder().toolkit(fake.toolkit()).build())
-                .outputRoot(root).parallelism(4);
+        return fake.generator(root);
     }
 
     private static Set<String> list(Path d) throws IOException {

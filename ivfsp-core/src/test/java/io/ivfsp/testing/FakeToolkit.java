@@ -60,6 +60,13 @@ public final class FakeToolkit {
         return AtcToolkit.at(home);
     }
 
+    /** A generator compiling with this toolkit's ATC into {@code root}, 4 jobs at a time. */
+    public io.ivfsp.generate.ModelGenerator.Builder generator(Path root) {
+        return io.ivfsp.generate.ModelGenerator.builder()
+                .compiler(io.ivfsp.atc.AtcCompiler.builder().toolkit(toolkit()).build())
+                .outputRoot(root).parallelism(4);
+    }
+
     /** Writes {@code fixture.json}: keys as documented in {@code fake_atc.py}; {@code records} is always set. */
     public FakeToolkit configure(Map<String, Object> behaviour) {
         Map<String, Object> fx = new LinkedHashMap<>(behaviour);
