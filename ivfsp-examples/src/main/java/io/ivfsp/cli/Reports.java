@@ -6,7 +6,6 @@ import io.ivfsp.generate.GenerationResult;
 import io.ivfsp.generate.JobProgress;
 import io.ivfsp.generate.ModelHandle;
 import io.ivfsp.json.JsonWriter;
-import io.ivfsp.ops.ModelPlan;
 import io.ivfsp.ops.OpDesc;
 import io.ivfsp.ops.OpFile;
 import io.ivfsp.ops.TensorDesc;
