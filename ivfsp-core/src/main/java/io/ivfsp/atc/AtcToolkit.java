@@ -112,12 +112,9 @@ public record AtcToolkit(Path home, String origin) {
 
     private static String digest(Path file) {
         try {
-            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-            return java.util.HexFormat.of().formatHex(md.digest(Files.readAllBytes(file)));
+            return io.ivfsp.store.ModelStore.sha256(file);
         } catch (IOException e) {
             return "missing";
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
         }
     }
 
