@@ -6,6 +6,7 @@ import io.ivfsp.atc.AtcCompiler;
 import io.ivfsp.compile.MockOmFormat;
 import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.ModelSet;
+import io.ivfsp.generate.GenerationResult;
 import io.ivfsp.ops.ModelPlan;
 import io.ivfsp.ops.OpCatalog;
 import io.ivfsp.ops.OpFile;
@@ -21,6 +22,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -81,38 +83,91 @@ class ProcessSafetyTest {
         return missing;
     }
 
-    private static void awaitExit(List<ProcessHandle> processes) {
-        for (ProcessHandle h : processes) {
-            h.onExit().orTimeout(60, TimeUnit.SECONDS).join();
+    /** The pids of the gate's tickets numbered above {@code pass}: the runs that hang at the gate. */
+    private static Map<Integer, Long> tickets(Path gate) throws IOException {
+        Map<Integer, Long> tickets = new TreeMap<>();
+        if (!Files.isDirectory(gate)) {
+            return tickets;
+        }
+        try (Stream<Path> s = Files.list(gate)) {
+            for (Path t : s.filter(x -> x.getFileName().toString().startsWith("ticket-")).toList()) {
+                tickets.put(Integer.parseInt(t.getFileName().toString().substring("ticket-".length())),
+                        Long.parseLong(Files.readString(t).trim()));
+            }
+        }
+        return tickets;
+    }
+
+    /** Waits, without a clock, until {@code count} runs wait at the gate (or the generator died). */
+    private static void awaitHeldAtGate(Path gate, int pass, int count, Process generator) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);  // only a hang guard, never a condition
+        while (tickets(gate).keySet().stream().filter(n -> n > pass).count() < count) {
+            assertThat(generator.isAlive()).as("the generator ended before %d runs waited at the gate", count).isTrue();
+            assertThat(System.nanoTime()).as("runs held at the gate").isLessThan(deadline);
+            Thread.sleep(20);
         }
     }
 
+    /**
+     * Kills every ATC run the gate saw (held or still running) and waits until each is gone; a pid is
+     * only killed while it still runs this toolkit's fake ATC, so a reused pid is never touched.
+     */
+    private static void killRuns(Path gate, FakeToolkit fake) throws Exception {
+        String atc = fake.home().toString();
+        for (long pid : tickets(gate).values()) {
+            ProcessHandle.of(pid)
+                    .filter(h -> h.info().commandLine().map(c -> c.contains(atc)).orElse(false))
+                    .ifPresent(h -> {
+                        h.destroyForcibly();
+                        h.onExit().orTimeout(60, TimeUnit.SECONDS).join();
+                    });
+        }
+    }
+
+    /**
+     * Kills the generator with SIGKILL at 20 points chosen by a seeded random number of ATC runs allowed
+     * to start ({@code pass}): the fake ATC holds every later run at a gate, so the kill point is set by
+     * what the fake ATC writes, not by the clock. Even iterations wait until all four workers are held:
+     * the first {@code pass} jobs are then installed and recorded, so exactly the rest is missing. Odd
+     * iterations kill as soon as the first run is held, while other workers may be installing or
+     * recording: wherever that lands, a rerun must compile exactly what the manifest cannot vouch for.
+     */
     @Test
     void killedAtTwentyRandomPointsTheNextRunCompilesOnlyWhatIsMissing() throws Exception {
         FakeToolkit fake = FakeToolkit.create(dir);
         String identity = AtcCompiler.builder().toolkit(fake.toolkit()).build().cacheIdentity();
+        int jobs = PLAN.files().size();
+        int workers = 4;
         Random random = new Random(20261123L);
         int partial = 0;
         for (int i = 0; i < 20; i++) {
             Path root = dir.resolve("root-" + i);
-            Process p = start(root, fake, 4);
-            Thread.sleep(200 + random.nextInt(1600));
-            List<ProcessHandle> children = p.descendants().toList();
+            Path gate = dir.resolve("gate-" + i);
+            int pass = 1 + random.nextInt(jobs - workers);  // 1..jobs-workers: every worker can be held
+            boolean settled = i % 2 == 0;
+            fake.configure(Map.of("gate", Map.of("dir", gate.toString(), "pass", pass)));
+            Process p = start(root, fake, workers);
+            awaitHeldAtGate(gate, pass, settled ? workers : 1, p);
             p.destroyForcibly();  // SIGKILL: no shutdown hook runs
             p.waitFor();
-            awaitExit(children);  // its orphaned ATC processes may finish their own staging work
+            killRuns(gate, fake);
 
             assertEveryModelComplete(root);
             List<String> missing = missingJobs(root, identity);
-            if (!missing.isEmpty() && missing.size() < PLAN.files().size()) {
+            if (settled) {
+                assertThat(missing).as("kill %d after %d runs: the rest is missing", i, pass).hasSize(jobs - pass);
+            }
+            if (!missing.isEmpty() && missing.size() < jobs) {
                 partial++;
             }
             int before = fake.runs().size();
 
-            Process rerun = start(root, fake, 4);
-            String out = finish(rerun);
+            fake.configure(Map.of());
+            // The rerun needs no process of its own: only the killed run had to be one.
+            GenerationResult rerun = fake.generator(root).parallelism(workers).build().generate(PLAN);
 
-            assertThat(rerun.exitValue()).as(out).isZero();
+            assertThat(rerun.isSuccess()).as(rerun.failures().toString()).isTrue();
+            assertThat(rerun.compiledModels() + rerun.reusedModels()).isEqualTo(45);
             assertThat(fake.runs().subList(before, fake.runs().size()))
                     .extracting(r -> Path.of(r.arg("singleop")).getFileName().toString())
                     .as("kill %d: only the missing jobs are compiled", i)
@@ -121,7 +176,7 @@ class ProcessSafetyTest {
             assertEveryModelComplete(root);
             assertThat(root.resolve(ModelStore.STAGING_DIRECTORY)).as("dead staging removed").doesNotExist();
         }
-        assertThat(partial).as("kills that left a partly generated directory").isGreaterThanOrEqualTo(5);
+        assertThat(partial).as("kills that left a partly generated directory").isGreaterThanOrEqualTo(10);
     }
 
     @Test
