@@ -353,7 +353,7 @@ public final class JsonReader {
                     }
                     pos += 4;
                 }
-                default -> throw error("invalid escape \\" + (e < 0x20 || e > '~' ? describe(e) : String.valueOf(e)));
+                default -> throw error("invalid escape: backslash followed by " + describe(e));
             }
             pos += 2;
         }

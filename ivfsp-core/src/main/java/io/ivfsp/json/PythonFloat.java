@@ -45,13 +45,13 @@ final class PythonFloat {
     }
 
     private static String pythonToken(double d) {
-        return Double.isNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity";
+        return Double.isNaN(d) ? "NaN" : d == Double.POSITIVE_INFINITY ? "Infinity" : "-Infinity";
     }
 
     /** The shortest decimal that rounds to {@code d} (positive, finite), trailing zeros stripped. */
     private static BigDecimal shortest(double d) {
         BigDecimal exact = new BigDecimal(d);
-        for (int precision = 1; precision < MAX_DIGITS; precision++) {
+        for (int precision = 1; precision <= MAX_DIGITS; precision++) {
             BigDecimal nearest = exact.round(new MathContext(precision, RoundingMode.HALF_EVEN));
             if (readsBackAs(nearest, d)) {
                 return nearest.stripTrailingZeros();
@@ -64,7 +64,7 @@ final class PythonFloat {
                 return opposite.stripTrailingZeros();
             }
         }
-        return exact.round(new MathContext(MAX_DIGITS, RoundingMode.HALF_EVEN)).stripTrailingZeros();
+        throw new AssertionError("no " + MAX_DIGITS + "-digit decimal reads back as " + d);
     }
 
     private static boolean readsBackAs(BigDecimal candidate, double d) {

@@ -30,9 +30,7 @@ public final class AtcNaming {
         StringBuilder stem = new StringBuilder().append(index).append('_').append(op.opType());
         appendTensors(stem, op.inputs());
         appendTensors(stem, op.outputs());
-        if (stem.length() > MAX_STEM_LENGTH) {
-            stem.setLength(MAX_STEM_LENGTH);
-        }
+        stem.setLength(Math.min(stem.length(), MAX_STEM_LENGTH));
         return stem.append(OM_SUFFIX).toString();
     }
 

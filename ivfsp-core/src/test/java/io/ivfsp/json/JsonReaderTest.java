@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +105,11 @@ class JsonReaderTest {
         "``          | 0 | unexpected end of text, expected a value",
         "`   `       | 3 | unexpected end of text, expected a value",
         "[1,]        | 3 | trailing comma before ']'",
+        "[1,  ]      | 5 | trailing comma before ']'",
+        "{\"a\": 1, } | 9 | trailing comma before '}'",
+        "[1,         | 3 | unexpected end of text, expected a value",
+        "{\"a\": 1,  | 8 | unexpected end of text, expected a string key",
+        "[1~]        | 2 | unexpected '~', expected ',' or ']'",
         "{\"a\": 1,} | 8 | trailing comma before '}'",
         "[,1]        | 1 | unexpected ',', expected a value",
         "[1 2]       | 3 | unexpected '2', expected ',' or ']'",
@@ -127,8 +133,14 @@ class JsonReaderTest {
         // strings
         "\"x         | 2 | unterminated string",
         "\"x\\       | 2 | unterminated string",
-        "[\"\\q\"]   | 2 | invalid escape \\q",
-        "\"\\x41\"   | 1 | invalid escape \\x",
+        "[\"\\q\"]   | 2 | invalid escape: backslash followed by 'q'",
+        "\"\\x41\"   | 1 | invalid escape: backslash followed by 'x'",
+        "`\"\\ \"`   | 1 | invalid escape: backslash followed by ' '",
+        "\"\\~\"     | 1 | invalid escape: backslash followed by '~'",
+        "\"\\U0041\" | 1 | invalid escape: backslash followed by 'U'",
+        "\"\\u12      | 1 | four hex digits expected",
+        "\"\\u        | 1 | four hex digits expected",
+        "\"\\ud83d\\ude0 | 1 | four hex digits expected",
         "\"\\u12\"   | 1 | four hex digits expected",
         "\"\\u12G4\" | 1 | four hex digits expected",
         "\"\\u+123\" | 1 | four hex digits expected",
@@ -164,6 +176,35 @@ class JsonReaderTest {
 
         assertThatThrownBy(() -> JsonReader.read(text)).isInstanceOf(InvalidJsonException.class)
                 .hasMessage("invalid JSON at offset 4: unescaped control character " + shown + " in a string");
+    }
+
+    @Test
+    void invalidCharactersOutsidePrintableAsciiAreShownAsCodePoints() {
+        assertThatThrownBy(() -> JsonReader.read("[1\u007f]")).isInstanceOf(InvalidJsonException.class)
+                .hasMessage("invalid JSON at offset 2: unexpected U+007F, expected ',' or ']'");
+        assertThatThrownBy(() -> JsonReader.read("\"\\\u00e9\"")).isInstanceOf(InvalidJsonException.class)
+                .hasMessage("invalid JSON at offset 1: invalid escape: backslash followed by U+00E9");
+    }
+
+    @Test
+    void everyHexDigitOfBothCasesIsAcceptedInEscapes() {
+        assertThat(JsonReader.read("\"\\u0123\\u4567\\u89ab\\ucdef\\u89AB\\uCDEF\\uFfFf\""))
+                .isEqualTo("\u0123\u4567\u89ab\ucdef\u89ab\ucdef\uffff");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/", ":", "@", "G", "`", "g"})
+    void charactersNextToTheHexDigitsAreRefusedInEscapes(String c) {
+        assertThatThrownBy(() -> JsonReader.read("\"\\u00" + c + "0\"")).isInstanceOf(InvalidJsonException.class)
+                .hasMessage("invalid JSON at offset 1: invalid \\u escape: four hex digits expected");
+    }
+
+    @Test
+    void whitespaceIsAllowedAroundEveryToken() {
+        String text = " { \"a\" : [ ] , \"b\" : { } , \"c\" : [ 1 , \"x\" , { \"d\" : null } ] } ";
+
+        assertThat(JsonReader.read(text)).isEqualTo(JsonReader.read(text.replace(" ", "")))
+                .isEqualTo(Map.of("a", List.of(), "b", Map.of(), "c", Arrays.asList(1L, "x", Collections.singletonMap("d", null))));
     }
 
     @Test
