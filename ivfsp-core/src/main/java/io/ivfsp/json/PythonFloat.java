@@ -51,20 +51,37 @@ final class PythonFloat {
     /** The shortest decimal that rounds to {@code d} (positive, finite), trailing zeros stripped. */
     private static BigDecimal shortest(double d) {
         BigDecimal exact = new BigDecimal(d);
-        for (int precision = 1; precision <= MAX_DIGITS; precision++) {
-            BigDecimal nearest = exact.round(new MathContext(precision, RoundingMode.HALF_EVEN));
-            if (readsBackAs(nearest, d)) {
-                return nearest.stripTrailingZeros();
-            }
-            // Just above a power of two the double's rounding interval is lopsided: the nearest
-            // candidate may fall outside it while the one on the other side of d falls inside.
-            RoundingMode other = nearest.compareTo(exact) > 0 ? RoundingMode.FLOOR : RoundingMode.CEILING;
-            BigDecimal opposite = exact.round(new MathContext(precision, other));
-            if (readsBackAs(opposite, d)) {
-                return opposite.stripTrailingZeros();
+        BigDecimal best = candidate(exact, d, MAX_DIGITS);
+        if (best == null) {
+            throw new AssertionError("no " + MAX_DIGITS + "-digit decimal reads back as " + d);
+        }
+        // If some p-digit decimal reads back, so does a (p+1)-digit one (append a zero): bisect.
+        int lo = 1;
+        int hi = MAX_DIGITS;
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            BigDecimal c = candidate(exact, d, mid);
+            if (c == null) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+                best = c;
             }
         }
-        throw new AssertionError("no " + MAX_DIGITS + "-digit decimal reads back as " + d);
+        return best.stripTrailingZeros();
+    }
+
+    /** The {@code precision}-digit decimal nearest to {@code d} that reads back as d, or null if none does. */
+    private static BigDecimal candidate(BigDecimal exact, double d, int precision) {
+        BigDecimal nearest = exact.round(new MathContext(precision, RoundingMode.HALF_EVEN));
+        if (readsBackAs(nearest, d)) {
+            return nearest;
+        }
+        // Just above a power of two the double's rounding interval is lopsided: the nearest
+        // candidate may fall outside it while the one on the other side of d falls inside.
+        RoundingMode other = nearest.compareTo(exact) > 0 ? RoundingMode.FLOOR : RoundingMode.CEILING;
+        BigDecimal opposite = exact.round(new MathContext(precision, other));
+        return readsBackAs(opposite, d) ? opposite : null;
     }
 
     private static boolean readsBackAs(BigDecimal candidate, double d) {
