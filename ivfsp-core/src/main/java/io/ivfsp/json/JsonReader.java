@@ -240,9 +240,11 @@ public final class JsonReader {
             return false;
         }
 
-        /** A map key and its colon; the key must not repeat one of the same map. */
+        /**
+         * A map key and its colon, at {@code pos} (whitespace before it already skipped); the key
+         * must not repeat one of the same map.
+         */
         private String key() {
-            skipWhitespace();
             if (pos >= text.length()) {
                 throw error("unexpected end of text, expected a string key");
             }
