@@ -22,6 +22,8 @@ final class ConfigRules {
     static final List<Integer> DIMS = List.of(64, 128, 256, 512, 768);
     static final List<Integer> NLISTS = List.of(256, 512, 1024, 2048, 4096, 8192, 16384);
     static final int MAX_NLIST_LARGE_DIM = 2048;
+    /** The lists allowed when the dimension is 512 or 768. */
+    static final List<Integer> NLISTS_LARGE_DIM = NLISTS.subList(0, NLISTS.indexOf(MAX_NLIST_LARGE_DIM) + 1);
     static final int MAX_NONZERO_NUM = 128;
     static final int MIN_HANDLE_BATCH = 16;
     static final int MAX_HANDLE_BATCH = 240;
@@ -53,7 +55,7 @@ final class ConfigRules {
 
         int z = c.nonzeroNum();
         int maxZ = DIMS.contains(c.dim()) ? Math.min(c.dim(), MAX_NONZERO_NUM) : MAX_NONZERO_NUM;
-        if (z <= 0 || z % 16 != 0) {
+        if (!isPositiveMultiple(z, 16)) {
             out.add(new ConfigViolation(NONZERO_NUM, z, "must be a positive multiple of 16, at most " + maxZ));
         } else if (z > maxZ) {
             out.add(new ConfigViolation(NONZERO_NUM, z, "must be at most " + maxZ
@@ -62,14 +64,12 @@ final class ConfigRules {
 
         boolean largeDim = c.dim() == 512 || c.dim() == 768;
         if (!NLISTS.contains(c.nlist())) {
-            List<Integer> allowed = largeDim ? NLISTS.subList(0, NLISTS.indexOf(MAX_NLIST_LARGE_DIM) + 1) : NLISTS;
-            out.add(new ConfigViolation(NLIST, c.nlist(), "must be one of " + allowed));
+            out.add(new ConfigViolation(NLIST, c.nlist(), "must be one of " + (largeDim ? NLISTS_LARGE_DIM : NLISTS)));
         } else if (largeDim && c.nlist() > MAX_NLIST_LARGE_DIM) {
-            out.add(new ConfigViolation(NLIST, c.nlist(), "must be one of "
-                    + NLISTS.subList(0, NLISTS.indexOf(MAX_NLIST_LARGE_DIM) + 1) + " when -d is " + c.dim()));
+            out.add(new ConfigViolation(NLIST, c.nlist(), "must be one of " + NLISTS_LARGE_DIM + " when -d is " + c.dim()));
         }
 
-        if (c.codeNum() <= 0 || c.codeNum() % CODE_NUM_MULTIPLE != 0) {
+        if (!isPositiveMultiple(c.codeNum(), CODE_NUM_MULTIPLE)) {
             out.add(new ConfigViolation(CODE_NUM, c.codeNum(), "must be a positive multiple of " + CODE_NUM_MULTIPLE
                     + " (the IvfCidFilter3 kernel works on blocks of 128 codes)"));
         }
@@ -85,9 +85,13 @@ final class ConfigRules {
         }
     }
 
+    private static boolean isPositiveMultiple(int value, int factor) {
+        return value > 0 && value % factor == 0;
+    }
+
     private static void service(IvfspConfig c, List<ConfigViolation> out) {
         int hb = c.handleBatch();
-        if (hb < MIN_HANDLE_BATCH || hb > MAX_HANDLE_BATCH || hb % 16 != 0) {
+        if (hb < MIN_HANDLE_BATCH || hb > MAX_HANDLE_BATCH || !isPositiveMultiple(hb, 16)) {
             out.add(new ConfigViolation(HANDLE_BATCH, hb, "must be a multiple of 16 from "
                     + MIN_HANDLE_BATCH + " to " + MAX_HANDLE_BATCH + " (service models)"));
         }
@@ -95,11 +99,12 @@ final class ConfigRules {
 
     private static void training(IvfspConfig c, List<ConfigViolation> out) {
         int b = c.trainBatchSize();
-        if (b <= 0 || b % 16 != 0 || b > MAX_TRAINING_BATCH) {
+        if (!isPositiveMultiple(b, 16) || b > MAX_TRAINING_BATCH) {
             out.add(new ConfigViolation(TRAIN_BATCH_SIZE, b, "must be a positive multiple of 16, at most "
                     + MAX_TRAINING_BATCH + " (training models)"));
         }
-        if (c.codeNum() > MAX_TRAINING_BATCH && c.codeNum() % CODE_NUM_MULTIPLE == 0) {
+        // A code_num that is no multiple of 128 is already reported by the shared rules.
+        if (c.codeNum() > MAX_TRAINING_BATCH && isPositiveMultiple(c.codeNum(), CODE_NUM_MULTIPLE)) {
             out.add(new ConfigViolation(CODE_NUM, c.codeNum(), "must be at most " + MAX_TRAINING_BATCH
                     + " for the training models (codebook batch size), a positive multiple of " + CODE_NUM_MULTIPLE));
         }

@@ -1,5 +1,6 @@
 package io.ivfsp.config;
 
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
@@ -20,24 +21,11 @@ import java.util.Set;
  */
 public final class IvfspConfig {
 
-    private final int dim;
-    private final int nonzeroNum;
-    private final int nlist;
-    private final int handleBatch;
-    private final int codeNum;
-    private final int trainBatchSize;
-    private final int cores;
-    private final int processId;
+    /** The value of each parameter, indexed by {@link IvfspParameter#ordinal()}. */
+    private final int[] values;
 
     private IvfspConfig(Builder b) {
-        this.dim = b.dim;
-        this.nonzeroNum = b.nonzeroNum;
-        this.nlist = b.nlist;
-        this.handleBatch = b.handleBatch;
-        this.codeNum = b.codeNum;
-        this.trainBatchSize = b.trainBatchSize;
-        this.cores = b.cores;
-        this.processId = b.processId;
+        this.values = b.values.clone();
     }
 
     /** A builder holding the documented defaults (see {@link IvfspParameter#defaultValue()}). */
@@ -53,50 +41,48 @@ public final class IvfspConfig {
     /** A builder holding this configuration's values. */
     public Builder toBuilder() {
         Builder b = new Builder();
-        for (IvfspParameter p : IvfspParameter.values()) {
-            b.set(p, get(p));
-        }
+        System.arraycopy(values, 0, b.values, 0, values.length);
         return b;
     }
 
     /** Vector dimension ({@code -d}). */
     public int dim() {
-        return dim;
+        return get(IvfspParameter.DIM);
     }
 
     /** Reduced dimension ({@code -nonzero_num}). */
     public int nonzeroNum() {
-        return nonzeroNum;
+        return get(IvfspParameter.NONZERO_NUM);
     }
 
     /** Number of IVF lists ({@code -nlist}). */
     public int nlist() {
-        return nlist;
+        return get(IvfspParameter.NLIST);
     }
 
     /** Queries per search batch of the service ({@code -handle_batch}). */
     public int handleBatch() {
-        return handleBatch;
+        return get(IvfspParameter.HANDLE_BATCH);
     }
 
     /** Codes per search list of the service, which is also the training codebook batch size ({@code -code_num}). */
     public int codeNum() {
-        return codeNum;
+        return get(IvfspParameter.CODE_NUM);
     }
 
     /** Batch size of the training DistanceComputeQC model ({@code -batch_size}). */
     public int trainBatchSize() {
-        return trainBatchSize;
+        return get(IvfspParameter.TRAIN_BATCH_SIZE);
     }
 
     /** AI cores of the target chip ({@code --cores}). */
     public int cores() {
-        return cores;
+        return get(IvfspParameter.CORES);
     }
 
     /** Process id used in JSON file names ({@code -p}). */
     public int processId() {
-        return processId;
+        return get(IvfspParameter.PROCESS_ID);
     }
 
     /**
@@ -105,21 +91,12 @@ public final class IvfspConfig {
      * valid configuration always yields {@code Ascend310P3}.
      */
     public String socVersion() {
-        return cores == 2 ? "Ascend310" : "Ascend310P3";
+        return cores() == 2 ? "Ascend310" : "Ascend310P3";
     }
 
     /** The value of a parameter. */
     public int get(IvfspParameter parameter) {
-        return switch (Objects.requireNonNull(parameter, "parameter")) {
-            case DIM -> dim;
-            case NONZERO_NUM -> nonzeroNum;
-            case NLIST -> nlist;
-            case HANDLE_BATCH -> handleBatch;
-            case CODE_NUM -> codeNum;
-            case TRAIN_BATCH_SIZE -> trainBatchSize;
-            case CORES -> cores;
-            case PROCESS_ID -> processId;
-        };
+        return values[Objects.requireNonNull(parameter, "parameter").ordinal()];
     }
 
     /**
@@ -146,15 +123,12 @@ public final class IvfspConfig {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof IvfspConfig c
-                && dim == c.dim && nonzeroNum == c.nonzeroNum && nlist == c.nlist
-                && handleBatch == c.handleBatch && codeNum == c.codeNum
-                && trainBatchSize == c.trainBatchSize && cores == c.cores && processId == c.processId;
+        return o instanceof IvfspConfig c && Arrays.equals(values, c.values);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(dim, nonzeroNum, nlist, handleBatch, codeNum, trainBatchSize, cores, processId);
+        return Arrays.hashCode(values);
     }
 
     @Override
@@ -174,78 +148,57 @@ public final class IvfspConfig {
      * violation together. {@code build()} does not change the builder and may be called again.
      */
     public static final class Builder {
-        private int dim = IvfspParameter.DIM.defaultValue();
-        private int nonzeroNum = IvfspParameter.NONZERO_NUM.defaultValue();
-        private int nlist = IvfspParameter.NLIST.defaultValue();
-        private int handleBatch = IvfspParameter.HANDLE_BATCH.defaultValue();
-        private int codeNum = IvfspParameter.CODE_NUM.defaultValue();
-        private int trainBatchSize = IvfspParameter.TRAIN_BATCH_SIZE.defaultValue();
-        private int cores = IvfspParameter.CORES.defaultValue();
-        private int processId = IvfspParameter.PROCESS_ID.defaultValue();
+        private final int[] values = new int[IvfspParameter.values().length];
 
         private Builder() {
+            for (IvfspParameter p : IvfspParameter.values()) {
+                values[p.ordinal()] = p.defaultValue();
+            }
         }
 
         /** Vector dimension; one of 64, 128, 256, 512, 768. */
         public Builder dim(int dim) {
-            this.dim = dim;
-            return this;
+            return set(IvfspParameter.DIM, dim);
         }
 
         /** Reduced dimension; a positive multiple of 16, at most {@code min(dim, 128)}. */
         public Builder nonzeroNum(int nonzeroNum) {
-            this.nonzeroNum = nonzeroNum;
-            return this;
+            return set(IvfspParameter.NONZERO_NUM, nonzeroNum);
         }
 
         /** Number of IVF lists; a power of two from 256 to 16384 (2048 at most when dim is 512 or 768). */
         public Builder nlist(int nlist) {
-            this.nlist = nlist;
-            return this;
+            return set(IvfspParameter.NLIST, nlist);
         }
 
         /** Queries per search batch (service); a multiple of 16 from 16 to 240. */
         public Builder handleBatch(int handleBatch) {
-            this.handleBatch = handleBatch;
-            return this;
+            return set(IvfspParameter.HANDLE_BATCH, handleBatch);
         }
 
         /** Codes per search list and codebook batch size; a positive multiple of 128 (at most 32768 for training). */
         public Builder codeNum(int codeNum) {
-            this.codeNum = codeNum;
-            return this;
+            return set(IvfspParameter.CODE_NUM, codeNum);
         }
 
         /** Training batch size; a positive multiple of 16, at most 32768. */
         public Builder trainBatchSize(int trainBatchSize) {
-            this.trainBatchSize = trainBatchSize;
-            return this;
+            return set(IvfspParameter.TRAIN_BATCH_SIZE, trainBatchSize);
         }
 
         /** AI cores of the target chip; must be 8 (Ascend 310P). */
         public Builder cores(int cores) {
-            this.cores = cores;
-            return this;
+            return set(IvfspParameter.CORES, cores);
         }
 
         /** Process id in JSON file names; not negative. */
         public Builder processId(int processId) {
-            this.processId = processId;
-            return this;
+            return set(IvfspParameter.PROCESS_ID, processId);
         }
 
         /** Sets any parameter by its enum constant, as the CLI does. */
         public Builder set(IvfspParameter parameter, int value) {
-            switch (Objects.requireNonNull(parameter, "parameter")) {
-                case DIM -> dim = value;
-                case NONZERO_NUM -> nonzeroNum = value;
-                case NLIST -> nlist = value;
-                case HANDLE_BATCH -> handleBatch = value;
-                case CODE_NUM -> codeNum = value;
-                case TRAIN_BATCH_SIZE -> trainBatchSize = value;
-                case CORES -> cores = value;
-                case PROCESS_ID -> processId = value;
-            }
+            values[Objects.requireNonNull(parameter, "parameter").ordinal()] = value;
             return this;
         }
 

@@ -1,17 +1,33 @@
 package io.ivfsp.json;
 
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Writes JSON exactly as Python's {@code json.dumps} does with its defaults: {@code ", "} between
  * items, {@code ": "} after keys, no other whitespace, no trailing newline, non-ASCII escaped as
- * {@code \\uXXXX}. Byte-identical output keeps generated files diffable against the reference.
+ * {@code \\uXXXX}, and every number spelled as Python spells it (floats as {@code repr}:
+ * {@code 10000000000.0}, {@code 1e-05}, {@code 1e+16}). Byte-identical output keeps generated files
+ * diffable against the reference.
  *
- * <p>Values: {@link Map} (iteration order is key order), {@link List}, {@link CharSequence},
- * {@link Integer}, {@link Long}, {@link Double} (finite), {@link Boolean} and {@code null}.
+ * <p>Values: {@link Map} with {@link CharSequence} keys (iteration order is key order), {@link List},
+ * {@link CharSequence}, {@link Byte}, {@link Short}, {@link Integer}, {@link Long}, {@link BigInteger},
+ * finite {@link Double}, {@link Boolean} and {@code null}.
+ *
+ * <p>Unlike {@code json.dumps}, which by default writes the non-standard tokens {@code NaN},
+ * {@code Infinity} and {@code -Infinity}, the writer refuses non-finite doubles (as
+ * {@code json.dumps(..., allow_nan=False)} does): the files it writes are read by strict RFC 8259
+ * parsers (ATC, {@link JsonReader}), which reject those tokens.
+ *
+ * <pre>{@code
+ * JsonWriter.write(List.of(1e10, 1e-5, "x"));   // [10000000000.0, 1e-05, "x"]
+ * }</pre>
  */
 public final class JsonWriter {
+
+    /** Nesting deeper than this is refused; it also stops a list that contains itself. */
+    public static final int MAX_DEPTH = 256;
 
     private JsonWriter() {
     }
@@ -19,43 +35,46 @@ public final class JsonWriter {
     /**
      * The JSON text of {@code value}.
      *
-     * @throws IllegalArgumentException if the value, or anything in it, is of another type or a non-finite double
+     * @throws IllegalArgumentException if the value, or anything in it, is of another type, a
+     *                                  non-finite double, a map with a key that is not a string, or
+     *                                  nested deeper than {@link #MAX_DEPTH}
      */
     public static String write(Object value) {
         StringBuilder sb = new StringBuilder();
-        append(sb, value);
+        append(sb, value, 0);
         return sb.toString();
     }
 
-    private static void append(StringBuilder sb, Object value) {
+    private static void append(StringBuilder sb, Object value, int depth) {
         if (value == null) {
             sb.append("null");
         } else if (value instanceof CharSequence s) {
             appendString(sb, s);
-        } else if (value instanceof Integer || value instanceof Long) {
+        } else if (value instanceof Integer || value instanceof Long || value instanceof Short
+                || value instanceof Byte || value instanceof BigInteger) {
             sb.append(value);
         } else if (value instanceof Double d) {
-            if (!Double.isFinite(d)) {
-                throw new IllegalArgumentException("JSON has no value for " + d);
-            }
-            sb.append(d.toString().replace('E', 'e'));
+            sb.append(PythonFloat.repr(d));
         } else if (value instanceof Boolean b) {
             sb.append(b ? "true" : "false");
         } else if (value instanceof List<?> list) {
+            checkDepth(depth);
             sb.append('[');
             for (int i = 0; i < list.size(); i++) {
                 if (i > 0) {
                     sb.append(", ");
                 }
-                append(sb, list.get(i));
+                append(sb, list.get(i), depth + 1);
             }
             sb.append(']');
         } else if (value instanceof Map<?, ?> map) {
+            checkDepth(depth);
             sb.append('{');
             boolean first = true;
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 if (!(e.getKey() instanceof CharSequence key)) {
-                    throw new IllegalArgumentException("JSON object keys must be strings: " + e.getKey());
+                    throw new IllegalArgumentException("JSON object keys must be strings, not "
+                            + (e.getKey() == null ? "null" : e.getKey().getClass().getName() + " " + e.getKey()));
                 }
                 if (!first) {
                     sb.append(", ");
@@ -63,13 +82,23 @@ public final class JsonWriter {
                 first = false;
                 appendString(sb, key);
                 sb.append(": ");
-                append(sb, e.getValue());
+                append(sb, e.getValue(), depth + 1);
             }
             sb.append('}');
         } else {
-            throw new IllegalArgumentException("no JSON form for " + value.getClass().getName());
+            throw new IllegalArgumentException("no JSON form for " + value.getClass().getName()
+                    + "; expected a map, list, string, boolean, integer, finite double or null");
         }
     }
+
+    private static void checkDepth(int depth) {
+        if (depth >= MAX_DEPTH) {
+            throw new IllegalArgumentException("JSON value nested deeper than " + MAX_DEPTH
+                    + " lists and maps (does a list or map contain itself?)");
+        }
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private static void appendString(StringBuilder sb, CharSequence s) {
         sb.append('"');
@@ -84,8 +113,10 @@ public final class JsonWriter {
                 case '\b' -> sb.append("\\b");
                 case '\f' -> sb.append("\\f");
                 default -> {
-                    if (c < 0x20 || c > 0x7e) {
-                        sb.append(String.format("\\u%04x", (int) c));
+                    // json.dumps with ensure_ascii=True escapes everything outside ' '..'~'.
+                    if (c < ' ' || c > '~') {
+                        sb.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xf])
+                                .append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
                     } else {
                         sb.append(c);
                     }

@@ -1,5 +1,7 @@
 package io.ivfsp.ops;
 
+import java.util.List;
+
 /**
  * The file name ATC gives the model of one op of a single-op JSON file when the op has no
  * {@code "name"}: {@code <index>_<OpType>}, then {@code _<dtype>_<format>} and {@code _<dim>} for
@@ -26,17 +28,14 @@ public final class AtcNaming {
             throw new IllegalArgumentException("op index must not be negative: " + index);
         }
         StringBuilder stem = new StringBuilder().append(index).append('_').append(op.opType());
-        appendTensors(stem, op.inputs().iterator());
-        appendTensors(stem, op.outputs().iterator());
-        if (stem.length() > MAX_STEM_LENGTH) {
-            stem.setLength(MAX_STEM_LENGTH);
-        }
+        appendTensors(stem, op.inputs());
+        appendTensors(stem, op.outputs());
+        stem.setLength(Math.min(stem.length(), MAX_STEM_LENGTH));
         return stem.append(OM_SUFFIX).toString();
     }
 
-    private static void appendTensors(StringBuilder stem, java.util.Iterator<TensorDesc> tensors) {
-        while (tensors.hasNext()) {
-            TensorDesc t = tensors.next();
+    private static void appendTensors(StringBuilder stem, List<TensorDesc> tensors) {
+        for (TensorDesc t : tensors) {
             stem.append('_').append(t.type().atcEnum()).append('_').append(t.format().atcEnum());
             for (long d : t.shape()) {
                 stem.append('_').append(d);

@@ -37,18 +37,4 @@ public enum DataType {
     public int atcEnum() {
         return atcEnum;
     }
-
-    /**
-     * The type spelled {@code name} in single-op JSON.
-     *
-     * @throws IllegalArgumentException if no type is spelled so
-     */
-    public static DataType fromJsonName(String name) {
-        for (DataType t : values()) {
-            if (t.jsonName.equals(name)) {
-                return t;
-            }
-        }
-        throw new IllegalArgumentException("unknown data type: '" + name + "'");
-    }
 }

@@ -22,18 +22,4 @@ public enum Format {
     public int atcEnum() {
         return atcEnum;
     }
-
-    /**
-     * The format spelled {@code name} in single-op JSON.
-     *
-     * @throws IllegalArgumentException if no format is spelled so
-     */
-    public static Format fromJsonName(String name) {
-        for (Format f : values()) {
-            if (f.jsonName.equals(name)) {
-                return f;
-            }
-        }
-        throw new IllegalArgumentException("unknown format: '" + name + "'");
-    }
 }

@@ -90,13 +90,11 @@ public final class OpCatalog {
     private static List<OpFile> service(IvfspConfig cfg) {
         long d = cfg.dim();
         long z = cfg.nonzeroNum();
-        long k = cfg.nlist();
         long hb = cfg.handleBatch();
         long c = cfg.codeNum();
-        long cores = cfg.cores();
-        String pid = "_pid" + cfg.processId();
-        TensorDesc codebook = TensorDesc.of(FLOAT16, z * k / 16, d / 16, 16, 16);
-        TensorDesc coreFlags = TensorDesc.of(UINT16, cores, 16);
+        String pid = pidSuffix(cfg);
+        TensorDesc codebook = codebook(cfg);
+        TensorDesc coreFlags = coreFlags(cfg);
         TensorDesc flags8 = TensorDesc.of(UINT16, 8, 16);
         List<TensorDesc> minsOutputs = List.of(
                 TensorDesc.of(FLOAT16, hb, c),
@@ -125,7 +123,7 @@ public final class OpCatalog {
                         minsOutputs))));
         for (int b : SERVICE_QC_BATCHES) {
             files.add(new OpFile("distance_compute_qc_op" + b + pid, ModelSet.SERVICE,
-                    List.of(distanceComputeQc(b, d, codebook, k, FLOAT32, coreFlags))));
+                    List.of(distanceComputeQc(cfg, b, FLOAT32))));
         }
         for (int b : FP16_BATCHES) {
             files.add(new OpFile("fp_to_fp16_op_" + b + pid, ModelSet.SERVICE, List.of(new OpDesc("FpToFp16",
@@ -135,11 +133,26 @@ public final class OpCatalog {
         return files;
     }
 
-    private static OpDesc distanceComputeQc(long b, long d, TensorDesc codebook, long k, DataType normType,
-                                            TensorDesc coreFlags) {
+    /** The DistanceComputeQC op of batch {@code b}, which service and training share but for the norm type. */
+    private static OpDesc distanceComputeQc(IvfspConfig cfg, long b, DataType normType) {
+        long k = cfg.nlist();
         return new OpDesc("DistanceComputeQC",
-                List.of(TensorDesc.of(FLOAT16, b, d), codebook, TensorDesc.of(normType, k)),
-                List.of(TensorDesc.of(FLOAT16, b, k), coreFlags));
+                List.of(TensorDesc.of(FLOAT16, b, cfg.dim()), codebook(cfg), TensorDesc.of(normType, k)),
+                List.of(TensorDesc.of(FLOAT16, b, k), coreFlags(cfg)));
+    }
+
+    /** The fractal-layout codebook: {@code nonzero_num * nlist / 16} blocks of 16x16 per 16 dims. */
+    private static TensorDesc codebook(IvfspConfig cfg) {
+        return TensorDesc.of(FLOAT16, (long) cfg.nonzeroNum() * cfg.nlist() / 16, cfg.dim() / 16, 16, 16);
+    }
+
+    /** The per-core synchronisation flags every AI Core op writes. */
+    private static TensorDesc coreFlags(IvfspConfig cfg) {
+        return TensorDesc.of(UINT16, cfg.cores(), 16);
+    }
+
+    private static String pidSuffix(IvfspConfig cfg) {
+        return "_pid" + cfg.processId();
     }
 
     private static List<OpFile> aicpu(IvfspConfig cfg) {
@@ -182,12 +195,10 @@ public final class OpCatalog {
     private static List<OpFile> training(IvfspConfig cfg) {
         long d = cfg.dim();
         long z = cfg.nonzeroNum();
-        long k = cfg.nlist();
         long cb = cfg.codeNum();
-        long batch = cfg.trainBatchSize();
         long cores = cfg.cores();
-        String pid = "_pid" + cfg.processId();
-        TensorDesc coreFlags = TensorDesc.of(UINT16, cores, 16);
+        String pid = pidSuffix(cfg);
+        TensorDesc coreFlags = coreFlags(cfg);
         TensorDesc syncFlags = TensorDesc.of(UINT32, cores, 8);
         return List.of(
                 new OpFile("matmul_compute_ata_op" + cb + pid, ModelSet.TRAINING, List.of(new OpDesc("CorrCompute",
@@ -201,8 +212,7 @@ public final class OpCatalog {
                         List.of(TensorDesc.of(FLOAT16, d, z), TensorDesc.of(FLOAT16, cb / 16, z / 16, 16, 16),
                                 syncFlags),
                         List.of(TensorDesc.of(FLOAT16, d, cb), coreFlags)))),
-                new OpFile("distance_compute_qc_op" + batch + pid, ModelSet.TRAINING,
-                        List.of(distanceComputeQc(batch, d, TensorDesc.of(FLOAT16, z * k / 16, d / 16, 16, 16), k,
-                                FLOAT16, coreFlags))));
+                new OpFile("distance_compute_qc_op" + cfg.trainBatchSize() + pid, ModelSet.TRAINING,
+                        List.of(distanceComputeQc(cfg, cfg.trainBatchSize(), FLOAT16))));
     }
 }

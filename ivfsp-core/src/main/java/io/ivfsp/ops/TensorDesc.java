@@ -54,4 +54,22 @@ public record TensorDesc(DataType type, Format format, List<Long> shape, List<Di
     public int rank() {
         return shape.size();
     }
+
+    /** Type and shape as people read them: {@code float16[1,256]}, {@code int64[-1,-1]}. */
+    public String label() {
+        StringBuilder sb = new StringBuilder(type.jsonName()).append('[');
+        for (int i = 0; i < shape.size(); i++) {
+            sb.append(i > 0 ? "," : "").append(shape.get(i));
+        }
+        return sb.append(']').toString();
+    }
+
+    /** The {@link #label()}s of several tensors, separated by spaces: {@code float16[8,16] uint16[8,16]}. */
+    public static String labels(List<TensorDesc> tensors) {
+        StringBuilder sb = new StringBuilder();
+        for (TensorDesc t : tensors) {
+            sb.append(sb.length() > 0 ? " " : "").append(t.label());
+        }
+        return sb.toString();
+    }
 }
