@@ -74,6 +74,12 @@ case "$mode" in
     mock)
         out=${2:?cppbuild.sh mock OUT: the output directory is missing}
         cc=$(compiler)
+        if [ "$cross" = true ] && ! command -v "${CXX:-$triplet-g++}" > /dev/null 2>&1; then
+            # JavaCPP compiles the JNI library (C++) right after this step.
+            echo "cppbuild.sh: PLATFORM=$PLATFORM on $host_platform needs the C++ cross compiler ${CXX:-$triplet-g++} for" \
+                 "the JNI library, which is not on PATH; install it (Debian: apt-get install g++-$triplet)" >&2
+            exit 1
+        fi
         build_mock "$out" "$cc" -O2
         echo "cppbuild.sh: mock CANN for $PLATFORM built with $cc in $out"
         ;;
