@@ -6,8 +6,11 @@
  *   - aclopCreateHandle finds only ops whose model was loaded (aclopSetModelDir or aclopLoad).
  * It identifies itself through the symbol ivfsp_mock_cann_identity, which no real toolkit exports.
  * Configuration by environment:
- *   IVFSP_MOCK_SOC_NAME      what aclrtGetSocName returns (default Ascend310P3)
- *   IVFSP_MOCK_DEVICE_COUNT  what aclrtGetDeviceCount reports (default 1)
+ *   IVFSP_MOCK_SOC_NAME              what aclrtGetSocName returns (default Ascend310P3)
+ *   IVFSP_MOCK_DEVICE_COUNT          what aclrtGetDeviceCount reports (default 1)
+ *   IVFSP_MOCK_FAIL_SHAPE_RANGE=1    aclSetTensorShapeRange fails (to test callers' error paths)
+ * ivfsp_mock_stats() says how many descriptors, attributes and handles are alive, so that tests can
+ * see a leak.
  */
 #define _GNU_SOURCE
 #include "acl/acl.h"
@@ -34,6 +37,7 @@ struct aclopHandle {
 };
 
 static int initialized;
+static int live_descriptors, live_attrs, live_handles;
 static int finalized;
 static int model_dir_set;
 static mock_model *models;
@@ -56,6 +60,13 @@ static const char *soc_name(void) {
 __attribute__((visibility("default")))
 const char *ivfsp_mock_cann_identity(void) {
     return IVFSP_MOCK_CANN_IDENTITY;
+}
+
+__attribute__((visibility("default")))
+const char *ivfsp_mock_stats(void) {
+    static char stats[128];
+    snprintf(stats, sizeof(stats), "descriptors=%d attrs=%d handles=%d", live_descriptors, live_attrs, live_handles);
+    return stats;
 }
 
 /* ACL_ERROR_UNINITIALIZE unless aclInit succeeded and aclFinalize has not run. */
@@ -264,10 +275,12 @@ aclTensorDesc *aclCreateTensorDesc(aclDataType dataType, int numDims, const int6
     d->t.format = format;
     d->t.rank = numDims;
     for (int i = 0; i < numDims; i++) d->t.dims[i] = dims[i];
+    live_descriptors++;
     return d;
 }
 
 void aclDestroyTensorDesc(const aclTensorDesc *desc) {
+    if (desc) live_descriptors--;
     free((void *) desc);
 }
 
@@ -275,6 +288,11 @@ aclError aclSetTensorShapeRange(aclTensorDesc *desc, size_t dimsCount, int64_t d
     if (finalized) {
         set_error("aclSetTensorShapeRange: ACL was finalized in this process");
         return ACL_ERROR_UNINITIALIZE;
+    }
+    const char *fail = getenv("IVFSP_MOCK_FAIL_SHAPE_RANGE");
+    if (fail && strcmp(fail, "1") == 0) {
+        set_error("aclSetTensorShapeRange: failing as IVFSP_MOCK_FAIL_SHAPE_RANGE asks");
+        return ACL_ERROR_FAILURE;
     }
     /* ACL wants one range per dimension of the descriptor. */
     if (!desc || dimsCount > MOCK_MAX_DIMS || (dimsCount > 0 && !dimsRange) || (int) dimsCount != desc->t.rank) {
@@ -294,10 +312,13 @@ aclopAttr *aclopCreateAttr(void) {
         set_error("aclopCreateAttr: ACL was finalized in this process");
         return NULL;
     }
-    return calloc(1, sizeof(aclopAttr));
+    aclopAttr *attr = calloc(1, sizeof(aclopAttr));
+    if (attr) live_attrs++;
+    return attr;
 }
 
 void aclopDestroyAttr(const aclopAttr *attr) {
+    if (attr) live_attrs--;
     free((void *) attr);
 }
 
@@ -324,6 +345,7 @@ aclError aclopCreateHandle(const char *opType, int numInputs, const aclTensorDes
             *handle = calloc(1, sizeof(aclopHandle));
             if (!*handle) return ACL_ERROR_FAILURE;
             (*handle)->model = m;
+            live_handles++;
             return ACL_SUCCESS;
         }
     }
@@ -333,5 +355,6 @@ aclError aclopCreateHandle(const char *opType, int numInputs, const aclTensorDes
 }
 
 void aclopDestroyHandle(aclopHandle *handle) {
+    if (handle) live_handles--;
     free(handle);
 }

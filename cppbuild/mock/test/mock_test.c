@@ -16,6 +16,8 @@
 
 static int passed, failed;
 
+const char *ivfsp_mock_stats(void);
+
 #define CHECK(cond)                                                                 \
     do {                                                                            \
         if (cond) {                                                                 \
@@ -98,6 +100,13 @@ static void acl_lifecycle(void) {
     CHECK(aclopSetModelDir(NULL) == ACL_ERROR_INVALID_PARAM);
     CHECK(aclopSetModelDir(scratch) == ACL_SUCCESS);
     CHECK(aclopSetModelDir(scratch) == ACL_ERROR_REPEAT_INITIALIZE);
+
+    CHECK(strcmp(ivfsp_mock_stats(), "descriptors=0 attrs=0 handles=0") == 0);
+    setenv("IVFSP_MOCK_FAIL_SHAPE_RANGE", "1", 1);
+    d = aclCreateTensorDesc(ACL_FLOAT, 2, dims, ACL_FORMAT_ND);
+    CHECK(aclSetTensorShapeRange(d, 2, ranges) == ACL_ERROR_FAILURE);
+    aclDestroyTensorDesc(d);
+    unsetenv("IVFSP_MOCK_FAIL_SHAPE_RANGE");
 
     CHECK(aclFinalize() == ACL_SUCCESS);
     /* Any call after aclFinalize fails, aclInit included. */

@@ -111,6 +111,17 @@ public final class AclChild {
                 }
                 System.out.println("host aclFinalize " + AclLibrary.aclFinalize());
             }
+            case "shape-range-fails" -> {
+                // Run with IVFSP_MOCK_FAIL_SHAPE_RANGE=1: every op with a dynamic shape fails to describe.
+                try (AclRuntime acl = AclRuntime.initialize()) {
+                    ModelVerifier.verify(acl, Path.of(args[1]), OpCatalog.plan(IvfspConfig.defaults(), EnumSet.allOf(ModelSet.class)));
+                    System.out.println("verify succeeded");
+                } catch (AclException e) {
+                    System.out.println("refused by " + e.function() + " " + e.code());
+                }
+                System.out.println("mock " + NativeAcl.symbol(NativeAcl.ACL_LIBRARY, "ivfsp_mock_stats")
+                        .map(AclLibrary::ivfsp_call_string).flatMap(NativeAcl::string).orElse("(no stats)"));
+            }
             default -> throw new IllegalArgumentException(args[0]);
         }
     }

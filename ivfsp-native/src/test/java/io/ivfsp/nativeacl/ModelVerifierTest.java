@@ -141,6 +141,16 @@ class ModelVerifierTest {
     }
 
     @Test
+    void failedShapeRangeLeavesNoDescriptorBehind() throws Exception {
+        ChildJvm.Result r = ChildJvm.run(Map.of("IVFSP_MOCK_FAIL_SHAPE_RANGE", "1"), List.of(), AclChild.class,
+                "shape-range-fails", modelPath.toString());
+
+        assertThat(r.exit()).as(r.out()).isZero();
+        assertThat(r.out()).contains("refused by aclSetTensorShapeRange 500001")
+                .contains("mock descriptors=0 attrs=0 handles=0");
+    }
+
+    @Test
     void symbolicLinkInThePathIsRefusedAsAclRefusesIt() throws Exception {
         Path link = Files.createSymbolicLink(dir.resolve("link"), modelPath);
 
