@@ -104,6 +104,13 @@ public final class InProcessAtcCompiler implements OpCompiler {
      * @throws IllegalStateException      if the library cannot be opened or does not export the entry point
      */
     public static InProcessAtcCompiler load(String library) {
+        InProcessAtcCompiler c = open(library);
+        preparePrivateWorkPath();
+        return c;
+    }
+
+    /** The compiler of {@code library}, opened and inspected once; the process environment is not touched. */
+    static InProcessAtcCompiler open(String library) {
         NativeAcl.ensureAvailability();
         InProcessAtcCompiler c = LOADED.get(library);
         if (c != null) {
@@ -118,14 +125,13 @@ public final class InProcessAtcCompiler implements OpCompiler {
         String identity = "native/opp=" + digest(oppVersionFile(file)) + ";lib="
                 + file.map(InProcessAtcCompiler::digest).orElse("unknown:" + library)
                 + mock.map(m -> ";simulated=" + m).orElse("");
-        preparePrivateWorkPath();
         return LOADED.computeIfAbsent(library, k -> new InProcessAtcCompiler(library, entry, file, mock, identity));
     }
 
     /** Why {@link #load(String)} would fail, or empty when it would succeed. */
     public static Optional<String> unavailableReason(String library) {
         try {
-            load(library);
+            open(library);
             return Optional.empty();
         } catch (IllegalStateException e) {
             return Optional.of(e.getMessage());
@@ -186,7 +192,8 @@ public final class InProcessAtcCompiler implements OpCompiler {
         }
     }
 
-    private static Optional<String> cEnv(String name) {
+    /** A variable of the C environment (what ATC sees), or empty. */
+    static Optional<String> cEnv(String name) {
         try (BytePointer key = NativeAcl.utf8(name)) {
             return NativeAcl.string(AclLibrary.ivfsp_getenv(key));
         }
@@ -315,11 +322,32 @@ public final class InProcessAtcCompiler implements OpCompiler {
         }
         try (Stream<Path> s = Files.list(ownWorkPath)) {
             for (Path p : s.toList()) {
-                Files.move(p, workDirectory.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                moveTree(p, workDirectory.resolve(p.getFileName()));
             }
         } catch (IOException e) {
             // Left behind, they are overwritten or moved by the next compile; the job's result stands.
         }
+    }
+
+    /** Moves a file or a directory tree, also to another file system; links are moved as links. */
+    private static void moveTree(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+            return;
+        } catch (IOException e) {
+            // a non-empty directory to another file system: copy, then delete
+        }
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                }
+            }
+        }
+        deleteTree(from);
     }
 
     /** The last lines of the compiler's output (bounded). */

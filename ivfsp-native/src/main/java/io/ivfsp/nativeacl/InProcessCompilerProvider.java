@@ -30,7 +30,7 @@ public final class InProcessCompilerProvider implements OpCompilerProvider {
     @Override
     public boolean isSimulated() {
         return NativeAcl.isAvailable() && unavailableReason().isEmpty()
-                && InProcessAtcCompiler.load(InProcessAtcCompiler.LIBRARY).isSimulated();
+                && InProcessAtcCompiler.open(InProcessAtcCompiler.LIBRARY).isSimulated();
     }
 
     @Override

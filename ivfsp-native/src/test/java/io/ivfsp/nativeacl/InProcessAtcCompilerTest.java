@@ -77,7 +77,11 @@ class InProcessAtcCompilerTest {
             assertThat(f.exitStatus()).hasValue(255);
             assertThat(f.command().get(0)).endsWith(":GeApiWrapper_Atc_Main");
         });
-        assertThat(work.resolve("fusion_result.json")).exists();
+        if (System.getenv("ASCEND_WORK_PATH") == null) {
+            // The side files went to the job's work directory, not to the process-wide ASCEND_WORK_PATH.
+            assertThat(work.resolve("fusion_result.json")).exists();
+            assertThat(work.resolve("kernel_meta/kernel.o")).exists();
+        }
     }
 
     private CompileOutcome compileOne(InProcessAtcCompiler compiler, String json, int workers) throws Exception {
@@ -104,6 +108,22 @@ class InProcessAtcCompilerTest {
             assertThat(f.errorCode()).hasValue("E10025");
             assertThat(f.outputTail()).contains("E10025: invalid op").contains("TE_PARALLEL_COMPILER=5");
         });
+    }
+
+    @Test
+    void workPathIsSetOnceAndStaysValidAfterEveryJob() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("ASCEND_WORK_PATH") == null,
+                "the environment sets ASCEND_WORK_PATH, which the compiler then leaves alone");
+        InProcessAtcCompiler compiler = InProcessAtcCompiler.load(InProcessAtcCompiler.LIBRARY);
+        String before = InProcessAtcCompiler.cEnv("ASCEND_WORK_PATH").orElseThrow();
+        OpFile file = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.AICPU).files().get(0);
+
+        compileOne(compiler, file.json(), 2);
+
+        assertThat(InProcessAtcCompiler.cEnv("ASCEND_WORK_PATH")).hasValue(before);
+        try (Stream<Path> left = Files.list(Path.of(before))) {
+            assertThat(left).as("side files moved to the job").isEmpty();
+        }
     }
 
     @Test
