@@ -14,9 +14,10 @@ import org.bytedeco.javacpp.Loader;
  * Loads the ACL binding once, on first use, and says whether it is there. {@code ivfsp-core} never
  * needs it; everything native goes through here.
  *
- * <p>Search order: JavaCPP's loader finds the JNI library {@code jniAclLibrary} for this platform on
- * the class path (extracting it to its cache, {@code org.bytedeco.javacpp.cachedir}) or on
- * {@code java.library.path}; the dynamic linker then finds {@code libascendcl.so} on
+ * <p>Search order: {@link AclLibrary}'s static initializer has JavaCPP's loader find the JNI library
+ * {@code jniAclLibrary} for this platform on the class path, in the platform jar
+ * {@code ivfsp-native-<version>-<platform>.jar} (extracting it to its cache, {@code ~/.javacpp/cache}
+ * or {@code org.bytedeco.javacpp.cachedir}), or on {@code java.library.path}; the dynamic linker then finds {@code libascendcl.so} on
  * {@code LD_LIBRARY_PATH}, which must hold the toolkit's {@code lib64}
  * ({@code source <toolkit>/set_env.sh} sets it). The system property {@value #DISABLE_PROPERTY}
  * {@code =true} turns the binding off.
