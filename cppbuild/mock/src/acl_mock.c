@@ -1,6 +1,16 @@
-/* Mock libascendcl.so: behaves like ACL where ivfsp's tests depend on it. Configuration by environment:
- *   IVFSP_MOCK_SOC_NAME      what aclrtGetSocName returns (default Ascend310P3)
- *   IVFSP_MOCK_DEVICE_COUNT  what aclrtGetDeviceCount reports (default 1)
+/* Mock libascendcl.so: behaves like ACL where ivfsp's tests depend on it, and is at least as strict as ACL
+ * on the process-global rules, so that a test fails where a device would:
+ *   - a second aclInit returns ACL_ERROR_REPEAT_INITIALIZE (100002);
+ *   - after aclFinalize every call fails (aclInit too: ACL is initialized once per process);
+ *   - a second aclopSetModelDir returns ACL_ERROR_REPEAT_INITIALIZE (100002);
+ *   - aclopCreateHandle finds only ops whose model was loaded (aclopSetModelDir or aclopLoad).
+ * It identifies itself through the symbol ivfsp_mock_cann_identity, which no real toolkit exports.
+ * Configuration by environment:
+ *   IVFSP_MOCK_SOC_NAME              what aclrtGetSocName returns (default Ascend310P3)
+ *   IVFSP_MOCK_DEVICE_COUNT          what aclrtGetDeviceCount reports (default 1)
+ *   IVFSP_MOCK_FAIL_SHAPE_RANGE=1    aclSetTensorShapeRange fails (to test callers' error paths)
+ * ivfsp_mock_stats() says how many descriptors, attributes and handles are alive, so that tests can
+ * see a leak.
  */
 #define _GNU_SOURCE
 #include "acl/acl.h"
@@ -27,6 +37,8 @@ struct aclopHandle {
 };
 
 static int initialized;
+static int live_descriptors, live_attrs, live_handles;
+static int finalized;
 static int model_dir_set;
 static mock_model *models;
 static int model_count;
@@ -45,8 +57,37 @@ static const char *soc_name(void) {
     return s && *s ? s : "Ascend310P3";
 }
 
+__attribute__((visibility("default")))
+const char *ivfsp_mock_cann_identity(void) {
+    return IVFSP_MOCK_CANN_IDENTITY;
+}
+
+__attribute__((visibility("default")))
+const char *ivfsp_mock_stats(void) {
+    static char stats[128];
+    snprintf(stats, sizeof(stats), "descriptors=%d attrs=%d handles=%d", live_descriptors, live_attrs, live_handles);
+    return stats;
+}
+
+/* ACL_ERROR_UNINITIALIZE unless aclInit succeeded and aclFinalize has not run. */
+static aclError require_initialized(const char *function) {
+    if (finalized) {
+        set_error("%s: ACL was finalized in this process", function);
+        return ACL_ERROR_UNINITIALIZE;
+    }
+    if (!initialized) {
+        set_error("%s: call aclInit first", function);
+        return ACL_ERROR_UNINITIALIZE;
+    }
+    return ACL_SUCCESS;
+}
+
 aclError aclInit(const char *configPath) {
     (void) configPath;
+    if (finalized) {
+        set_error("aclInit: ACL was finalized in this process and cannot be initialized again");
+        return ACL_ERROR_REPEAT_FINALIZE;
+    }
     if (initialized) {
         set_error("aclInit: repeat initialize");
         return ACL_ERROR_REPEAT_INITIALIZE;
@@ -56,11 +97,19 @@ aclError aclInit(const char *configPath) {
 }
 
 aclError aclFinalize(void) {
+    if (finalized) {
+        set_error("aclFinalize: repeat finalize");
+        return ACL_ERROR_REPEAT_FINALIZE;
+    }
     if (!initialized) {
         set_error("aclFinalize: not initialized");
         return ACL_ERROR_UNINITIALIZE;
     }
     initialized = 0;
+    finalized = 1;
+    free(models);
+    models = NULL;
+    model_count = model_capacity = 0;
     return ACL_SUCCESS;
 }
 
@@ -69,7 +118,7 @@ const char *aclGetRecentErrMsg(void) {
 }
 
 const char *aclrtGetSocName(void) {
-    return initialized ? soc_name() : NULL;
+    return require_initialized("aclrtGetSocName") == ACL_SUCCESS ? soc_name() : NULL;
 }
 
 static uint32_t device_count(void) {
@@ -78,16 +127,16 @@ static uint32_t device_count(void) {
 }
 
 aclError aclrtGetDeviceCount(uint32_t *count) {
+    aclError rc = require_initialized("aclrtGetDeviceCount");
+    if (rc != ACL_SUCCESS) return rc;
     if (!count) return ACL_ERROR_INVALID_PARAM;
     *count = device_count();
     return ACL_SUCCESS;
 }
 
 aclError aclrtSetDevice(int32_t deviceId) {
-    if (!initialized) {
-        set_error("aclrtSetDevice: call aclInit first");
-        return ACL_ERROR_UNINITIALIZE;
-    }
+    aclError rc = require_initialized("aclrtSetDevice");
+    if (rc != ACL_SUCCESS) return rc;
     if (deviceId < 0 || (uint32_t) deviceId >= device_count()) {
         set_error("aclrtSetDevice: invalid device id %d, %u device(s)", deviceId, device_count());
         return ACL_ERROR_INVALID_PARAM;
@@ -96,6 +145,8 @@ aclError aclrtSetDevice(int32_t deviceId) {
 }
 
 aclError aclrtResetDevice(int32_t deviceId) {
+    aclError rc = require_initialized("aclrtResetDevice");
+    if (rc != ACL_SUCCESS) return rc;
     if (deviceId < 0 || (uint32_t) deviceId >= device_count()) return ACL_ERROR_INVALID_PARAM;
     return ACL_SUCCESS;
 }
@@ -123,6 +174,7 @@ static char *read_file(const char *path, size_t *size) {
     size_t n;
     while (buf && (n = fread(buf + len, 1, cap - len, f)) > 0) {
         len += n;
+        if (len == cap && cap >= MOCK_MAX_MODEL_BYTES) { free(buf); buf = NULL; break; } /* too large: not a model */
         if (len == cap) {
             char *g = realloc(buf, cap * 2 + 1);
             if (!g) { free(buf); buf = NULL; break; }
@@ -165,6 +217,8 @@ static void scan(const char *dir, int level) {
 }
 
 aclError aclopSetModelDir(const char *modelDir) {
+    aclError rc = require_initialized("aclopSetModelDir");
+    if (rc != ACL_SUCCESS) return rc;
     if (!modelDir) return ACL_ERROR_INVALID_PARAM;
     if (model_dir_set) {
         set_error("aclopSetModelDir: a model directory is already set for this process");
@@ -189,14 +243,20 @@ aclError aclopSetModelDir(const char *modelDir) {
 }
 
 aclError aclopLoad(const void *model, size_t modelSize) {
-    if (!model || modelSize == 0) return ACL_ERROR_INVALID_PARAM;
+    aclError rc = require_initialized("aclopLoad");
+    if (rc != ACL_SUCCESS) return rc;
+    if (!model || modelSize == 0 || modelSize > MOCK_MAX_MODEL_BYTES) {
+        set_error("aclopLoad: invalid model data (%zu bytes)", modelSize);
+        return ACL_ERROR_INVALID_PARAM;
+    }
     char *text = malloc(modelSize + 1);
     if (!text) return ACL_ERROR_FAILURE;
     memcpy(text, model, modelSize);
     text[modelSize] = '\0';
-    int rc = add_model(text);
+    /* An embedded NUL would make the text shorter than the data: not a model. */
+    int bad = strlen(text) != modelSize || add_model(text) != 0;
     free(text);
-    if (rc != 0) {
+    if (bad) {
         set_error("aclopLoad: cannot parse the model");
         return ACL_ERROR_READ_MODEL_FAILURE;
     }
@@ -204,6 +264,10 @@ aclError aclopLoad(const void *model, size_t modelSize) {
 }
 
 aclTensorDesc *aclCreateTensorDesc(aclDataType dataType, int numDims, const int64_t *dims, aclFormat format) {
+    if (finalized) {
+        set_error("aclCreateTensorDesc: ACL was finalized in this process");
+        return NULL;
+    }
     if (numDims < 0 || numDims > MOCK_MAX_DIMS || (numDims > 0 && !dims)) return NULL;
     aclTensorDesc *d = calloc(1, sizeof(aclTensorDesc));
     if (!d) return NULL;
@@ -211,15 +275,30 @@ aclTensorDesc *aclCreateTensorDesc(aclDataType dataType, int numDims, const int6
     d->t.format = format;
     d->t.rank = numDims;
     for (int i = 0; i < numDims; i++) d->t.dims[i] = dims[i];
+    live_descriptors++;
     return d;
 }
 
 void aclDestroyTensorDesc(const aclTensorDesc *desc) {
+    if (desc) live_descriptors--;
     free((void *) desc);
 }
 
 aclError aclSetTensorShapeRange(aclTensorDesc *desc, size_t dimsCount, int64_t dimsRange[][ACL_TENSOR_SHAPE_RANGE_NUM]) {
-    if (!desc || dimsCount > MOCK_MAX_DIMS || (dimsCount > 0 && !dimsRange)) return ACL_ERROR_INVALID_PARAM;
+    if (finalized) {
+        set_error("aclSetTensorShapeRange: ACL was finalized in this process");
+        return ACL_ERROR_UNINITIALIZE;
+    }
+    const char *fail = getenv("IVFSP_MOCK_FAIL_SHAPE_RANGE");
+    if (fail && strcmp(fail, "1") == 0) {
+        set_error("aclSetTensorShapeRange: failing as IVFSP_MOCK_FAIL_SHAPE_RANGE asks");
+        return ACL_ERROR_FAILURE;
+    }
+    /* ACL wants one range per dimension of the descriptor. */
+    if (!desc || dimsCount > MOCK_MAX_DIMS || (dimsCount > 0 && !dimsRange) || (int) dimsCount != desc->t.rank) {
+        set_error("aclSetTensorShapeRange: %zu ranges for a tensor of rank %d", dimsCount, desc ? desc->t.rank : -1);
+        return ACL_ERROR_INVALID_PARAM;
+    }
     desc->t.nranges = (int) dimsCount;
     for (size_t i = 0; i < dimsCount; i++) {
         desc->t.ranges[i][0] = dimsRange[i][0];
@@ -229,10 +308,17 @@ aclError aclSetTensorShapeRange(aclTensorDesc *desc, size_t dimsCount, int64_t d
 }
 
 aclopAttr *aclopCreateAttr(void) {
-    return calloc(1, sizeof(aclopAttr));
+    if (finalized) {
+        set_error("aclopCreateAttr: ACL was finalized in this process");
+        return NULL;
+    }
+    aclopAttr *attr = calloc(1, sizeof(aclopAttr));
+    if (attr) live_attrs++;
+    return attr;
 }
 
 void aclopDestroyAttr(const aclopAttr *attr) {
+    if (attr) live_attrs--;
     free((void *) attr);
 }
 
@@ -240,11 +326,15 @@ aclError aclopCreateHandle(const char *opType, int numInputs, const aclTensorDes
                            int numOutputs, const aclTensorDesc *const outputDesc[], const aclopAttr *opAttr,
                            aclopHandle **handle) {
     (void) opAttr;
-    if (!initialized) {
-        set_error("aclopCreateHandle: call aclInit first");
-        return ACL_ERROR_UNINITIALIZE;
+    aclError rc = require_initialized("aclopCreateHandle");
+    if (rc != ACL_SUCCESS) return rc;
+    if (!opType || !handle || numInputs < 0 || numOutputs < 0 || (numInputs > 0 && !inputDesc)
+        || (numOutputs > 0 && !outputDesc)) {
+        set_error("aclopCreateHandle: invalid arguments");
+        return ACL_ERROR_INVALID_PARAM;
     }
-    if (!opType || !handle || numInputs < 0 || numOutputs < 0) return ACL_ERROR_INVALID_PARAM;
+    for (int i = 0; i < numInputs; i++) if (!inputDesc[i]) return ACL_ERROR_INVALID_PARAM;
+    for (int i = 0; i < numOutputs; i++) if (!outputDesc[i]) return ACL_ERROR_INVALID_PARAM;
     for (int m = 0; m < model_count; m++) {
         const mock_model *mm = &models[m];
         if (strcmp(mm->op, opType) != 0 || mm->ninputs != numInputs || mm->noutputs != numOutputs) continue;
@@ -255,6 +345,7 @@ aclError aclopCreateHandle(const char *opType, int numInputs, const aclTensorDes
             *handle = calloc(1, sizeof(aclopHandle));
             if (!*handle) return ACL_ERROR_FAILURE;
             (*handle)->model = m;
+            live_handles++;
             return ACL_SUCCESS;
         }
     }
@@ -264,5 +355,6 @@ aclError aclopCreateHandle(const char *opType, int numInputs, const aclTensorDes
 }
 
 void aclopDestroyHandle(aclopHandle *handle) {
+    if (handle) live_handles--;
     free(handle);
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* A minimal JSON reader, enough for single-op files: arrays, objects, strings, integers. */
 typedef struct { const char *p; int error; } json_in;
@@ -22,31 +23,43 @@ static int expect(json_in *in, char c) {
     return 1;
 }
 
+/* Reads a JSON string into out (cut to cap - 1 bytes). Never reads past the terminating NUL of the input:
+ * an escape or a \\u sequence cut short by the end of the text is an error. */
 static int read_string(json_in *in, char *out, size_t cap) {
+    if (cap > 0) out[0] = '\0';
     if (!expect(in, '"')) return 0;
     size_t n = 0;
     while (*in->p && *in->p != '"') {
         char c = *in->p++;
         if (c == '\\') {
+            if (!*in->p) { in->error = 1; return 0; }
             c = *in->p++;
-            if (c == 'u') { in->p += 4; c = '?'; }
+            if (c == 'u') {
+                for (int i = 0; i < 4; i++) {
+                    if (!isxdigit((unsigned char) *in->p)) { in->error = 1; return 0; }
+                    in->p++;
+                }
+                c = '?';
+            }
         }
         if (n + 1 < cap) out[n++] = c;
     }
-    out[n] = '\0';
+    if (cap > 0) out[n] = '\0';
     return expect(in, '"');
 }
-
-static void skip_value(json_in *in);
 
 static int peek(json_in *in, char c) {
     skip_ws(in);
     return *in->p == c;
 }
 
-static void skip_value(json_in *in) {
+/* Deeper nesting than any single-op file has is refused instead of recursing without bound. */
+#define MAX_DEPTH 32
+
+static void skip_value_at(json_in *in, int depth) {
     skip_ws(in);
     char buf[256];
+    if (depth > MAX_DEPTH) { in->error = 1; return; }
     if (*in->p == '"') { read_string(in, buf, sizeof(buf)); return; }
     if (*in->p == '[' || *in->p == '{') {
         char close = *in->p == '[' ? ']' : '}';
@@ -54,8 +67,8 @@ static void skip_value(json_in *in) {
         in->p++;
         if (peek(in, close)) { in->p++; return; }
         do {
-            if (object) { read_string(in, buf, sizeof(buf)); expect(in, ':'); }
-            skip_value(in);
+            if (object && (!read_string(in, buf, sizeof(buf)) || !expect(in, ':'))) return;
+            skip_value_at(in, depth + 1);
         } while (!in->error && peek(in, ',') && in->p++);
         expect(in, close);
         return;
@@ -69,6 +82,10 @@ static void skip_value(json_in *in) {
     } else {
         in->p = end;
     }
+}
+
+static void skip_value(json_in *in) {
+    skip_value_at(in, 0);
 }
 
 static int read_int_array(json_in *in, int64_t *out, int cap) {
@@ -173,8 +190,11 @@ static void om_name(int index, const mock_model *m, char *out, size_t cap) {
             for (int d = 0; d < t->rank && n <= 128; d++) n += snprintf(stem + n, sizeof(stem) - (size_t) n, "_%lld", (long long) t->dims[d]);
         }
     }
-    if (strlen(stem) > 128) stem[128] = '\0';
-    snprintf(out, cap, "%s.om", stem);
+    size_t len = strlen(stem);
+    if (len > 128) len = 128;
+    if (len + 4 > cap) len = cap - 4; /* cap is at least 133 at every caller */
+    memcpy(out, stem, len);
+    memcpy(out + len, ".om", 4);
 }
 
 static int fail(const char *code, const char *message) {
@@ -184,8 +204,19 @@ static int fail(const char *code, const char *message) {
 }
 
 __attribute__((visibility("default")))
+const char *ivfsp_mock_cann_identity(void) {
+    return IVFSP_MOCK_CANN_IDENTITY;
+}
+
+/* Like a C main, argv[argc] must be NULL; the mock checks it so that a caller that forgets fails here. */
+__attribute__((visibility("default")))
 int GeApiWrapper_Atc_Main(int argc, const char *const *argv) {
     const char *singleop = NULL, *soc = NULL, *output = NULL;
+    if (argc < 1 || !argv || argv[argc] != NULL) return fail("E10001", "argv must be NULL-terminated");
+    /* What a real ATC shows in its log: here on stderr, so that a caller can check both streams are kept. */
+    const char *workers = getenv("TE_PARALLEL_COMPILER");
+    fprintf(stderr, "[mock atc] TE_PARALLEL_COMPILER=%s\n", workers && *workers ? workers : "(unset)");
+    fflush(stderr);
     for (int i = 1; i < argc; i++) {
         if (strncmp(argv[i], "--singleop=", 11) == 0) singleop = argv[i] + 11;
         else if (strncmp(argv[i], "--soc_version=", 14) == 0) soc = argv[i] + 14;
@@ -196,9 +227,8 @@ int GeApiWrapper_Atc_Main(int argc, const char *const *argv) {
 
     FILE *f = fopen(singleop, "rb");
     if (!f) return fail("E10023", singleop);
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fseek(f, 0, SEEK_SET);
+    long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+    if (size < 0 || size > MOCK_MAX_MODEL_BYTES || fseek(f, 0, SEEK_SET) != 0) { fclose(f); return fail("E10023", singleop); }
     char *text = malloc((size_t) size + 1);
     if (!text || fread(text, 1, (size_t) size, f) != (size_t) size) { fclose(f); free(text); return fail("E10023", singleop); }
     text[size] = '\0';
@@ -209,6 +239,12 @@ int GeApiWrapper_Atc_Main(int argc, const char *const *argv) {
     snprintf(side, sizeof(side), "%s/fusion_result.json", work && *work ? work : ".");
     FILE *s = fopen(side, "w");
     if (s) { fputs("[]", s); fclose(s); }
+    /* Like ATC, kernels go to kernel_meta/ under the work path. */
+    snprintf(side, sizeof(side), "%s/kernel_meta", work && *work ? work : ".");
+    mkdir(side, 0700);
+    snprintf(side, sizeof(side), "%s/kernel_meta/kernel.o", work && *work ? work : ".");
+    s = fopen(side, "w");
+    if (s) { fputs("mock kernel", s); fclose(s); }
 
     json_in in = {text, 0};
     int index = 0, rc = 0;

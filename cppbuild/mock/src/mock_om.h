@@ -9,6 +9,10 @@
 #define MOCK_MAX_DIMS 16
 #define MOCK_MAX_TENSORS 32
 #define MOCK_MAX_NAME 128
+/* Larger model data is refused rather than copied (a simulated model is a few hundred bytes). */
+#define MOCK_MAX_MODEL_BYTES (16u * 1024u * 1024u)
+/* What ivfsp_mock_cann_identity returns: the mock CANN's version string. */
+#define IVFSP_MOCK_CANN_IDENTITY "ivfsp-mock-cann 1"
 
 typedef struct {
     int dtype;

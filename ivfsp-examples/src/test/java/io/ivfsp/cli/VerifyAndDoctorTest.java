@@ -109,7 +109,7 @@ class VerifyAndDoctorTest {
         assertThat(r.out()).contains("toolkit:  " + fake.home()).contains("atc:      " + fake.home().resolve("bin/atc"))
                 .contains("opp:      Version=8.0.0-fake").contains("native:   available")
                 .contains("soc:      Ascend310P3 (from aclrtGetSocName)").contains("devices:  1")
-                .contains("atc (rank 100): available").contains("native (rank 50): available")
+                .contains("atc (rank 100): available").contains("native (rank 50, simulated): available")
                 .contains("mock (rank 0, simulated): available");
     }
 

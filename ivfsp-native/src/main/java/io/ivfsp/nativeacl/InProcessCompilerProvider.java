@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * The in-process backend, {@code native}: available where the ACL binding loads and
  * {@value InProcessAtcCompiler#LIBRARY} exports {@value InProcessAtcCompiler#SYMBOL}. Ranked below
- * {@code atc}, whose parallel processes finish a whole plan sooner.
+ * {@code atc}, whose parallel processes finish a whole plan sooner. Simulated (never chosen
+ * automatically) when the library is the mock CANN's.
  */
 public final class InProcessCompilerProvider implements OpCompilerProvider {
 
@@ -20,6 +21,16 @@ public final class InProcessCompilerProvider implements OpCompilerProvider {
     @Override
     public int rank() {
         return 50;
+    }
+
+    /**
+     * True when {@value InProcessAtcCompiler#LIBRARY} is the mock CANN's (it identifies itself): its
+     * models are simulated, so the backend is then only used when named, like the mock backend.
+     */
+    @Override
+    public boolean isSimulated() {
+        return NativeAcl.isAvailable() && unavailableReason().isEmpty()
+                && InProcessAtcCompiler.open(InProcessAtcCompiler.LIBRARY).isSimulated();
     }
 
     @Override

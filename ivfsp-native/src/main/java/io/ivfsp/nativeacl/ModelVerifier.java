@@ -7,18 +7,39 @@ import io.ivfsp.ops.OpDesc;
 import io.ivfsp.ops.OpFile;
 import io.ivfsp.ops.TensorDesc;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerPointer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Checks a model directory the way mxIndex loads it: {@code aclopSetModelDir}, then
- * {@code aclopCreateHandle} for every expected op descriptor. A model mxIndex lacks surfaces late
- * and unclearly there ("op init failed"); this names it before the service starts.
+ * Checks a model directory the way mxIndex will load it, without taking its one
+ * {@code aclopSetModelDir} away: it reads the {@code .om} files as ACL scans a model directory (up to
+ * three levels, regular files only, never through a symbolic link), loads each from memory with
+ * {@code aclopLoad}, and then asks {@code aclopCreateHandle} for every expected op descriptor. A model
+ * mxIndex lacks surfaces late and unclearly there ("op init failed"); this names it before the
+ * service starts.
+ *
+ * <p>Inside a service, in this order: {@code aclInit} (the host's, or {@link AclRuntime#initialize()}),
+ * then {@code verify} as often as needed, then the host's own {@code aclopSetModelDir}, which still
+ * succeeds because verification never calls it. ACL cannot unload models: what verification loaded
+ * stays loaded in the process, and ops that were already served before a verification (by the host's
+ * model directory or an earlier verification) are reported as {@link OpCheck#loadedBefore()}, since the
+ * directory's own answer for them cannot be told apart. For an exact answer per directory, verify in a
+ * fresh process ({@code ivfsp verify}).
  *
  * <pre>{@code
  * try (AclRuntime acl = AclRuntime.initialize()) {
@@ -30,42 +51,134 @@ import org.bytedeco.javacpp.PointerPointer;
  */
 public final class ModelVerifier {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ModelVerifier.class);
+
+    /** How deep ACL scans a model directory: files in it and in two levels of directories below. */
+    static final int SCAN_DEPTH = 3;
+    /** Larger files are skipped unread (a single-op model is kilobytes to a few megabytes). */
+    static final long MAX_MODEL_BYTES = 256L << 20;
+    /** At most this many model files are read from one directory. */
+    static final int MAX_MODEL_FILES = 100_000;
+
     private ModelVerifier() {
     }
 
     /**
-     * Loads {@code modelDir} into ACL and looks up every op of the plan.
+     * Loads the models of {@code modelDir} into ACL from memory and looks up every op of the plan.
      *
-     * @throws IllegalStateException if the runtime is closed, or this process already set a model directory
-     *                               (ACL allows one per process: verify each directory in its own process)
-     * @throws AclException          if ACL refuses the directory (missing, or a path with a symbolic link)
+     * @throws IllegalStateException if the runtime is closed
+     * @throws AclException          with {@code ACL_ERROR_INVALID_PARAM} (100000) if ACL would refuse the
+     *                               directory: not a directory, or a path with a symbolic link
+     * @throws UncheckedIOException  if the directory cannot be read
      */
     public static VerificationReport verify(AclRuntime runtime, Path modelDir, ModelPlan plan) {
         if (runtime.isClosed()) {
             throw new IllegalStateException("the AclRuntime is closed");
         }
-        Path dir = modelDir.toAbsolutePath();
-        int rc;
-        try (BytePointer path = NativeAcl.utf8(dir.toString())) {
-            rc = AclLibrary.aclopSetModelDir(path);
+        Path dir = modelDir.toAbsolutePath().normalize();
+        checkDirectory(dir);
+
+        List<OpDesc> ops = new ArrayList<>();
+        plan.files().forEach(f -> ops.addAll(f.ops()));
+        List<Integer> before = new ArrayList<>();
+        for (OpDesc op : ops) {
+            before.add(lookUp(op));
         }
-        if (rc == AclException.REPEAT_INITIALIZE) {
-            throw new IllegalStateException("ACL loads one model directory per process and this process already set one"
-                    + " (aclopSetModelDir(" + dir + ") returned " + rc + "); verify each directory in its own process");
-        }
-        AclException.check("aclopSetModelDir(" + dir + ")", rc);
+        List<VerificationReport.SkippedModel> skipped = new ArrayList<>();
+        int loaded = load(dir, skipped);
+        LOG.debug("loaded {} model(s) from {}, skipped {}", loaded, dir, skipped.size());
 
         List<OpCheck> checks = new ArrayList<>();
+        int k = 0;
         for (OpFile file : plan.files()) {
             List<String> oms = file.omFileNames();
-            for (int i = 0; i < file.ops().size(); i++) {
+            for (int i = 0; i < file.ops().size(); i++, k++) {
                 OpDesc op = file.ops().get(i);
                 int error = lookUp(op);
                 String message = error == 0 ? "" : NativeAcl.recentError().orElse("");
-                checks.add(new OpCheck(file.set(), file.fileName(), i, op, oms.get(i), error, message));
+                checks.add(new OpCheck(file.set(), file.fileName(), i, op, oms.get(i), error, message, before.get(k) == 0));
             }
         }
-        return new VerificationReport(dir, runtime.socName().orElse(""), checks);
+        return new VerificationReport(dir, runtime.socName().orElse(""), checks, skipped);
+    }
+
+    private static void checkDirectory(Path dir) {
+        try {
+            if (Files.exists(dir) && !dir.toRealPath().equals(dir)) {
+                throw new AclException("aclopSetModelDir", AclException.INVALID_PARAM, "model directory " + dir
+                        + " contains a symbolic link, which ACL refuses (give the real path " + dir.toRealPath() + ")");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot resolve the model directory " + dir, e);
+        }
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            throw new AclException("aclopSetModelDir", AclException.INVALID_PARAM, "model directory " + dir
+                    + (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) ? " is not a directory" : " does not exist")
+                    + " (checked by ivfsp as ACL checks it)");
+        }
+    }
+
+    /** Reads and loads every model file ACL would; returns how many loaded. */
+    private static int load(Path dir, List<VerificationReport.SkippedModel> skipped) {
+        List<Path> files = new ArrayList<>();
+        try {
+            Files.walkFileTree(dir, java.util.EnumSet.noneOf(java.nio.file.FileVisitOption.class), SCAN_DEPTH,
+                    new SimpleFileVisitor<>() {
+                        @Override
+                        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                            if (attrs.isRegularFile() && file.getFileName().toString().endsWith(".om")) {
+                                if (files.size() >= MAX_MODEL_FILES) {
+                                    skip(skipped, file, "more than " + MAX_MODEL_FILES + " model files in the directory");
+                                } else if (attrs.size() > MAX_MODEL_BYTES) {
+                                    skip(skipped, file, attrs.size() + " bytes, more than " + MAX_MODEL_BYTES);
+                                } else {
+                                    files.add(file);
+                                }
+                            }
+                            return FileVisitResult.CONTINUE;
+                        }
+
+                        @Override
+                        public FileVisitResult visitFileFailed(Path file, IOException e) {
+                            if (file.getFileName() != null && file.getFileName().toString().endsWith(".om")) {
+                                skip(skipped, file, String.valueOf(e));
+                            }
+                            return FileVisitResult.CONTINUE;
+                        }
+                    });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the model directory " + dir, e);
+        }
+        files.sort(null);
+        int loaded = 0;
+        for (Path file : files) {
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                bytes = in.readNBytes((int) MAX_MODEL_BYTES + 1);
+            } catch (IOException e) {
+                skip(skipped, file, String.valueOf(e));
+                continue;
+            }
+            if (bytes.length == 0 || bytes.length > MAX_MODEL_BYTES) {
+                skip(skipped, file, bytes.length == 0 ? "empty" : "grew past " + MAX_MODEL_BYTES + " bytes while read");
+                continue;
+            }
+            int rc;
+            try (BytePointer data = new BytePointer(bytes)) {
+                rc = AclLibrary.aclopLoad(data, bytes.length);
+            }
+            if (rc != 0) {
+                skip(skipped, file, "aclopLoad returned " + rc + NativeAcl.recentError().map(m -> ": " + m).orElse(""));
+            } else {
+                loaded++;
+            }
+        }
+        return loaded;
+    }
+
+    private static void skip(List<VerificationReport.SkippedModel> skipped, Path file, String reason) {
+        LOG.warn("skipping unreadable model {}: {}", file, reason);
+        skipped.add(new VerificationReport.SkippedModel(file, reason));
     }
 
     /** {@code aclopCreateHandle} for one descriptor: 0 when a model matches, else ACL's error. */
@@ -106,7 +219,8 @@ public final class ModelVerifier {
             d = AclLibrary.aclCreateTensorDesc(t.type().atcEnum(), dims.length, p, t.format().atcEnum());
         }
         if (d == null || d.isNull()) {
-            throw new AclException("aclCreateTensorDesc", 100000, "cannot describe " + t);
+            throw new AclException("aclCreateTensorDesc", AclException.INVALID_PARAM, "cannot describe " + t
+                    + NativeAcl.recentError().map(m -> ": " + m).orElse(""));
         }
         if (!t.shapeRange().isEmpty()) {
             long[] ranges = new long[t.shapeRange().size() * 2];
@@ -115,8 +229,13 @@ public final class ModelVerifier {
                 ranges[2 * i] = r.min();
                 ranges[2 * i + 1] = r.max();
             }
+            int rc;
             try (LongPointer p = new LongPointer(ranges)) {
-                AclException.check("aclSetTensorShapeRange", AclLibrary.aclSetTensorShapeRange(d, t.shapeRange().size(), p));
+                rc = AclLibrary.aclSetTensorShapeRange(d, t.shapeRange().size(), p);
+            }
+            if (rc != 0) {
+                AclLibrary.aclDestroyTensorDesc(d); // the caller only frees descriptors it was given
+                AclException.check("aclSetTensorShapeRange", rc);
             }
         }
         return d;

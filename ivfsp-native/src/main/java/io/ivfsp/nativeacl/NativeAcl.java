@@ -14,9 +14,10 @@ import org.bytedeco.javacpp.Loader;
  * Loads the ACL binding once, on first use, and says whether it is there. {@code ivfsp-core} never
  * needs it; everything native goes through here.
  *
- * <p>Search order: JavaCPP's loader finds the JNI library {@code jniAclLibrary} for this platform on
- * the class path (extracting it to its cache, {@code org.bytedeco.javacpp.cachedir}) or on
- * {@code java.library.path}; the dynamic linker then finds {@code libascendcl.so} on
+ * <p>Search order: {@link AclLibrary}'s static initializer has JavaCPP's loader find the JNI library
+ * {@code jniAclLibrary} for this platform on the class path, in the platform jar
+ * {@code ivfsp-native-<version>-<platform>.jar} (extracting it to its cache, {@code ~/.javacpp/cache}
+ * or {@code org.bytedeco.javacpp.cachedir}), or on {@code java.library.path}; the dynamic linker then finds {@code libascendcl.so} on
  * {@code LD_LIBRARY_PATH}, which must hold the toolkit's {@code lib64}
  * ({@code source <toolkit>/set_env.sh} sets it). The system property {@value #DISABLE_PROPERTY}
  * {@code =true} turns the binding off.
@@ -73,12 +74,14 @@ public final class NativeAcl {
             attempts.add("none: disabled by -D" + DISABLE_PROPERTY + "=true");
         } else {
             try {
-                Loader.load(AclLibrary.class);
+                // AclLibrary loads its JNI library in its static initializer (JavaCPP's Loader.load()).
+                Class.forName(AclLibrary.class.getName(), true, AclLibrary.class.getClassLoader());
                 return;
             } catch (Throwable t) {
-                errors.add(t);
+                Throwable why = t instanceof ExceptionInInitializerError && t.getCause() != null ? t.getCause() : t;
+                errors.add(why);
                 attempts.add("JavaCPP Loader.load(" + AclLibrary.class.getName() + ") for platform "
-                        + Loader.getPlatform() + ": " + causes(t));
+                        + Loader.getPlatform() + ": " + causes(why));
             }
         }
         StringBuilder sb = new StringBuilder("the ACL binding (ivfsp-native) is unavailable.");
@@ -107,6 +110,51 @@ public final class NativeAcl {
         return sb.toString();
     }
 
+    /** What the mock CANN's libascendcl.so says it is, or empty for a real ACL (or no binding). */
+    public static Optional<String> mockCannIdentity() {
+        if (!isAvailable()) {
+            return Optional.empty();
+        }
+        return mockIdentity(ACL_LIBRARY);
+    }
+
+    /** The file name the dynamic linker finds ACL by. */
+    static final String ACL_LIBRARY = "libascendcl.so";
+    /** The symbol only the mock CANN exports; its function returns the mock's version string. */
+    static final String MOCK_SYMBOL = "ivfsp_mock_cann_identity";
+
+    /** What {@code library}'s mock identity function returns, or empty when it exports none (a real toolkit). */
+    static Optional<String> mockIdentity(String library) {
+        return symbol(library, MOCK_SYMBOL).map(AclLibrary::ivfsp_call_string).flatMap(NativeAcl::string);
+    }
+
+    private static final java.util.Map<String, Optional<org.bytedeco.javacpp.Pointer>> SYMBOLS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.Map<String, String> SYMBOL_ERRORS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The address of {@code symbol} in {@code library}, looked up once per process: the library is
+     * opened on the first look-up and stays open (ACL libraries are never unloaded).
+     */
+    static Optional<org.bytedeco.javacpp.Pointer> symbol(String library, String symbol) {
+        ensureAvailability();
+        return SYMBOLS.computeIfAbsent(library + '\0' + symbol, k -> {
+            try (BytePointer lib = utf8(library); BytePointer sym = utf8(symbol); BytePointer error = new BytePointer(1024)) {
+                org.bytedeco.javacpp.Pointer p = AclLibrary.ivfsp_find_symbol(lib, sym, error, 1024);
+                if (p == null || p.isNull()) {
+                    SYMBOL_ERRORS.put(k, string(error).orElse(""));
+                    return Optional.empty();
+                }
+                return Optional.of(p);
+            }
+        });
+    }
+
+    /** Why {@link #symbol} found nothing (the dynamic linker's message), or empty. */
+    static String symbolError(String library, String symbol) {
+        return SYMBOL_ERRORS.getOrDefault(library + '\0' + symbol, "");
+    }
+
     /** A Java string as a NUL-terminated UTF-8 C string. */
     static BytePointer utf8(String s) {
         return new BytePointer(s, StandardCharsets.UTF_8);
@@ -114,7 +162,13 @@ public final class NativeAcl {
 
     /** A C string as UTF-8, or empty for NULL. */
     static Optional<String> string(BytePointer p) {
-        return p == null || p.isNull() ? Optional.empty() : Optional.of(p.getString(StandardCharsets.UTF_8));
+        if (p == null || p.isNull()) {
+            return Optional.empty();
+        }
+        // A buffer allocated here has a limit, and getString reads to it: the C string ends at its NUL.
+        String s = p.getString(StandardCharsets.UTF_8);
+        int nul = s.indexOf('\0');
+        return Optional.of(nul < 0 ? s : s.substring(0, nul));
     }
 
     /** ACL's last error message, or empty. */

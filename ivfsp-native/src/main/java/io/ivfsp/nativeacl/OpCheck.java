@@ -17,9 +17,12 @@ import java.util.stream.Collectors;
  * @param omFile   the file name ATC gives its model
  * @param aclError 0 when a model matched, else {@code aclopCreateHandle}'s error (100024: no model matches)
  * @param message  ACL's message for the error, empty when present
+ * @param loadedBefore whether ACL already served the op before the directory was loaded (by the host's
+ *                 model directory or an earlier verification in this process): present then says
+ *                 nothing about the directory itself
  */
 public record OpCheck(ModelSet set, String jsonFile, int opIndex, OpDesc op, String omFile, int aclError,
-                      String message) {
+                      String message, boolean loadedBefore) {
 
     /** Whether a loaded model matches the descriptor. */
     public boolean present() {

@@ -100,7 +100,7 @@ class ModelVerifierTest {
         ChildJvm.Result notFound = verify(Map.of(), dir.resolve("deep").toString());
 
         assertThat(found.exit()).as(found.out()).isZero();
-        assertThat(found.out()).contains("present 45").contains("skipping unreadable model").contains("junk.om");
+        assertThat(found.out()).contains("present 45").contains("skipped " + dir.resolve("nested/junk.om"));
         assertThat(notFound.exit()).isEqualTo(1);
         assertThat(notFound.out()).contains("present 0");
     }
@@ -119,10 +119,45 @@ class ModelVerifierTest {
     }
 
     @Test
-    void secondModelDirectoryInOneProcessIsRefusedWithTheReason() throws Exception {
-        ChildJvm.Result r = verify(Map.of(), modelPath.toString(), dir.resolve("gen").toString());
+    void secondDirectoryInOneProcessNamesTheOpsAclAlreadyServed() throws Exception {
+        // ACL cannot unload: what the first verification loaded still answers in the second one.
+        Path empty = Files.createDirectories(dir.resolve("empty"));
 
-        assertThat(r.out()).contains("second ACL loads one model directory per process").contains("100002");
+        ChildJvm.Result r = verify(Map.of(), modelPath.toString(), empty.toString());
+
+        assertThat(r.out()).contains("present 45").contains("second present 45 loaded before 45");
+    }
+
+    @Test
+    void verificationLeavesTheModelDirectoryToTheHost() throws Exception {
+        ChildJvm.Result r = ChildJvm.run(Map.of(), List.of(), AclChild.class, "verify-then-host-model-dir",
+                modelPath.toString());
+
+        assertThat(r.exit()).as(r.out()).isZero();
+        assertThat(r.out()).contains("host aclInit 0").contains("verify complete true loaded before 0")
+                .contains("host aclopSetModelDir 0")
+                .contains("host second aclopSetModelDir 100002")  // the mock is as strict as ACL
+                .contains("host aclFinalize 0");                  // verification did not finalize the host's ACL
+    }
+
+    @Test
+    void failedShapeRangeLeavesNoDescriptorBehind() throws Exception {
+        ChildJvm.Result r = ChildJvm.run(Map.of("IVFSP_MOCK_FAIL_SHAPE_RANGE", "1"), List.of(), AclChild.class,
+                "shape-range-fails", modelPath.toString());
+
+        assertThat(r.exit()).as(r.out()).isZero();
+        assertThat(r.out()).contains("refused by aclSetTensorShapeRange 500001")
+                .contains("mock descriptors=0 attrs=0 handles=0");
+    }
+
+    @Test
+    void symbolicLinkInThePathIsRefusedAsAclRefusesIt() throws Exception {
+        Path link = Files.createSymbolicLink(dir.resolve("link"), modelPath);
+
+        ChildJvm.Result r = verify(Map.of(), link.toString());
+
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.out()).contains("aclopSetModelDir returned 100000").contains("symbolic link");
     }
 
     @Test

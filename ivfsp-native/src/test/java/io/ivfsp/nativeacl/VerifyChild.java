@@ -9,9 +9,10 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Run in a child JVM by the tests (ACL takes one model directory per process):
+ * Run in a child JVM by the tests (ACL's state is process-global):
  * {@code VerifyChild <dir> [<dir2>]} verifies the default deployment's three sets and prints
- * {@code soc <name>}, {@code present <n>}, one {@code missing <om> <error>} line each, and exits 0
+ * {@code soc <name>}, {@code present <n>}, one {@code missing <om> <error>} and {@code skipped <file>: <why>}
+ * line each, and for a second directory {@code second present <n> loaded before <n>}, and exits 0
  * when complete, 1 when not; with {@code unavailable} it prints whether the binding loads.
  */
 public final class VerifyChild {
@@ -37,12 +38,11 @@ public final class VerifyChild {
             System.out.println("soc " + r.socName());
             System.out.println("present " + (r.checks().size() - r.missing().size()));
             r.missing().forEach(c -> System.out.println("missing " + c.omFile() + " " + c.aclError()));
+            r.skipped().forEach(s -> System.out.println("skipped " + s.file() + ": " + s.reason()));
             if (args.length > 1) {
-                try {
-                    ModelVerifier.verify(acl, Path.of(args[1]), OpCatalog.plan(IvfspConfig.defaults(), sets));
-                } catch (IllegalStateException e) {
-                    System.out.println("second " + e.getMessage());
-                }
+                VerificationReport second = ModelVerifier.verify(acl, Path.of(args[1]), OpCatalog.plan(IvfspConfig.defaults(), sets));
+                System.out.println("second present " + (second.checks().size() - second.missing().size())
+                        + " loaded before " + second.loadedBefore().size());
             }
             System.exit(r.isComplete() ? 0 : 1);
         }

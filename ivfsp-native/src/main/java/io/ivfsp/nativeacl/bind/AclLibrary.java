@@ -1,7 +1,10 @@
 package io.ivfsp.nativeacl.bind;
 
+import java.util.Optional;
+
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
@@ -13,13 +16,48 @@ import org.bytedeco.javacpp.annotation.Platform;
 /**
  * The bound subset of CANN's ACL C API, hand-written (a dozen functions), plus the thin glue of
  * {@code ivfsp_glue.h}. Internal: use {@link io.ivfsp.nativeacl.NativeAcl} and the types beside it.
- * Strings cross as {@link BytePointer}s the callers encode and decode as UTF-8. The JNI library is
- * loaded by {@link io.ivfsp.nativeacl.NativeAcl#ensureAvailability()}, never by this class.
+ * Strings cross as {@link BytePointer}s the callers encode and decode as UTF-8.
+ *
+ * <p>The class loads its JNI library itself when it is first used (JavaCPP's {@link Loader#load()}),
+ * so a host may call, say, {@link #aclInit} through it before anything else of ivfsp-native runs. If
+ * the JNI library for this platform is not on the class path, the {@link UnsatisfiedLinkError} names
+ * the platform jar to add ({@code ivfsp-native-<version>-<platform>.jar}).
  */
 @Platform(include = {"acl/acl.h", "acl/acl_op.h", "acl/acl_op_compiler.h", "ivfsp_glue.h"}, link = "ascendcl")
 public final class AclLibrary {
 
+    /** The JavaCPP platforms a platform jar exists for. */
+    public static final java.util.List<String> PLATFORMS = java.util.List.of("linux-x86_64", "linux-arm64");
+
+    static {
+        try {
+            Loader.load();
+        } catch (UnsatisfiedLinkError e) {
+            throw explain(e);
+        }
+    }
+
     private AclLibrary() {
+    }
+
+    /** The loader's error, with the platform jar that is missing when the JNI library is not on the class path. */
+    private static UnsatisfiedLinkError explain(UnsatisfiedLinkError e) {
+        String platform = Loader.getPlatform();
+        String resource = platform + "/" + System.mapLibraryName("jni" + AclLibrary.class.getSimpleName());
+        if (AclLibrary.class.getResource(resource) != null) {
+            return e; // the JNI library is there: the cause is further down (libascendcl.so on LD_LIBRARY_PATH)
+        }
+        String version = Optional.ofNullable(AclLibrary.class.getPackage().getImplementationVersion()).orElse("<version>");
+        String jar = "ivfsp-native-" + version + "-" + platform + ".jar";
+        String message = PLATFORMS.contains(platform)
+                ? "the platform jar " + jar + " is not on the class path (no " + AclLibrary.class.getPackageName()
+                  .replace('.', '/') + "/" + resource + "): add the dependency io.ivfsp:ivfsp-native:" + version
+                  + " with <classifier>" + platform + "</classifier> (or ${javacpp.platform}) beside ivfsp-native"
+                : "ivfsp-native has no JNI library for the platform " + platform + "; platform jars exist for "
+                  + String.join(" and ", PLATFORMS);
+        UnsatisfiedLinkError better = new UnsatisfiedLinkError(message + " [" + e.getMessage() + "]");
+        better.initCause(e);
+        return better;
     }
 
     /** {@code aclTensorDesc}. */
@@ -78,6 +116,8 @@ public final class AclLibrary {
 
     public static native int aclopSetModelDir(@Cast("const char*") BytePointer modelDir);
 
+    public static native int aclopLoad(@Cast("const void*") Pointer model, @Cast("size_t") long modelSize);
+
     public static native aclTensorDesc aclCreateTensorDesc(@Cast("aclDataType") int dataType, int numDims,
                                                            @Cast("const int64_t*") LongPointer dims,
                                                            @Cast("aclFormat") int format);
@@ -105,8 +145,18 @@ public final class AclLibrary {
                                                    @Cast("const char*") BytePointer symbol,
                                                    @Cast("char*") BytePointer error, int errorLength);
 
+    public static native int ivfsp_library_file(Pointer address, @Cast("char*") BytePointer path, int pathLength);
+
+    public static native @Cast("const char*") BytePointer ivfsp_call_string(Pointer address);
+
     public static native int ivfsp_atc_main(Pointer address, int argc,
                                             @Cast("const char*const*") PointerPointer<?> argv);
 
+    public static native @Cast("const char*") BytePointer ivfsp_getenv(@Cast("const char*") BytePointer name);
+
     public static native int ivfsp_setenv(@Cast("const char*") BytePointer name, @Cast("const char*") BytePointer value);
+
+    public static native int ivfsp_capture_begin(@Cast("const char*") BytePointer path, IntPointer saved);
+
+    public static native void ivfsp_capture_end(IntPointer saved);
 }
