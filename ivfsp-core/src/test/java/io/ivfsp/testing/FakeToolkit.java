@@ -113,6 +113,26 @@ public final class FakeToolkit {
         }
     }
 
+    /**
+     * Pids ({@code [atc, child, re-parented grandchild]}) of the runs that hung with {@code hang_tree},
+     * as they recorded before hanging.
+     */
+    public List<long[]> treePids() {
+        if (!Files.isDirectory(records)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(records)) {
+            List<long[]> pids = new ArrayList<>();
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("tree-")).toList()) {
+                String[] words = Files.readString(f).trim().split(" ");
+                pids.add(new long[] {Long.parseLong(words[0]), Long.parseLong(words[1]), Long.parseLong(words[2])});
+            }
+            return pids;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The most runs that overlapped in time. */
     public int maxConcurrentRuns() {
         List<double[]> events = new ArrayList<>();
