@@ -95,6 +95,57 @@ class AtcCompilerTest {
     }
 
     @Test
+    void childSeesExactlyTheEnvironmentItIsGivenNothingTheWatchdogShellAdds() throws Exception {
+        // bin/atc is the fixture itself, run by the real interpreter: no shell of the fixture's own
+        // (nor a pyenv shim) adds PWD, SHLVL or _ to what is recorded.
+        Path atc = fake.home().resolve("bin/atc");
+        Files.writeString(atc, "#!" + realPython() + "\n" + Files.readString(fake.home().resolve("bin/fake_atc.py")));
+        fake.configure(Map.of("dump_env", true));
+        AtcCompiler compiler = AtcCompiler.builder().toolkit(fake.toolkit())
+                // LC_ALL set: Python would otherwise add LC_CTYPE itself when the locale is C (PEP 538).
+                .baseEnvironment(Map.of("PATH", "/usr/bin:/bin", "HOME", dir.toString(), "PWD", "/not/the/cwd",
+                        "LC_ALL", "C.UTF-8", "ODD", "a b'c\"$(d)\n"))
+                .build();
+        CompileRequest request = request(file(ModelSet.SERVICE, 0), Optional.empty());
+
+        assertThat(compiler.compile(request)).isInstanceOf(CompileOutcome.Compiled.class);
+
+        Path records = fake.home().resolve("records");
+        Path dump;
+        try (var files = Files.list(records)) {
+            dump = files.filter(p -> p.getFileName().toString().startsWith("env-")).findFirst().orElseThrow();
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> seen = (Map<String, Object>) io.ivfsp.json.JsonReader.read(Files.readString(dump));
+        assertThat(seen).isEqualTo(compiler.environment(request));
+    }
+
+    @Test
+    void argumentsAndDirectoriesWithShellCharactersReachAtcUnchanged() throws Exception {
+        Path odd = Files.createDirectories(dir.resolve("a b'c\"$(touch x)`y`;*"));
+        work = Files.createDirectories(odd.resolve("work"));
+        out = odd.resolve("out");
+        OpFile f = file(ModelSet.SERVICE, 0);
+
+        CompileOutcome outcome = compiler().compile(request(f, Optional.empty()));
+
+        assertThat(outcome).isInstanceOf(CompileOutcome.Compiled.class);
+        FakeToolkit.AtcRun run = fake.runs().get(0);
+        assertThat(run.args()).containsExactly("--singleop=" + dir.resolve(f.fileName()),
+                "--soc_version=Ascend310P3", "--output=" + out, "--log=error");
+        assertThat(run.cwd()).isEqualTo(work.toString());
+        assertThat(out.resolve(f.omFileNames().get(0))).isNotEmptyFile();
+        assertThat(dir.resolve("x")).doesNotExist();
+    }
+
+    private static String realPython() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)").start();
+        String path = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        assertThat(p.waitFor()).isZero();
+        return path;
+    }
+
+    @Test
     void failureCarriesOpsCommandExitStatusErrorCodeAndOutputTail() throws Exception {
         fake.configure(Map.of("fail", Map.of("FpToFp16", "E10025")));
         OpFile f = file(ModelSet.SERVICE, 10);
