@@ -10,7 +10,9 @@ import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.ModelSet;
 import io.ivfsp.ops.OpCatalog;
 import io.ivfsp.ops.OpFile;
+import io.ivfsp.testing.ChildJvm;
 import io.ivfsp.testing.FakeToolkit;
+import io.ivfsp.testing.GeneratorProcess;
 import io.ivfsp.testing.RunningProcesses;
 
 import java.io.IOException;
@@ -135,6 +137,33 @@ class AtcProcessLifetimeTest {
                 () -> RunningProcesses.running(pids).isEmpty());
         System.out.printf("kill -9 of a generator with %d hanging ATC runs: its %d processes gone in %d ms%n",
                 JOBS, pids.length, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    }
+
+    @Test
+    void aLaterRunRemovesTheStagingOfAKilledRunOnceAndNeverWarnsAboutIt() throws Exception {
+        Process jvm = startGenerator(dir.resolve("generator.log"));
+        RunningProcesses.await("every ATC recorded its processes", 120, () -> fake.treePids().size() == JOBS);
+        long[] pids = LongStream.concat(LongStream.of(allTreePids()),
+                jvm.descendants().mapToLong(ProcessHandle::pid)).toArray();
+        jvm.destroyForcibly();
+        RunningProcesses.await("every process the killed generator started is gone", 30,
+                () -> RunningProcesses.running(pids).isEmpty());
+        fake.configure(Map.of());
+        Path root = dir.resolve("root");
+
+        List<String> infoLog = List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
+        ChildJvm.Result first = ChildJvm.runWithOptions(infoLog, Map.of(), List.of(), GeneratorProcess.class,
+                root.toString(), fake.home().toString(), "4");
+        ChildJvm.Result second = ChildJvm.runWithOptions(infoLog, Map.of(), List.of(), GeneratorProcess.class,
+                root.toString(), fake.home().toString(), "4");
+
+        assertThat(first.exit()).as(first.out()).isZero();
+        assertThat(second.exit()).as(second.out()).isZero();
+        assertThat(first.out().lines().filter(l -> l.contains("removing the staging directory of a dead run")))
+                .hasSize(1);
+        assertThat(first.out() + second.out()).doesNotContain("WARN");
+        assertThat(second.out()).doesNotContain("staging directory");
+        assertThat(root.resolve(io.ivfsp.store.ModelStore.STAGING_DIRECTORY)).doesNotExist();
     }
 
     private Process startGenerator(Path log) throws IOException {
