@@ -51,7 +51,7 @@ public final class AtcCompiler implements OpCompiler {
         this.baseEnvironment = Map.copyOf(b.baseEnvironment);
         this.tailLines = b.tailLines;
         this.identity = "atc/" + toolkit.identity();
-        this.watchdog = WATCHDOG;
+        this.watchdog = b.watchdog;
         if (watchdog.isEmpty()) {
             log.warn("setsid, sh or env not found: ATC runs without a watchdog, and its processes may outlive"
                     + " this JVM if it is killed with SIGKILL");
@@ -223,8 +223,15 @@ public final class AtcCompiler implements OpCompiler {
         private AtcToolkit toolkit;
         private Map<String, String> baseEnvironment = System.getenv();
         private int tailLines = 40;
+        private Optional<Watchdog> watchdog = WATCHDOG;
 
         private Builder() {
+        }
+
+        /** Runs ATC without the watchdog, as on a machine without {@code setsid}: for the tests of that path. */
+        Builder withoutWatchdog() {
+            this.watchdog = Optional.empty();
+            return this;
         }
 
         /** The toolkit to use; default {@link AtcToolkit#discover()}. */

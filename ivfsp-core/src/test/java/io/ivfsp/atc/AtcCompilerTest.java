@@ -50,6 +50,14 @@ class AtcCompilerTest {
         return new CompileRequest(file, json, out, work, "Ascend310P3", timeout, new Cancellation());
     }
 
+    /** The run compiled {@code f} with the reference arguments into {@code out}. */
+    private void assertReferenceRun(CompileOutcome outcome, OpFile f) {
+        assertThat(outcome).isInstanceOf(CompileOutcome.Compiled.class);
+        assertThat(fake.runs().get(0).args()).containsExactly("--singleop=" + dir.resolve(f.fileName()),
+                "--soc_version=Ascend310P3", "--output=" + out, "--log=error");
+        assertThat(out.resolve(f.omFileNames().get(0))).isNotEmptyFile();
+    }
+
     private AtcCompiler compiler() {
         return AtcCompiler.builder().toolkit(fake.toolkit())
                 .baseEnvironment(Map.of("PATH", "/usr/bin:/bin", "LD_LIBRARY_PATH", "/opt/lib", "HOME", dir.toString()))
@@ -62,11 +70,7 @@ class AtcCompilerTest {
 
         CompileOutcome outcome = compiler().compile(request(f, Optional.empty()));
 
-        assertThat(outcome).isInstanceOf(CompileOutcome.Compiled.class);
-        FakeToolkit.AtcRun run = fake.runs().get(0);
-        assertThat(run.args()).containsExactly("--singleop=" + dir.resolve(f.fileName()),
-                "--soc_version=Ascend310P3", "--output=" + out, "--log=error");
-        assertThat(out.resolve(f.omFileNames().get(0))).isNotEmptyFile();
+        assertReferenceRun(outcome, f);
         assertThat(((CompileOutcome.Compiled) outcome).outputTail()).contains("ATC run success");
     }
 
@@ -129,12 +133,8 @@ class AtcCompilerTest {
 
         CompileOutcome outcome = compiler().compile(request(f, Optional.empty()));
 
-        assertThat(outcome).isInstanceOf(CompileOutcome.Compiled.class);
-        FakeToolkit.AtcRun run = fake.runs().get(0);
-        assertThat(run.args()).containsExactly("--singleop=" + dir.resolve(f.fileName()),
-                "--soc_version=Ascend310P3", "--output=" + out, "--log=error");
-        assertThat(run.cwd()).isEqualTo(work.toString());
-        assertThat(out.resolve(f.omFileNames().get(0))).isNotEmptyFile();
+        assertReferenceRun(outcome, f);
+        assertThat(fake.runs().get(0).cwd()).isEqualTo(work.toString());
         assertThat(dir.resolve("x")).doesNotExist();
     }
 
@@ -193,6 +193,19 @@ class AtcCompilerTest {
         long[] pids = fake.treePids().get(0);
         RunningProcesses.await("atc, its child and its re-parented grandchild are gone", 30,
                 () -> RunningProcesses.running(pids).isEmpty());
+    }
+
+    @Test
+    void withoutAWatchdogATimeoutStillKillsTheProcessAndItsChildren() throws Exception {
+        fake.configure(Map.of("hang", List.of("IvfCidFilter3")));
+        AtcCompiler atc = AtcCompiler.builder().toolkit(fake.toolkit()).withoutWatchdog().build();
+
+        CompileOutcome outcome = atc.compile(request(file(ModelSet.SERVICE, 0), Optional.of(Duration.ofSeconds(10))));
+
+        assertThat(outcome).isInstanceOfSatisfying(CompileFailure.class,
+                f -> assertThat(f.kind()).isEqualTo(CompileFailure.Kind.TIMEOUT));
+        long[] pids = fake.hungPids().get(0);
+        RunningProcesses.await("atc and its child are gone", 30, () -> RunningProcesses.running(pids).isEmpty());
     }
 
     @Test

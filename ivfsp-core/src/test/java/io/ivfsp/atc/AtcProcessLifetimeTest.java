@@ -107,9 +107,7 @@ class AtcProcessLifetimeTest {
     void sigtermOfTheGeneratorKillsEveryAtcProcessAndReportsTheInterruptedJobs() throws Exception {
         Path log = dir.resolve("generator.log");
         Process jvm = startGenerator(log);
-        RunningProcesses.await("every ATC recorded its processes", 120, () -> fake.treePids().size() == JOBS);
-        long[] pids = LongStream.concat(LongStream.of(allTreePids()),
-                jvm.descendants().mapToLong(ProcessHandle::pid)).toArray();
+        long[] pids = awaitHangingAtcRuns(jvm);
 
         long t0 = System.nanoTime();
         jvm.destroy();
@@ -127,9 +125,7 @@ class AtcProcessLifetimeTest {
     @Test
     void killMinus9OfTheGeneratorKillsEveryAtcProcessWithoutWaitingForAnotherRun() throws Exception {
         Process jvm = startGenerator(dir.resolve("generator.log"));
-        RunningProcesses.await("every ATC recorded its processes", 120, () -> fake.treePids().size() == JOBS);
-        long[] pids = LongStream.concat(LongStream.of(allTreePids()),
-                jvm.descendants().mapToLong(ProcessHandle::pid)).toArray();
+        long[] pids = awaitHangingAtcRuns(jvm);
 
         long t0 = System.nanoTime();
         jvm.destroyForcibly();
@@ -142,9 +138,7 @@ class AtcProcessLifetimeTest {
     @Test
     void aLaterRunRemovesTheStagingOfAKilledRunOnceAndNeverWarnsAboutIt() throws Exception {
         Process jvm = startGenerator(dir.resolve("generator.log"));
-        RunningProcesses.await("every ATC recorded its processes", 120, () -> fake.treePids().size() == JOBS);
-        long[] pids = LongStream.concat(LongStream.of(allTreePids()),
-                jvm.descendants().mapToLong(ProcessHandle::pid)).toArray();
+        long[] pids = awaitHangingAtcRuns(jvm);
         jvm.destroyForcibly();
         RunningProcesses.await("every process the killed generator started is gone", 30,
                 () -> RunningProcesses.running(pids).isEmpty());
@@ -164,6 +158,13 @@ class AtcProcessLifetimeTest {
         assertThat(first.out() + second.out()).doesNotContain("WARN");
         assertThat(second.out()).doesNotContain("staging directory");
         assertThat(root.resolve(io.ivfsp.store.ModelStore.STAGING_DIRECTORY)).doesNotExist();
+    }
+
+    /** Waits until every ATC of the generator hangs; then the pids of all it started, and of the fixture's trees. */
+    private long[] awaitHangingAtcRuns(Process jvm) throws InterruptedException {
+        RunningProcesses.await("every ATC recorded its processes", 120, () -> fake.treePids().size() == JOBS);
+        return LongStream.concat(LongStream.of(allTreePids()), jvm.descendants().mapToLong(ProcessHandle::pid))
+                .distinct().toArray();
     }
 
     private Process startGenerator(Path log) throws IOException {
