@@ -26,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * Compiles single-op JSON files by running CANN's {@code atc} as a child process, one process per
  * file, each in its own working directory, with the environment of the reference scripts.
  *
+ * <p>Each ATC runs under a watchdog in a process group of its own, so that a timeout, a cancellation,
+ * a shutdown of the JVM or its death by SIGKILL kills ATC with every process it started at once; its
+ * output is kept in bounded memory (the last lines and the error-code lines), however much it writes.
+ *
  * <pre>{@code
  * OpCompiler atc = AtcCompiler.builder().toolkit(AtcToolkit.discover()).build();
  * }</pre>
