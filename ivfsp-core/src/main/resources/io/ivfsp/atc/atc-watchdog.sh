@@ -23,8 +23,9 @@ group=$!
 guard=$!
 exec 3<&-
 
-# Reaps ATC, so that it is gone, not a zombie, when this script ends.
-wait "$group"
+# Reaps ATC, so that it is gone, not a zombie, when this script ends. (The shell's own "Killed"
+# notice would otherwise join ATC's output.)
+wait "$group" 2>/dev/null
 status=$?
 # ATC's leftovers. Its process group id stays reserved while any member lives, and process ids are
 # handed out cyclically, so this kill cannot reach a stranger.
