@@ -160,11 +160,12 @@ public final class AtcCompiler implements OpCompiler {
                     "timed out after " + request.timeout().orElseThrow() + " and was killed with its children",
                     OptionalInt.empty(), tail, start);
         }
-        int status = process.exitValue();
         if (cancelled.isDone()) {
+            // A process stuck in the kernel may outlast even SIGKILL for a while: no status then.
             return failure(request, cmd, CompileFailure.Kind.CANCELLED, "cancelled and killed with its children",
-                    OptionalInt.of(status), tail, start);
+                    process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue()), tail, start);
         }
+        int status = process.exitValue();
         if (status != 0) {
             return failure(request, cmd, CompileFailure.Kind.EXIT_STATUS, "ATC failed",
                     OptionalInt.of(status), tail, start);
