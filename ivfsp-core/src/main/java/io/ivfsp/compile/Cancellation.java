@@ -10,7 +10,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A cancellation signal shared by one generation and its compile jobs. Backends register what must
  * happen on cancellation (killing an ATC process); a callback registered after cancellation runs at
- * once.
+ * once. Callbacks run one after another in the cancelling thread (a shutdown hook, or the caller of
+ * {@code cancel}), so each must signal and return, never wait: the job's own thread waits for its
+ * process to go.
  */
 public final class Cancellation {
 

@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
 final class GenerationRun {
 
     private static final Logger log = LoggerFactory.getLogger(GenerationRun.class);
+    private static final long SHUTDOWN_REPORT_SECONDS = 4;
 
     private final ModelGenerator.Settings settings;
     private final OpCompiler compiler;
@@ -105,8 +106,18 @@ final class GenerationRun {
 
     ModelGenerator.GenerationFuture start() {
         jobs = jobs();
-        // A normal JVM shutdown (SIGTERM, System.exit) stops the running compiler processes too.
-        Thread shutdownHook = new Thread(cancellation::cancel, "ivfsp-generation-shutdown");
+        // A normal JVM shutdown (SIGTERM, Ctrl-C, System.exit) stops the running compiler processes too,
+        // and waits a little for the jobs to end so that each interrupted one is reported.
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        Thread shutdownHook = new Thread(() -> {
+            cancellation.cancel();
+            try {
+                ended.get(SHUTDOWN_REPORT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException | java.util.concurrent.ExecutionException
+                     | java.util.concurrent.TimeoutException e) {
+                log.warn("the generation had not ended {} s after shutdown began", SHUTDOWN_REPORT_SECONDS);
+            }
+        }, "ivfsp-generation-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         ForkJoinPool ownPool = settings.executor() == null ? new ForkJoinPool(settings.parallelism()) : null;
         Executor exec = ownPool != null ? ownPool : settings.executor();
@@ -141,10 +152,14 @@ final class GenerationRun {
             if (ownPool != null) {
                 ownPool.shutdown();
             }
-            if (error != null) {
-                future.completeExceptionally(error);
-            } else {
-                future.complete(result());
+            try {
+                if (error != null) {
+                    future.completeExceptionally(error);
+                } else {
+                    future.complete(result());
+                }
+            } finally {
+                ended.complete(null);
             }
         });
         return future;

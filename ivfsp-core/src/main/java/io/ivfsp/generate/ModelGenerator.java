@@ -1,6 +1,7 @@
 package io.ivfsp.generate;
 
 import io.ivfsp.compile.Cancellation;
+import io.ivfsp.compile.FileNameEncoding;
 import io.ivfsp.compile.OpCompiler;
 import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.ModelSet;
@@ -8,6 +9,7 @@ import io.ivfsp.ops.ModelPlan;
 import io.ivfsp.ops.OpCatalog;
 import io.ivfsp.ops.OpFile;
 import io.ivfsp.store.ModelStore;
+import io.ivfsp.store.OutputRefusedException;
 import io.ivfsp.store.StoreFaults;
 import io.ivfsp.store.Verification;
 
@@ -114,7 +116,8 @@ public final class ModelGenerator {
      * Generates the models of the given sets and waits for them.
      *
      * @throws io.ivfsp.config.InvalidConfigException if the configuration breaks a rule of these sets
-     * @throws io.ivfsp.store.OutputRefusedException if an output location is a symbolic link
+     * @throws io.ivfsp.store.OutputRefusedException if an output location is a symbolic link, or the root's name
+     *                                                cannot be represented in the locale's file-name encoding
      * @throws UncheckedIOException if the JSON files cannot be written
      * @throws CancellationException if the calling thread is interrupted (the jobs are then cancelled)
      */
@@ -162,7 +165,8 @@ public final class ModelGenerator {
      * starts no new job.
      *
      * @throws io.ivfsp.config.InvalidConfigException if the configuration breaks a rule of these sets
-     * @throws io.ivfsp.store.OutputRefusedException if an output location is a symbolic link
+     * @throws io.ivfsp.store.OutputRefusedException if an output location is a symbolic link, or the root's name
+     *                                                cannot be represented in the locale's file-name encoding
      * @throws UncheckedIOException if the JSON files cannot be written
      */
     public GenerationFuture generateAsync(IvfspConfig config, ModelSet first, ModelSet... rest) {
@@ -180,6 +184,7 @@ public final class ModelGenerator {
             throw new IllegalArgumentException("at least one plan is needed");
         }
         checkCompatible(plans);
+        refuseUnrepresentableRoot();
         ModelStore store = ModelStore.open(outputRoot, storeFaults);
         Map<OpFile, Path> jsonFiles = new HashMap<>();
         try {
@@ -200,6 +205,13 @@ public final class ModelGenerator {
             throw e;
         }
         return new GenerationRun(settings(), plans, store, jsonFiles).start();
+    }
+
+    /** A root whose name the locale cannot encode would lead the JVM and ATC to another directory. */
+    private void refuseUnrepresentableRoot() {
+        FileNameEncoding.problem(outputRoot).ifPresent(why -> {
+            throw new OutputRefusedException(outputRoot, why);
+        });
     }
 
     private static void checkCompatible(List<ModelPlan> plans) {
@@ -232,6 +244,7 @@ public final class ModelGenerator {
         for (ModelPlan p : plans) {
             keep.addAll(p.files());
         }
+        refuseUnrepresentableRoot();
         try (ModelStore store = ModelStore.open(outputRoot, storeFaults)) {
             return store.prune(keep);
         } catch (IOException e) {

@@ -12,6 +12,7 @@ import io.ivfsp.config.ModelSet;
 import io.ivfsp.ops.OpCatalog;
 import io.ivfsp.ops.OpFile;
 import io.ivfsp.testing.FakeToolkit;
+import io.ivfsp.testing.RunningProcesses;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,6 +50,14 @@ class AtcCompilerTest {
         return new CompileRequest(file, json, out, work, "Ascend310P3", timeout, new Cancellation());
     }
 
+    /** The run compiled {@code f} with the reference arguments into {@code out}. */
+    private void assertReferenceRun(CompileOutcome outcome, OpFile f) {
+        assertThat(outcome).isInstanceOf(CompileOutcome.Compiled.class);
+        assertThat(fake.runs().get(0).args()).containsExactly("--singleop=" + dir.resolve(f.fileName()),
+                "--soc_version=Ascend310P3", "--output=" + out, "--log=error");
+        assertThat(out.resolve(f.omFileNames().get(0))).isNotEmptyFile();
+    }
+
     private AtcCompiler compiler() {
         return AtcCompiler.builder().toolkit(fake.toolkit())
                 .baseEnvironment(Map.of("PATH", "/usr/bin:/bin", "LD_LIBRARY_PATH", "/opt/lib", "HOME", dir.toString()))
@@ -61,11 +70,7 @@ class AtcCompilerTest {
 
         CompileOutcome outcome = compiler().compile(request(f, Optional.empty()));
 
-        assertThat(outcome).isInstanceOf(CompileOutcome.Compiled.class);
-        FakeToolkit.AtcRun run = fake.runs().get(0);
-        assertThat(run.args()).containsExactly("--singleop=" + dir.resolve(f.fileName()),
-                "--soc_version=Ascend310P3", "--output=" + out, "--log=error");
-        assertThat(out.resolve(f.omFileNames().get(0))).isNotEmptyFile();
+        assertReferenceRun(outcome, f);
         assertThat(((CompileOutcome.Compiled) outcome).outputTail()).contains("ATC run success");
     }
 
@@ -94,6 +99,53 @@ class AtcCompilerTest {
     }
 
     @Test
+    void childSeesExactlyTheEnvironmentItIsGivenNothingTheWatchdogShellAdds() throws Exception {
+        // bin/atc is the fixture itself, run by the real interpreter: no shell of the fixture's own
+        // (nor a pyenv shim) adds PWD, SHLVL or _ to what is recorded.
+        Path atc = fake.home().resolve("bin/atc");
+        Files.writeString(atc, "#!" + realPython() + "\n" + Files.readString(fake.home().resolve("bin/fake_atc.py")));
+        fake.configure(Map.of("dump_env", true));
+        AtcCompiler compiler = AtcCompiler.builder().toolkit(fake.toolkit())
+                // LC_ALL set: Python would otherwise add LC_CTYPE itself when the locale is C (PEP 538).
+                .baseEnvironment(Map.of("PATH", "/usr/bin:/bin", "HOME", dir.toString(), "PWD", "/not/the/cwd",
+                        "LC_ALL", "C.UTF-8", "ODD", "a b'c\"$(d)\n"))
+                .build();
+        CompileRequest request = request(file(ModelSet.SERVICE, 0), Optional.empty());
+
+        assertThat(compiler.compile(request)).isInstanceOf(CompileOutcome.Compiled.class);
+
+        Path records = fake.home().resolve("records");
+        Path dump;
+        try (var files = Files.list(records)) {
+            dump = files.filter(p -> p.getFileName().toString().startsWith("env-")).findFirst().orElseThrow();
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> seen = (Map<String, Object>) io.ivfsp.json.JsonReader.read(Files.readString(dump));
+        assertThat(seen).isEqualTo(compiler.environment(request));
+    }
+
+    @Test
+    void argumentsAndDirectoriesWithShellCharactersReachAtcUnchanged() throws Exception {
+        Path odd = Files.createDirectories(dir.resolve("a b'c\"$(touch x)`y`;*"));
+        work = Files.createDirectories(odd.resolve("work"));
+        out = odd.resolve("out");
+        OpFile f = file(ModelSet.SERVICE, 0);
+
+        CompileOutcome outcome = compiler().compile(request(f, Optional.empty()));
+
+        assertReferenceRun(outcome, f);
+        assertThat(fake.runs().get(0).cwd()).isEqualTo(work.toString());
+        assertThat(dir.resolve("x")).doesNotExist();
+    }
+
+    private static String realPython() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)").start();
+        String path = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        assertThat(p.waitFor()).isZero();
+        return path;
+    }
+
+    @Test
     void failureCarriesOpsCommandExitStatusErrorCodeAndOutputTail() throws Exception {
         fake.configure(Map.of("fail", Map.of("FpToFp16", "E10025")));
         OpFile f = file(ModelSet.SERVICE, 10);
@@ -113,28 +165,47 @@ class AtcCompilerTest {
     }
 
     @Test
-    void outputTailIsBounded() throws Exception {
+    void outputTailKeepsTheLastLinesAndTheErrorLinesThatScrolledOut() throws Exception {
         fake.configure(Map.of("fail", Map.of("FpToFp16", "EZ9999")));
         AtcCompiler atc = AtcCompiler.builder().toolkit(fake.toolkit()).tailLines(2).build();
 
         CompileFailure failure = (CompileFailure) atc.compile(request(file(ModelSet.SERVICE, 10), Optional.empty()));
 
-        assertThat(failure.outputTail().lines()).hasSize(2);
-        assertThat(failure.errorCode()).as("the code is kept even when it scrolls out of the tail").hasValue("EZ9999");
+        assertThat(failure.outputTail().lines()).containsExactly(
+                "EZ9999: Op[FpToFp16] build failed in the fixture.",
+                "[... 1 lines not shown ...]",
+                "        Solution: see the fixture",
+                "        TraceBack (most recent call last):");
+        assertThat(failure.errorCode()).hasValue("EZ9999");
     }
 
     @Test
-    void timeoutKillsTheProcessAndItsChildren() throws Exception {
-        fake.configure(Map.of("hang", List.of("IvfCidFilter3")));
+    void timeoutKillsTheProcessItsChildrenAndItsReparentedGrandchildren() throws Exception {
+        fake.configure(Map.of("hang_tree", List.of("IvfCidFilter3")));
 
-        CompileOutcome outcome = compiler().compile(request(file(ModelSet.SERVICE, 0), Optional.of(Duration.ofSeconds(2))));
+        // Generous: the fixture must have recorded its processes before the timeout kills it.
+        CompileOutcome outcome = compiler().compile(request(file(ModelSet.SERVICE, 0), Optional.of(Duration.ofSeconds(10))));
+
+        assertThat(outcome).isInstanceOfSatisfying(CompileFailure.class, f -> {
+            assertThat(f.kind()).isEqualTo(CompileFailure.Kind.TIMEOUT);
+            assertThat(f.describe()).contains("timed out after PT10S");
+        });
+        long[] pids = fake.treePids().get(0);
+        RunningProcesses.await("atc, its child and its re-parented grandchild are gone", 30,
+                () -> RunningProcesses.running(pids).isEmpty());
+    }
+
+    @Test
+    void withoutAWatchdogATimeoutStillKillsTheProcessAndItsChildren() throws Exception {
+        fake.configure(Map.of("hang", List.of("IvfCidFilter3")));
+        AtcCompiler atc = AtcCompiler.builder().toolkit(fake.toolkit()).withoutWatchdog().build();
+
+        CompileOutcome outcome = atc.compile(request(file(ModelSet.SERVICE, 0), Optional.of(Duration.ofSeconds(10))));
 
         assertThat(outcome).isInstanceOfSatisfying(CompileFailure.class,
                 f -> assertThat(f.kind()).isEqualTo(CompileFailure.Kind.TIMEOUT));
-        assertThat(fake.hungPids()).singleElement().satisfies(pids -> {
-            assertThat(ProcessHandle.of(pids[0]).filter(ProcessHandle::isAlive)).as("atc").isEmpty();
-            assertThat(ProcessHandle.of(pids[1]).filter(ProcessHandle::isAlive)).as("its child").isEmpty();
-        });
+        long[] pids = fake.hungPids().get(0);
+        RunningProcesses.await("atc and its child are gone", 30, () -> RunningProcesses.running(pids).isEmpty());
     }
 
     @Test

@@ -24,8 +24,16 @@ public final class ChildJvm {
     /** Runs {@code main} with {@code args}, the environment changed and stripped as given; waits up to 2 minutes. */
     public static Result run(Map<String, String> envChanges, List<String> envRemovals, Class<?> main, String... args)
             throws IOException, InterruptedException {
+        return runWithOptions(List.of(), envChanges, envRemovals, main, args);
+    }
+
+    /** Same as {@link #run}, with options for the child's JVM (such as {@code -Xmx192m}). */
+    public static Result runWithOptions(List<String> jvmOptions, Map<String, String> envChanges,
+                                        List<String> envRemovals, Class<?> main, String... args)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(main.getName());

@@ -98,14 +98,25 @@ public final class FakeToolkit {
 
     /** Pids ({@code [atc, child]}) of the runs that hung, as they recorded before hanging. */
     public List<long[]> hungPids() {
+        return pidRecords("hang-");
+    }
+
+    /**
+     * Pids ({@code [atc, child, re-parented grandchild]}) of the runs that hung with {@code hang_tree},
+     * as they recorded before hanging.
+     */
+    public List<long[]> treePids() {
+        return pidRecords("tree-");
+    }
+
+    private List<long[]> pidRecords(String prefix) {
         if (!Files.isDirectory(records)) {
             return List.of();
         }
         try (Stream<Path> files = Files.list(records)) {
             List<long[]> pids = new ArrayList<>();
-            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("hang-")).toList()) {
-                String[] words = Files.readString(f).trim().split(" ");
-                pids.add(new long[] {Long.parseLong(words[0]), Long.parseLong(words[1])});
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) {
+                pids.add(Stream.of(Files.readString(f).trim().split(" ")).mapToLong(Long::parseLong).toArray());
             }
             return pids;
         } catch (IOException e) {

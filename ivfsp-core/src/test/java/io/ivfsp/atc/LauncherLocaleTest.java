@@ -1,0 +1,85 @@
+package io.ivfsp.atc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code ivfsp} launcher starts Java under a UTF-8 locale when the current one is not, so that a
+ * directory such as {@code 模型-ñ} keeps its name. The launcher is copied beside stand-ins for
+ * {@code mvn} (does nothing) and {@code java} (prints the locale and the real JVM's
+ * {@code sun.jnu.encoding}).
+ */
+class LauncherLocaleTest {
+
+    @TempDir
+    Path dir;
+    Path launcher;
+    Path bin;
+    Path home;
+
+    @BeforeEach
+    void setUp() throws IOException, InterruptedException {
+        assumeTrue(utf8LocaleInstalled(), "no C.UTF-8 locale on this machine");
+        Path original = Path.of(System.getProperty("user.dir")).getParent().resolve("ivfsp");
+        assertThat(original).as("the launcher beside the modules").isRegularFile();
+        launcher = Files.copy(original, dir.resolve("ivfsp"));
+        bin = Files.createDirectories(dir.resolve("bin"));
+        script(bin.resolve("mvn"), "exit 0");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        script(bin.resolve("java"), "env | grep -E '^(LC_|LANG=)' | sort\n"
+                + "exec '" + java + "' -XshowSettings:properties -version 2>&1 | grep sun.jnu.encoding");
+        home = Files.createDirectories(dir.resolve("模型-ñ"));
+    }
+
+    private static void script(Path p, String body) throws IOException {
+        Files.writeString(p, "#!/bin/sh\n" + body + "\n");
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private static boolean utf8LocaleInstalled() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("sh", "-c", "LC_ALL=C.UTF-8 locale charmap").start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        return p.waitFor() == 0 && out.equals("UTF-8");
+    }
+
+    private String launch(Map<String, String> locale) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder("sh", launcher.toString()).directory(home.toFile())
+                .redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        env.keySet().removeIf(k -> k.startsWith("LC_") || k.equals("LANG") || k.equals("LANGUAGE"));
+        env.putAll(locale);
+        env.put("PATH", bin + ":/usr/bin:/bin");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        return out;
+    }
+
+    @Test
+    void posixLocaleIsReplacedByAUtf8One() throws Exception {
+        for (Map<String, String> locale : List.of(Map.of("LC_ALL", "C"), Map.of("LANG", "C"), Map.of("LC_ALL", "POSIX"),
+                Map.<String, String>of(), Map.of("LANG", "xx_NOWHERE.UTF-8"))) {
+            assertThat(launch(locale)).as(locale.toString()).contains("sun.jnu.encoding = UTF-8");
+        }
+    }
+
+    @Test
+    void aUtf8LocaleIsLeftAlone() throws Exception {
+        String out = launch(Map.of("LC_ALL", "C.UTF-8", "LANG", "C"));
+
+        assertThat(out.lines()).contains("LANG=C", "LC_ALL=C.UTF-8", "    sun.jnu.encoding = UTF-8");
+    }
+}
