@@ -204,6 +204,8 @@ int main(int argc, char **argv) {
     }
     snprintf(scratch, sizeof(scratch), "%s", argv[2]);
     mkdir(scratch, 0700);
+    /* The mock ATC's side files (fusion_result.json, kernel_meta/) go here, not to the working directory. */
+    setenv("ASCEND_WORK_PATH", scratch, 1);
     acl_lifecycle();
     om_parser();
     atc_and_glue(argv[1]);
