@@ -214,6 +214,21 @@ class CliOutcomesTest {
                 + "\r\033[K[1/2] running 1" + "\r\033[K[2/2] running 0" + "\r\033[K");
     }
 
+    // 13: doctor --toolkit
+
+    @Test
+    void doctorJudgesTheToolkitItIsGivenEverywhere() {
+        CliRunner.Result given = noToolkit.run("doctor", "--toolkit", fake.home().toString());
+        CliRunner.Result missing = cli.run("doctor", "--toolkit", dir.resolve("none").toString());
+
+        assertThat(given.exit()).as(given.out()).isZero();
+        assertThat(given.out()).contains("atc:      " + fake.home().resolve("bin/atc"))
+                .contains("atc (rank 100): available").contains("default:  atc (the available real backend of highest rank)");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.out()).contains("atc:      missing: " + dir.resolve("none/bin/atc"))
+                .contains("atc (rank 100): unavailable").doesNotContain("atc (rank 100): available");
+    }
+
     // 14: bad locations, before any compile
 
     @Test

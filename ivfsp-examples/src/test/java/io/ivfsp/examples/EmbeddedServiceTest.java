@@ -28,4 +28,11 @@ class EmbeddedServiceTest {
         }
         assertThat(mock.compiled()).hasSize(32);
     }
+
+    @Test
+    void durationsBelowASecondAreShownInMilliseconds() {
+        assertThat(EmbeddedService.readable(java.time.Duration.ofMillis(27))).isEqualTo("27 ms");
+        assertThat(EmbeddedService.readable(java.time.Duration.ofMillis(999))).isEqualTo("999 ms");
+        assertThat(EmbeddedService.readable(java.time.Duration.ofMillis(1240))).isEqualTo("1.2 s");
+    }
 }
