@@ -163,6 +163,18 @@ final class ConfigOptions {
                 .toList());
     }
 
+    /** An integer option within min..max, or a problem naming it; the value is canonical after argparse. */
+    static Integer bounded(String flag, String raw, int min, int max, List<String> problems) {
+        Optional<BigInteger> value = PythonInt.parse(raw);
+        if (value.isEmpty() || value.get().compareTo(BigInteger.valueOf(min)) < 0
+                || value.get().compareTo(BigInteger.valueOf(max)) > 0) {
+            problems.add(flag + " = " + raw + ": must be " + (value.isEmpty() ? "an integer " : "") + "within "
+                    + min + ".." + max);
+            return null;
+        }
+        return value.get().intValue();
+    }
+
     /** Prints the problems as one block; returns {@link IvfspCli#INVALID}. */
     static int reportInvalid(PrintWriter err, String command, List<String> problems) {
         err.println("ivfsp " + command + ": invalid configuration (" + problems.size()

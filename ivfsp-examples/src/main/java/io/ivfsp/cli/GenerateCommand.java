@@ -2,8 +2,6 @@ package io.ivfsp.cli;
 
 import io.ivfsp.atc.AtcToolkit;
 import io.ivfsp.compile.OpCompiler;
-import io.ivfsp.compile.OpCompilerProvider;
-import io.ivfsp.compile.OpCompilers;
 import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.IvfspParameter;
 import io.ivfsp.config.ModelSet;
@@ -20,17 +18,14 @@ import io.ivfsp.store.Verification;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -140,62 +135,14 @@ final class GenerateCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * The options as argparse would see them: help first, then the script's flags in its order,
-     * then ivfsp's own in the order of the help. An option added later (picocli's spec) takes part
-     * in prefix matching without further work: text unless listed as an integer here.
-     */
+    /** The options as the script's argparse would see them, ivfsp's own after the script's flags. */
     List<ScriptArguments.Option> argparseOptions() {
-        List<ScriptArguments.Option> help = new ArrayList<>();
-        List<ScriptArguments.Option> script = new ArrayList<>();
-        List<ScriptArguments.Option> own = new ArrayList<>();
-        List<OptionSpec> options = new ArrayList<>(spec.options());
-        options.sort(Comparator.comparingInt(OptionSpec::order));
-        for (OptionSpec o : options) {
-            List<String> names = List.of(o.names());
-            if (o.usageHelp()) {
-                help.add(new ScriptArguments.Option(names, ScriptArguments.Kind.HELP, true));
-            } else if (config.hasFlag(o.longestName())) {
-                script.add(new ScriptArguments.Option(names, ScriptArguments.Kind.INT_LIST, true));
-            } else if (o.longestName().equals(POOL_FLAG) && sets.contains(ModelSet.SERVICE)) {
-                // the service script's flag (and so of all); the training script runs its jobs one by one
-                script.add(new ScriptArguments.Option(names, ScriptArguments.Kind.INT, true));
-            } else if (o.typeInfo().isBoolean()) {
-                own.add(new ScriptArguments.Option(names, ScriptArguments.Kind.FLAG, false));
-            } else {
-                own.add(new ScriptArguments.Option(names, INTEGER_OPTIONS.contains(o.longestName())
-                        || o.longestName().equals(POOL_FLAG)
-                        ? ScriptArguments.Kind.INT : ScriptArguments.Kind.TEXT, false));
-            }
-        }
-        help.addAll(script);
-        help.addAll(own);
-        return help;
+        return ScriptCommandLine.options(spec, config::hasFlag, sets.contains(ModelSet.SERVICE), INTEGER_OPTIONS);
     }
 
-    /**
-     * Runs this subcommand on the arguments after its name, read like the reference script's
-     * argparse: help and errors as argparse gives them, then the options in canonical form
-     * ({@code name=value}, once each) through picocli.
-     */
+    /** Runs this subcommand on the arguments after its name, read like the reference script's argparse. */
     int execute(List<String> args) {
-        CommandLine line = spec.commandLine();
-        ScriptArguments.Result result = new ScriptArguments(argparseOptions()).parse(args);
-        if (result instanceof ScriptArguments.Help) {
-            line.usage(line.getOut());
-            return IvfspCli.OK;
-        }
-        if (result instanceof ScriptArguments.Error e) {
-            line.getErr().println("ivfsp " + spec.name() + ": error: " + e.message());
-            line.getErr().println("Try 'ivfsp " + spec.name() + " --help'");
-            return IvfspCli.INVALID;
-        }
-        List<String> canonical = new ArrayList<>(List.of(spec.name()));
-        ((ScriptArguments.Parsed) result).values().forEach((option, value) -> {
-            String name = option.names().get(option.names().size() - 1);
-            canonical.add(value == null ? name : name + "=" + value);
-        });
-        return line.getParent().execute(canonical.toArray(String[]::new));
+        return ScriptCommandLine.execute(spec, argparseOptions(), args);
     }
 
     @Override
@@ -213,13 +160,13 @@ final class GenerateCommand implements Callable<Integer> {
         List<IvfspConfig> configs = this.config.read(spec, sets, problems);
         OptionSpec poolOption = spec.findOption(POOL_FLAG);
         Integer pool = poolOption == null ? Integer.valueOf(ModelGenerator.DEFAULT_PARALLELISM)
-                : bounded(POOL_FLAG, poolOption.getValue(), 1, ModelGenerator.MAX_PARALLELISM, problems);
+                : ConfigOptions.bounded(POOL_FLAG, poolOption.getValue(), 1, ModelGenerator.MAX_PARALLELISM, problems);
         if (!verification.equals("size") && !verification.equals("hash")) {
             problems.add("--verification = " + verification + ": must be size or hash");
         }
-        Integer workers = compileWorkers == null ? null : bounded("--compile-workers", compileWorkers, 1, 32, problems);
+        Integer workers = compileWorkers == null ? null : ConfigOptions.bounded("--compile-workers", compileWorkers, 1, 32, problems);
         Integer timeoutSeconds = timeout == null ? null
-                : bounded("--timeout", timeout, 1, Integer.MAX_VALUE, problems);
+                : ConfigOptions.bounded("--timeout", timeout, 1, Integer.MAX_VALUE, problems);
         if (!problems.isEmpty()) {
             return ConfigOptions.reportInvalid(err, name, problems);
         }
@@ -244,12 +191,12 @@ final class GenerateCommand implements Callable<Integer> {
             if (plan) {
                 return writePlan(plans, root, out);
             }
-            int[] exit = {IvfspCli.OK};
-            Optional<Chosen> compiler = compiler(err, exit);
-            if (compiler.isEmpty()) {
-                return exit[0];
+            Backends.Choice choice = Backends.choose(name, Optional.ofNullable(backend), toolkit(), cli.environment(),
+                    !quiet || installTo != null, err);
+            if (choice.compiler().isEmpty()) {
+                return choice.exit();
             }
-            return generate(plans, root, compiler.get(), pool, workers, timeoutSeconds, out, err);
+            return generate(plans, root, choice, pool, workers, timeoutSeconds, out, err);
         } catch (OutputRefusedException | IllegalArgumentException e) {
             err.println("ivfsp " + name + ": " + e.getMessage());
             return IvfspCli.INVALID;
@@ -257,18 +204,6 @@ final class GenerateCommand implements Callable<Integer> {
             err.println("ivfsp " + name + ": " + e.getMessage());
             return IvfspCli.COMPILE_FAILURE;
         }
-    }
-
-    /** An integer option within min..max, or a problem naming it; the value is canonical after argparse. */
-    private static Integer bounded(String flag, String raw, int min, int max, List<String> problems) {
-        Optional<BigInteger> value = PythonInt.parse(raw);
-        if (value.isEmpty() || value.get().compareTo(BigInteger.valueOf(min)) < 0
-                || value.get().compareTo(BigInteger.valueOf(max)) > 0) {
-            problems.add(flag + " = " + raw + ": must be " + (value.isEmpty() ? "an integer " : "") + "within "
-                    + min + ".." + max);
-            return null;
-        }
-        return value.get().intValue();
     }
 
     private int writePlan(List<ModelPlan> plans, Path root, PrintWriter out) {
@@ -294,50 +229,14 @@ final class GenerateCommand implements Callable<Integer> {
         return IvfspCli.OK;
     }
 
-    /** A compiler, and whether its backend was named (by flag, property or environment) rather than found by rank. */
-    private record Chosen(OpCompiler compiler, boolean named) {
-    }
-
     private AtcToolkit toolkit() {
         return toolkitDir == null ? AtcToolkit.discover(cli.environment())
                 : AtcToolkit.at(cli.workingDirectory().resolve(toolkitDir));
     }
 
-    /** The one backend choice: --backend, then ivfsp.compiler, then IVFSP_COMPILER, then rank. */
-    private Optional<Chosen> compiler(PrintWriter err, int[] exit) {
-        String name = spec.name();
-        List<OpCompilerProvider> providers = Backends.providers(toolkit(), cli.environment());
-        Optional<OpCompilers.Request> request = Backends.request(Optional.ofNullable(backend), cli.environment());
-        boolean auto = request.map(OpCompilers.Request::isAuto).orElse(false);
-        OpCompilerProvider provider;
-        try {
-            provider = OpCompilers.choose(request, providers);
-        } catch (IllegalArgumentException e) {
-            err.println("ivfsp " + name + ": " + e.getMessage());
-            exit[0] = IvfspCli.INVALID;
-            return Optional.empty();
-        } catch (IllegalStateException e) {
-            Optional<OpCompilerProvider> simulated = providers.stream()
-                    .filter(p -> p.isSimulated() && p.unavailableReason().isEmpty()).findFirst();
-            if (auto && simulated.isPresent()) {
-                if (!quiet || installTo != null) {
-                    err.println("ivfsp " + name + ": no real compiler backend is available, so --backend auto uses '"
-                            + simulated.get().name() + "':" + System.lineSeparator() + OpCompilers.describe(providers));
-                }
-                return Optional.of(new Chosen(simulated.get().create(), false));
-            }
-            err.println("ivfsp " + name + ": " + e.getMessage());
-            err.println("To write the JSON files without compiling, run: ivfsp " + name + " --plan ...;"
-                    + " to try the whole flow without a toolkit: --backend mock.");
-            exit[0] = IvfspCli.COMPILE_FAILURE;
-            return Optional.empty();
-        }
-        return Optional.of(new Chosen(provider.create(), request.isPresent() && !auto));
-    }
-
-    private int generate(List<ModelPlan> plans, Path root, Chosen chosen, int pool, Integer workers,
+    private int generate(List<ModelPlan> plans, Path root, Backends.Choice chosen, int pool, Integer workers,
                          Integer timeoutSeconds, PrintWriter out, PrintWriter err) {
-        OpCompiler compiler = chosen.compiler();
+        OpCompiler compiler = chosen.compiler().orElseThrow();
         if (compiler.isSimulated()) {
             if (installTo != null && !chosen.named()) {
                 err.println("ivfsp " + spec.name() + ": --install-to " + installTo + ": refusing to install SIMULATED"
