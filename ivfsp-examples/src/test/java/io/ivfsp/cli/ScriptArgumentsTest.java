@@ -287,8 +287,10 @@ class ScriptArgumentsTest {
     @Test
     @SuppressWarnings("unchecked")
     void agreesWithArgparseOnHundredsOfUnusualLines() throws Exception {
-        List<String> lines = python("random", "800", "20261130");
-        assertThat(lines).hasSize(800);
+        // -Divfsp.argparse.lines=5000 -Divfsp.argparse.seed=N for a longer run
+        int count = Integer.getInteger("ivfsp.argparse.lines", 800);
+        List<String> lines = python("random", String.valueOf(count), System.getProperty("ivfsp.argparse.seed", "20261130"));
+        assertThat(lines).hasSize(count);
         List<String> mismatches = new ArrayList<>();
         int accepted = 0;
         for (String line : lines) {
