@@ -3,14 +3,18 @@ package io.ivfsp.compile;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 
 /**
- * Finds compiler backends. Choice order: an explicit name, then the system property
- * {@value #PROPERTY}, then the environment variable {@value #ENVIRONMENT}, then the available
- * non-simulated backend of highest rank.
+ * Finds compiler backends. One choice order everywhere (the CLI's {@code --backend} included): an
+ * explicit name, then the system property {@value #PROPERTY}, then the environment variable
+ * {@value #ENVIRONMENT}, then {@value #AUTO}: the available non-simulated backend of highest rank.
+ * A blank value at any level counts as not given.
  *
  * <pre>{@code
  * OpCompiler compiler = OpCompilers.select(Optional.empty());   // ATC when a toolkit is installed
@@ -23,14 +27,56 @@ public final class OpCompilers {
     public static final String PROPERTY = "ivfsp.compiler";
     /** Environment variable naming the backend. */
     public static final String ENVIRONMENT = "IVFSP_COMPILER";
+    /** The name that asks for the choice by rank, as when no backend is named. */
+    public static final String AUTO = "auto";
 
     private OpCompilers() {
+    }
+
+    /**
+     * A backend asked for by name, and where the name came from.
+     *
+     * @param name   the backend's name, or {@value #AUTO}
+     * @param source {@code "explicit"}, {@code "system property ivfsp.compiler"} or
+     *               {@code "environment IVFSP_COMPILER"}
+     */
+    public record Request(String name, String source) {
+        /** @throws NullPointerException if an argument is null */
+        public Request {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(source, "source");
+        }
+
+        /** Whether this asks for the choice by rank rather than for one backend. */
+        public boolean isAuto() {
+            return name.equals(AUTO);
+        }
+    }
+
+    /**
+     * The backend asked for: {@code explicit}, else the property {@value #PROPERTY} of
+     * {@code properties}, else {@value #ENVIRONMENT} of {@code environment}; empty when none names
+     * one (then the choice is by rank).
+     */
+    public static Optional<Request> request(Optional<String> explicit, Properties properties,
+                                            Map<String, String> environment) {
+        return explicit.filter(n -> !n.isBlank()).map(n -> new Request(n, "explicit"))
+                .or(() -> Optional.ofNullable(properties.getProperty(PROPERTY)).filter(n -> !n.isBlank())
+                        .map(n -> new Request(n, "system property " + PROPERTY)))
+                .or(() -> Optional.ofNullable(environment.get(ENVIRONMENT)).filter(n -> !n.isBlank())
+                        .map(n -> new Request(n, "environment " + ENVIRONMENT)));
     }
 
     /** Every provider on the class path, highest rank first. */
     public static List<OpCompilerProvider> providers() {
         List<OpCompilerProvider> list = new ArrayList<>();
         ServiceLoader.load(OpCompilerProvider.class, OpCompilers.class.getClassLoader()).forEach(list::add);
+        return byRankOrder(list);
+    }
+
+    /** The providers sorted highest rank first, then by name. */
+    public static List<OpCompilerProvider> byRankOrder(List<OpCompilerProvider> providers) {
+        List<OpCompilerProvider> list = new ArrayList<>(providers);
         list.sort(Comparator.comparingInt(OpCompilerProvider::rank).reversed()
                 .thenComparing(OpCompilerProvider::name));
         return List.copyOf(list);
@@ -41,40 +87,67 @@ public final class OpCompilers {
         return providers().stream().filter(p -> p.name().equals(name)).findFirst();
     }
 
+    /** Of {@code providers}, the available non-simulated one of highest rank. */
+    public static Optional<OpCompilerProvider> highestRanked(List<OpCompilerProvider> providers) {
+        return byRankOrder(providers).stream().filter(p -> !p.isSimulated() && p.unavailableReason().isEmpty())
+                .findFirst();
+    }
+
     /**
-     * Chooses and creates a compiler.
+     * Chooses and creates a compiler, reading {@value #PROPERTY} from the system properties and
+     * {@value #ENVIRONMENT} from the process environment.
      *
-     * @param name an explicit backend name, or empty to use the property, the environment, then rank
+     * @param name an explicit backend name ({@value #AUTO} for the choice by rank), or empty to use
+     *             the property, the environment, then rank
      * @throws IllegalArgumentException if the named backend does not exist, listing those that do
      * @throws IllegalStateException if the chosen backend is unavailable, or none is, saying why for each
      */
     public static OpCompiler select(Optional<String> name) {
-        List<OpCompilerProvider> providers = providers();
-        Optional<String> chosen = name.or(() -> Optional.ofNullable(System.getProperty(PROPERTY)))
-                .or(() -> Optional.ofNullable(System.getenv(ENVIRONMENT)))
-                .filter(n -> !n.isBlank());
-        if (chosen.isPresent()) {
-            String n = chosen.get();
-            OpCompilerProvider p = providers.stream().filter(x -> x.name().equals(n)).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("unknown compiler backend '" + n
-                            + "'; available: " + providers.stream().map(OpCompilerProvider::name)
-                            .collect(Collectors.joining(", "))));
+        return select(name, System.getProperties(), System.getenv());
+    }
+
+    /**
+     * {@link #select(Optional)} with the given properties and environment.
+     *
+     * @throws IllegalArgumentException if the named backend does not exist, listing those that do
+     * @throws IllegalStateException if the chosen backend is unavailable, or none is, saying why for each
+     */
+    public static OpCompiler select(Optional<String> name, Properties properties, Map<String, String> environment) {
+        return choose(request(name, properties, environment), providers()).create();
+    }
+
+    /**
+     * The provider a request names among {@code providers}, or for no request (or {@value #AUTO})
+     * the available non-simulated one of highest rank.
+     *
+     * @throws IllegalArgumentException if the named backend does not exist, listing those that do
+     * @throws IllegalStateException if the chosen backend is unavailable, or none is, saying why for each
+     */
+    public static OpCompilerProvider choose(Optional<Request> request, List<OpCompilerProvider> providers) {
+        if (request.isPresent() && !request.get().isAuto()) {
+            Request r = request.get();
+            OpCompilerProvider p = providers.stream().filter(x -> x.name().equals(r.name())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("unknown compiler backend '" + r.name()
+                            + "' (" + r.source() + "); available: " + byRankOrder(providers).stream()
+                            .map(OpCompilerProvider::name).collect(Collectors.joining(", ")) + ", " + AUTO));
             p.unavailableReason().ifPresent(why -> {
-                throw new IllegalStateException("compiler backend '" + n + "' is unavailable: " + why);
+                throw new IllegalStateException("compiler backend '" + r.name() + "' (" + r.source()
+                        + ") is unavailable: " + why);
             });
-            return p.create();
+            return p;
         }
-        for (OpCompilerProvider p : providers) {
-            if (!p.isSimulated() && p.unavailableReason().isEmpty()) {
-                return p.create();
-            }
-        }
-        throw new IllegalStateException("no compiler backend is available:" + System.lineSeparator() + describe());
+        return highestRanked(providers).orElseThrow(() -> new IllegalStateException(
+                "no compiler backend is available:" + System.lineSeparator() + describe(providers)));
     }
 
     /** One line per provider: name, rank, and whether it is available here and why not. */
     public static String describe() {
-        return providers().stream()
+        return describe(providers());
+    }
+
+    /** {@link #describe()} for the given providers. */
+    public static String describe(List<OpCompilerProvider> providers) {
+        return byRankOrder(providers).stream()
                 .map(p -> "  " + p.name() + " (rank " + p.rank() + (p.isSimulated() ? ", simulated" : "") + "): "
                         + p.unavailableReason().map(r -> "unavailable: " + r).orElse("available"))
                 .collect(Collectors.joining(System.lineSeparator()));

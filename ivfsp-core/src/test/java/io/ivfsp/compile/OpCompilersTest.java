@@ -3,7 +3,10 @@ package io.ivfsp.compile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +30,93 @@ class OpCompilersTest {
         assertThatThrownBy(() -> OpCompilers.select(Optional.of("tbe")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown compiler backend 'tbe'").hasMessageContaining("atc, mock");
+    }
+
+    /** A provider that only answers the questions choice asks. */
+    private record Stub(String name, int rank, boolean isSimulated, Optional<String> unavailableReason)
+            implements OpCompilerProvider {
+        @Override
+        public OpCompiler create() {
+            throw new UnsupportedOperationException("not needed to choose");
+        }
+    }
+
+    private static final Stub REAL_HIGH = new Stub("high", 100, false, Optional.of("no toolkit at /x"));
+    private static final Stub REAL_LOW = new Stub("low", 50, false, Optional.empty());
+    private static final Stub SIMULATED = new Stub("sim", 200, true, Optional.empty());
+    private static final List<OpCompilerProvider> STUBS = List.of(SIMULATED, REAL_LOW, REAL_HIGH);
+
+    private static Properties property(String value) {
+        Properties p = new Properties();
+        p.setProperty(OpCompilers.PROPERTY, value);
+        return p;
+    }
+
+    @Test
+    void request_explicitNameWinsOverPropertyAndEnvironment() {
+        assertThat(OpCompilers.request(Optional.of("a"), property("b"), Map.of(OpCompilers.ENVIRONMENT, "c")))
+                .hasValue(new OpCompilers.Request("a", "explicit"));
+    }
+
+    @Test
+    void request_propertyWinsOverEnvironment() {
+        assertThat(OpCompilers.request(Optional.empty(), property("b"), Map.of(OpCompilers.ENVIRONMENT, "c")))
+                .hasValue(new OpCompilers.Request("b", "system property ivfsp.compiler"));
+    }
+
+    @Test
+    void request_environmentIsReadWhenNothingElseNamesABackend() {
+        assertThat(OpCompilers.request(Optional.empty(), new Properties(), Map.of(OpCompilers.ENVIRONMENT, "c")))
+                .hasValue(new OpCompilers.Request("c", "environment IVFSP_COMPILER"));
+    }
+
+    @Test
+    void request_blankValuesCountAsNotGiven() {
+        assertThat(OpCompilers.request(Optional.of(" "), property(""), Map.of(OpCompilers.ENVIRONMENT, "c")))
+                .hasValue(new OpCompilers.Request("c", "environment IVFSP_COMPILER"));
+        assertThat(OpCompilers.request(Optional.empty(), new Properties(), Map.of())).isEmpty();
+    }
+
+    @Test
+    void choose_withoutRequestTakesTheAvailableRealBackendOfHighestRank() {
+        // SIMULATED ranks highest and REAL_HIGH is unavailable: neither may be chosen by rank.
+        assertThat(OpCompilers.choose(Optional.empty(), STUBS)).isEqualTo(REAL_LOW);
+        assertThat(OpCompilers.choose(Optional.of(new OpCompilers.Request("auto", "explicit")), STUBS))
+                .isEqualTo(REAL_LOW);
+        Stub available = new Stub("high", 100, false, Optional.empty());
+        assertThat(OpCompilers.choose(Optional.empty(), List.of(REAL_LOW, available, SIMULATED))).isEqualTo(available);
+    }
+
+    @Test
+    void choose_namedSimulatedBackendIsChosen() {
+        assertThat(OpCompilers.choose(Optional.of(new OpCompilers.Request("sim", "explicit")), STUBS))
+                .isEqualTo(SIMULATED);
+    }
+
+    @Test
+    void choose_namedButUnavailableBackendSaysWhyAndWhereTheNameCameFrom() {
+        assertThatThrownBy(() -> OpCompilers.choose(
+                Optional.of(new OpCompilers.Request("high", "environment IVFSP_COMPILER")), STUBS))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("compiler backend 'high' (environment IVFSP_COMPILER) is unavailable: no toolkit at /x");
+    }
+
+    @Test
+    void choose_noneAvailableListsWhyForEach() {
+        assertThatThrownBy(() -> OpCompilers.choose(Optional.empty(), List.of(REAL_HIGH, SIMULATED)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no compiler backend is available")
+                .hasMessageContaining("high (rank 100): unavailable: no toolkit at /x")
+                .hasMessageContaining("sim (rank 200, simulated): available");
+    }
+
+    @Test
+    void select_readsThePropertyAndTheEnvironmentItIsGiven() {
+        assertThat(OpCompilers.select(Optional.empty(), property("mock"), Map.of())).isInstanceOf(MockOpCompiler.class);
+        assertThat(OpCompilers.select(Optional.empty(), new Properties(), Map.of(OpCompilers.ENVIRONMENT, "mock")))
+                .isInstanceOf(MockOpCompiler.class);
+        assertThatThrownBy(() -> OpCompilers.select(Optional.empty(), property("tbe"), Map.of(OpCompilers.ENVIRONMENT, "mock")))
+                .hasMessageContaining("unknown compiler backend 'tbe' (system property ivfsp.compiler)");
     }
 
     @Test

@@ -6,9 +6,18 @@ import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.IvfspParameter;
 import io.ivfsp.config.ModelSet;
 
+import io.ivfsp.ops.ModelPlan;
+import io.ivfsp.ops.OpFile;
+import io.ivfsp.store.ModelStore;
+
 import java.io.PrintWriter;
+import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,14 +61,22 @@ final class ConfigOptions {
             String raw = spec.findOption(p.flag()).getValue();
             List<Integer> list = new ArrayList<>();
             for (String part : raw.split(",", -1)) {
-                try {
-                    list.add(Integer.parseInt(part.trim()));
-                } catch (NumberFormatException e) {
+                Optional<BigInteger> value = PythonInt.parse(part);
+                if (value.isEmpty()) {
                     problems.add(p.flag() + " (" + p.property() + ") = " + raw
                             + ": must be an integer, or a comma-separated list of integers");
                     list = null;
                     break;
                 }
+                if (value.get().bitLength() > 31) {
+                    // Python's int() takes any size; the runtime cannot.
+                    problems.add(p.flag() + " (" + p.property() + ") = " + value.get() + ": out of range: mxIndex"
+                            + " holds it in a 32-bit int (" + Integer.MIN_VALUE + ".." + Integer.MAX_VALUE
+                            + "), and it must be " + p.allowed());
+                    list = null;
+                    break;
+                }
+                list.add(value.get().intValue());
             }
             values.add(list);
             if (list != null && list.size() > 1) {
@@ -84,10 +101,78 @@ final class ConfigOptions {
                 configs.add(builder.buildFor(sets));
             } catch (InvalidConfigException e) {
                 String prefix = count > 1 ? "configuration " + (k + 1) + ": " : "";
-                e.violations().stream().map(ConfigViolation::message).forEach(m -> problems.add(prefix + m));
+                e.violations().stream().map(ConfigOptions::explained).forEach(m -> problems.add(prefix + m));
             }
         }
         return problems.size() > before ? List.of() : configs;
+    }
+
+    /** A violation's message, with why ivfsp refuses what the scripts accept where that is not obvious. */
+    private static String explained(ConfigViolation v) {
+        if (v.parameter() == IvfspParameter.PROCESS_ID) {
+            return v.message() + " (the scripts accept any integer: -p is only a suffix of the JSON file names;"
+                    + " ivfsp keeps '-' out of them)";
+        }
+        return v.message();
+    }
+
+    /** Whether {@code flag} is one of this subcommand's configuration flags. */
+    boolean hasFlag(String flag) {
+        return flags.stream().anyMatch(p -> p.flag().equals(flag));
+    }
+
+    /**
+     * Files that two configurations would write under one name with different contents (the second
+     * would overwrite the first), naming the files and the configurations; empty when there are none.
+     */
+    Optional<String> nameClashes(List<IvfspConfig> configs, List<ModelPlan> plans) {
+        Map<String, OpFile> first = new LinkedHashMap<>();
+        Map<String, Integer> owner = new HashMap<>();
+        Map<List<Integer>, List<String>> clashes = new LinkedHashMap<>();
+        for (int k = 0; k < plans.size(); k++) {
+            for (OpFile f : plans.get(k).files()) {
+                OpFile seen = first.putIfAbsent(f.fileName(), f);
+                if (seen == null) {
+                    owner.put(f.fileName(), k);
+                } else if (!seen.equals(f)) {
+                    clashes.computeIfAbsent(List.of(owner.get(f.fileName()), k), x -> new ArrayList<>()).add(f.fileName());
+                }
+            }
+        }
+        if (clashes.isEmpty()) {
+            return Optional.empty();
+        }
+        StringBuilder sb = new StringBuilder("configurations that would overwrite each other's files:");
+        clashes.forEach((pair, names) -> {
+            IvfspConfig a = configs.get(pair.get(0));
+            IvfspConfig b = configs.get(pair.get(1));
+            sb.append(System.lineSeparator()).append("  configuration ").append(pair.get(0) + 1).append(" (")
+                    .append(differences(a, b)).append(") and ").append(pair.get(1) + 1).append(" (")
+                    .append(differences(b, a)).append(") both write ").append(names.size())
+                    .append(" files with different contents: ");
+            sb.append(String.join(", ", names.stream().map(n -> ModelStore.CONFIG_DIRECTORY + "/" + n).toList()));
+        });
+        return Optional.of(sb.append(System.lineSeparator()).append("  give each configuration its own -p, e.g. -p ")
+                .append(String.join(",", java.util.stream.IntStream.range(0, configs.size())
+                        .mapToObj(String::valueOf).toList())).toString());
+    }
+
+    /** The flags of {@code c} whose values differ from {@code other}'s. */
+    private String differences(IvfspConfig c, IvfspConfig other) {
+        return String.join(" ", flags.stream().filter(p -> c.get(p) != other.get(p)).map(p -> p.flag() + " " + c.get(p))
+                .toList());
+    }
+
+    /** An integer option within min..max, or a problem naming it; the value is canonical after argparse. */
+    static Integer bounded(String flag, String raw, int min, int max, List<String> problems) {
+        Optional<BigInteger> value = PythonInt.parse(raw);
+        if (value.isEmpty() || value.get().compareTo(BigInteger.valueOf(min)) < 0
+                || value.get().compareTo(BigInteger.valueOf(max)) > 0) {
+            problems.add(flag + " = " + raw + ": must be " + (value.isEmpty() ? "an integer " : "") + "within "
+                    + min + ".." + max);
+            return null;
+        }
+        return value.get().intValue();
     }
 
     /** Prints the problems as one block; returns {@link IvfspCli#INVALID}. */

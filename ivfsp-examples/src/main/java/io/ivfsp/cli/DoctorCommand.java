@@ -9,6 +9,8 @@ import io.ivfsp.nativeacl.NativeAcl;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
@@ -59,11 +61,23 @@ final class DoctorCommand implements Callable<Integer> {
                     .replace(System.lineSeparator(), System.lineSeparator() + "          "));
             out.println("soc:      unknown (needs the native binding); ivfsp compiles for Ascend310P3");
         }
+        // The backends as generate would see them: atc judged on this toolkit, not on the process's environment.
+        List<OpCompilerProvider> providers = Backends.providers(toolkit, cli.environment());
         out.println("backends:");
-        for (OpCompilerProvider p : OpCompilers.providers()) {
+        for (OpCompilerProvider p : providers) {
             out.println("  " + p.name() + " (rank " + p.rank() + (p.isSimulated() ? ", simulated" : "") + "): "
                     + p.unavailableReason().map(r -> "unavailable: " + r.lines().findFirst().orElse(r)).orElse("available"));
         }
+        Optional<OpCompilers.Request> request = Backends.request(Optional.empty(), cli.environment());
+        String chosen;
+        try {
+            OpCompilerProvider p = OpCompilers.choose(request, providers);
+            chosen = p.name() + request.filter(r -> !r.isAuto()).map(r -> " (named by " + r.source() + ")")
+                    .orElse(" (the available real backend of highest rank)");
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            chosen = "none: " + e.getMessage().lines().findFirst().orElse("");
+        }
+        out.println("default:  " + chosen);
         return toolkit.hasAtc() ? IvfspCli.OK : IvfspCli.COMPILE_FAILURE;
     }
 }

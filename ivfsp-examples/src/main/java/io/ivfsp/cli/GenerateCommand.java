@@ -1,11 +1,7 @@
 package io.ivfsp.cli;
 
-import io.ivfsp.atc.AtcCompiler;
 import io.ivfsp.atc.AtcToolkit;
-import io.ivfsp.compile.MockOpCompiler;
 import io.ivfsp.compile.OpCompiler;
-import io.ivfsp.compile.OpCompilerProvider;
-import io.ivfsp.compile.OpCompilers;
 import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.IvfspParameter;
 import io.ivfsp.config.ModelSet;
@@ -24,11 +20,11 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,11 +33,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** One generator subcommand: the flags of its reference script, plus ivfsp's own options. */
-@Command(mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = false)
+@Command(sortOptions = false, showDefaultValues = false)
 final class GenerateCommand implements Callable<Integer> {
 
     static final String POOL_FLAG = "--pool";
-    private static final String AUTO = "auto";
+    /** ivfsp's own options that take one integer (read like Python's int()). */
+    private static final Set<String> INTEGER_OPTIONS = Set.of("--timeout", "--compile-workers");
 
     private final IvfspCli cli;
     private final Set<ModelSet> sets;
@@ -50,15 +47,19 @@ final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Option(names = {"-h", "--help"}, usageHelp = true, order = 99, description = "Show this help message and exit.")
+    boolean help;
+
     @Option(names = "--plan", order = 100,
             description = "Write config/*.json and print the plan (files, ops, shapes, output directories)"
                     + " without compiling; needs no toolkit.")
     boolean plan;
 
-    @Option(names = "--backend", paramLabel = "<name>", order = 101, defaultValue = "atc",
-            description = "Compiler backend: atc (CANN's ATC at $ASCEND_HOME/$ASCEND_VERSION/bin/atc), mock"
-                    + " (simulated models, no toolkit needed), auto (atc when a toolkit is found, else mock)."
-                    + " Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--backend", paramLabel = "<name>", order = 101,
+            description = "Compiler backend: atc (CANN's ATC at $ASCEND_HOME/$ASCEND_VERSION/bin/atc), native"
+                    + " (in-process ATC), mock (simulated models, no toolkit needed), auto (the available real backend"
+                    + " of highest rank, else the mock, saying so). Default: the system property ivfsp.compiler, then"
+                    + " $IVFSP_COMPILER, then the available real backend of highest rank.")
     String backend;
 
     @Option(names = "--toolkit", paramLabel = "<dir>", order = 102,
@@ -66,50 +67,50 @@ final class GenerateCommand implements Callable<Integer> {
                     + " (/usr/local/Ascend/ascend-toolkit/latest when unset).")
     Path toolkitDir;
 
-    @Option(names = {"-o", "--output-root"}, paramLabel = "<dir>", order = 102,
+    @Option(names = {"-o", "--output-root"}, paramLabel = "<dir>", order = 103,
             description = "Where config/, op_models/ and op_models_pyacl/ go. Default: the current directory.")
     Path outputRoot;
 
-    @Option(names = "--install-to", paramLabel = "<dir>", order = 103,
+    @Option(names = "--install-to", paramLabel = "<dir>", order = 104,
             description = "After a successful run, copy every generated model into <dir> (the directory mxIndex"
                     + " reads) and print the export MX_INDEX_MODELPATH line.")
     Path installTo;
 
-    @Option(names = "--timeout", paramLabel = "<seconds>", order = 104,
-            description = "Kill a compile job that runs longer than this. Default: no limit.")
-    Integer timeoutSeconds;
+    @Option(names = "--timeout", paramLabel = "<seconds>", order = 105,
+            description = "Kill a compile job that runs longer than this, 1 to " + Integer.MAX_VALUE + ". Default: no limit.")
+    String timeout;
 
-    @Option(names = "--fail-fast", order = 105,
+    @Option(names = "--fail-fast", order = 106,
             description = "Start no new job after the first failure. Default: keep going and report every failure.")
     boolean failFast;
 
-    @Option(names = "--rebuild", order = 106,
+    @Option(names = "--rebuild", order = 107,
             description = "Compile every model again, even those the manifest shows intact and up to date.")
     boolean rebuild;
 
-    @Option(names = "--verification", paramLabel = "<level>", order = 107, defaultValue = "size",
+    @Option(names = "--verification", paramLabel = "<level>", order = 108, defaultValue = "size",
             description = "How reused models are checked: size (one stat each) or hash (SHA-256 of each). Default: ${DEFAULT-VALUE}.")
     String verification;
 
-    @Option(names = "--batch", order = 111,
+    @Option(names = "--batch", order = 112,
             description = "Let small single-op jobs of one set share one ATC run (pays ATC's start-up once), in batches"
                     + " chosen not to lengthen the run; every model is still checked.")
     boolean batch;
 
-    @Option(names = "--compile-workers", paramLabel = "<n>", order = 112,
+    @Option(names = "--compile-workers", paramLabel = "<n>", order = 113,
             description = "Compile workers per ATC process (TE_PARALLEL_COMPILER), 1 to 32. Default: the processors"
                     + " shared among the jobs that run at once, at least 1, so that they do not oversubscribe the machine.")
-    Integer compileWorkers;
+    String compileWorkers;
 
-    @Option(names = "--prune", order = 108,
+    @Option(names = "--prune", order = 109,
             description = "After a successful run, remove the models the manifests record that this plan no longer needs"
                     + " (never a file they do not record).")
     boolean prune;
 
-    @Option(names = {"-q", "--quiet"}, order = 109, description = "Print only errors.")
+    @Option(names = {"-q", "--quiet"}, order = 110, description = "Print only errors.")
     boolean quiet;
 
-    @Option(names = "--json", order = 110, description = "Print a machine-readable summary (or plan) on stdout.")
+    @Option(names = "--json", order = 111, description = "Print a machine-readable summary (or plan) on stdout.")
     boolean json;
 
     GenerateCommand(IvfspCli cli, Set<ModelSet> sets, List<IvfspParameter> flags) {
@@ -122,9 +123,11 @@ final class GenerateCommand implements Callable<Integer> {
     void addParameterOptions(CommandSpec commandSpec, boolean pool) {
         int order = config.addTo(commandSpec);
         commandSpec.usageMessage().footer("", config.severalConfigurationsHelp(), "",
-                "Exit status: 0 success, 1 compile failure, 2 invalid usage or configuration.");
+                "Flags are read like the scripts' (Python argparse): unambiguous prefixes (-nl 2048), -d=512, -d512;"
+                        + " the last of a repeated flag wins.",
+                "", "Exit status: 0 success, 1 compile failure, 2 invalid usage or configuration.");
         if (pool) {
-            commandSpec.addOption(OptionSpec.builder(POOL_FLAG).paramLabel("<pool_size>").type(int.class)
+            commandSpec.addOption(OptionSpec.builder(POOL_FLAG).paramLabel("<pool_size>").type(String.class)
                     .defaultValue(String.valueOf(ModelGenerator.DEFAULT_PARALLELISM)).order(order)
                     .description("Compile jobs run at once: 1 to " + ModelGenerator.MAX_PARALLELISM
                             + ". Default: " + ModelGenerator.DEFAULT_PARALLELISM + ".")
@@ -132,43 +135,68 @@ final class GenerateCommand implements Callable<Integer> {
         }
     }
 
+    /** The options as the script's argparse would see them, ivfsp's own after the script's flags. */
+    List<ScriptArguments.Option> argparseOptions() {
+        return ScriptCommandLine.options(spec, config::hasFlag, sets.contains(ModelSet.SERVICE), INTEGER_OPTIONS);
+    }
+
+    /** Runs this subcommand on the arguments after its name, read like the reference script's argparse. */
+    int execute(List<String> args) {
+        return ScriptCommandLine.execute(spec, argparseOptions(), args);
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String name = spec.name();
+        if (quiet) {
+            // Errors only: slf4j-simple reads its level when the first logger is made, which is after this
+            // in the CLI's own JVM (nothing has logged yet).
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
+        }
 
         List<String> problems = ConfigOptions.newProblems();
         List<IvfspConfig> configs = this.config.read(spec, sets, problems);
-        int pool = spec.findOption(POOL_FLAG) == null ? ModelGenerator.DEFAULT_PARALLELISM
-                : spec.findOption(POOL_FLAG).<Integer>getValue();
-        if (pool < 1 || pool > ModelGenerator.MAX_PARALLELISM) {
-            problems.add(POOL_FLAG + " = " + pool + ": must be within 1.." + ModelGenerator.MAX_PARALLELISM);
-        }
+        OptionSpec poolOption = spec.findOption(POOL_FLAG);
+        Integer pool = poolOption == null ? Integer.valueOf(ModelGenerator.DEFAULT_PARALLELISM)
+                : ConfigOptions.bounded(POOL_FLAG, poolOption.getValue(), 1, ModelGenerator.MAX_PARALLELISM, problems);
         if (!verification.equals("size") && !verification.equals("hash")) {
             problems.add("--verification = " + verification + ": must be size or hash");
         }
-        if (compileWorkers != null && (compileWorkers < 1 || compileWorkers > 32)) {
-            problems.add("--compile-workers = " + compileWorkers + ": must be within 1..32");
-        }
-        if (timeoutSeconds != null && timeoutSeconds <= 0) {
-            problems.add("--timeout = " + timeoutSeconds + ": must be a positive number of seconds");
-        }
+        Integer workers = compileWorkers == null ? null : ConfigOptions.bounded("--compile-workers", compileWorkers, 1, 32, problems);
+        Integer timeoutSeconds = timeout == null ? null
+                : ConfigOptions.bounded("--timeout", timeout, 1, Integer.MAX_VALUE, problems);
         if (!problems.isEmpty()) {
             return ConfigOptions.reportInvalid(err, name, problems);
         }
 
         List<ModelPlan> plans = configs.stream().map(c -> OpCatalog.plan(c, sets)).toList();
+        Optional<String> clash = config.nameClashes(configs, plans);
+        if (clash.isPresent()) {
+            err.println("ivfsp " + name + ": " + clash.get());
+            return IvfspCli.INVALID;
+        }
         Path root = outputRoot == null ? cli.workingDirectory() : cli.workingDirectory().resolve(outputRoot);
+        List<String> locations = new ArrayList<>();
+        Locations.unusableDirectory("-o/--output-root", root).ifPresent(locations::add);
+        if (installTo != null && !plan) {
+            Locations.unusableDirectory("--install-to", cli.workingDirectory().resolve(installTo)).ifPresent(locations::add);
+        }
+        if (!locations.isEmpty()) {
+            locations.forEach(l -> err.println("ivfsp " + name + ": " + l));
+            return IvfspCli.INVALID;
+        }
         try {
             if (plan) {
                 return writePlan(plans, root, out);
             }
-            Optional<OpCompiler> compiler = compiler(err);
-            if (compiler.isEmpty()) {
-                return backendExists() ? IvfspCli.COMPILE_FAILURE : IvfspCli.INVALID;
+            Backends.Choice choice = Backends.choose(name, Optional.ofNullable(backend), toolkit(), cli.environment(),
+                    !quiet || installTo != null, err);
+            if (choice.compiler().isEmpty()) {
+                return choice.exit();
             }
-            return generate(plans, root, compiler.get(), pool, out, err);
+            return generate(plans, root, choice, pool, workers, timeoutSeconds, out, err);
         } catch (OutputRefusedException | IllegalArgumentException e) {
             err.println("ivfsp " + name + ": " + e.getMessage());
             return IvfspCli.INVALID;
@@ -201,63 +229,49 @@ final class GenerateCommand implements Callable<Integer> {
         return IvfspCli.OK;
     }
 
-    private boolean backendExists() {
-        return backend.equals("atc") || backend.equals(AUTO) || OpCompilers.provider(backend).isPresent();
-    }
-
-    private Optional<OpCompiler> compiler(PrintWriter err) {
-        String name = spec.name();
-        AtcToolkit toolkit = toolkitDir == null ? AtcToolkit.discover(cli.environment())
+    private AtcToolkit toolkit() {
+        return toolkitDir == null ? AtcToolkit.discover(cli.environment())
                 : AtcToolkit.at(cli.workingDirectory().resolve(toolkitDir));
-        if (backend.equals("atc") || (backend.equals(AUTO) && toolkit.hasAtc())) {
-            if (!toolkit.hasAtc()) {
-                err.println("ivfsp " + name + ": " + toolkit.missingAtcMessage() + ".");
-                err.println("To write the JSON files without compiling, run: ivfsp " + name + " --plan ...;"
-                        + " to try the whole flow without a toolkit: --backend mock.");
-                return Optional.empty();
-            }
-            return Optional.of(AtcCompiler.builder().toolkit(toolkit).baseEnvironment(cli.environment()).build());
-        }
-        if (backend.equals(AUTO)) {
-            return Optional.of(MockOpCompiler.create());
-        }
-        Optional<OpCompilerProvider> provider = OpCompilers.provider(backend);
-        if (provider.isEmpty()) {
-            err.println("ivfsp " + name + ": unknown backend '" + backend + "'; available: "
-                    + OpCompilers.providers().stream().map(OpCompilerProvider::name).collect(Collectors.joining(", "))
-                    + ", " + AUTO);
-            return Optional.empty();
-        }
-        Optional<String> why = provider.get().unavailableReason();
-        if (why.isPresent()) {
-            err.println("ivfsp " + name + ": backend '" + backend + "' is unavailable: " + why.get());
-            return Optional.empty();
-        }
-        return Optional.of(provider.get().create());
     }
 
-    private int generate(List<ModelPlan> plans, Path root, OpCompiler compiler, int pool, PrintWriter out,
-                         PrintWriter err) {
-        if (compiler.isSimulated() && !quiet) {
-            err.println("SIMULATED: backend '" + compiler.name() + "' writes stand-in .om files that no Ascend"
-                    + " runtime can load; install the CANN toolkit to compile for real.");
+    private int generate(List<ModelPlan> plans, Path root, Backends.Choice chosen, int pool, Integer workers,
+                         Integer timeoutSeconds, PrintWriter out, PrintWriter err) {
+        OpCompiler compiler = chosen.compiler().orElseThrow();
+        if (compiler.isSimulated()) {
+            if (installTo != null && !chosen.named()) {
+                err.println("ivfsp " + spec.name() + ": --install-to " + installTo + ": refusing to install SIMULATED"
+                        + " models (backend '" + compiler.name() + "', chosen because no real backend is available)"
+                        + " into a runtime model directory; name the backend (--backend " + compiler.name()
+                        + ") to install them anyway.");
+                return IvfspCli.INVALID;
+            }
+            if (!quiet || installTo != null) {
+                err.println("SIMULATED: backend '" + compiler.name() + "' writes stand-in .om files that no Ascend"
+                        + " runtime can load" + (installTo != null ? ", and they are installed into " + installTo : "")
+                        + "; install the CANN toolkit to compile for real.");
+            }
         }
         Reports.JobClock clock = new Reports.JobClock();
-        ProgressLine progress = new ProgressLine(err, cli.terminal() && !quiet && !json);
+        ProgressLine progress = ProgressLine.create(cli.terminal() ? cli.status(err) : null, err, quiet || json);
         ModelGenerator.Builder gb = ModelGenerator.builder().compiler(compiler).outputRoot(root).parallelism(pool)
                 .failFast(failFast).listener(clock.then(progress)).incremental(!rebuild).batching(batch)
                 .verification(verification.equals("hash") ? Verification.HASH : Verification.SIZE);
         if (timeoutSeconds != null) {
             gb.jobTimeout(Duration.ofSeconds(timeoutSeconds));
         }
-        if (compileWorkers != null) {
-            gb.compileWorkers(compileWorkers);
+        if (workers != null) {
+            gb.compileWorkers(workers);
         }
         ModelGenerator generator = gb.build();
-        GenerationResult result = generator.generate(plans);
-        progress.finish();
+        GenerationResult result;
+        try {
+            result = generator.generate(plans);
+        } finally {
+            progress.finish();
+        }
         List<Path> pruned = prune && result.isSuccess() ? generator.prune(plans.toArray(ModelPlan[]::new)) : List.of();
 
+        // Each failed job once (the generator's own warning is turned off by the CLI's logging set-up).
         result.failures().forEach(f -> err.println("FAILED " + f.describe()));
         List<Path> installed = List.of();
         if (installTo != null && result.isSuccess()) {

@@ -3,12 +3,24 @@ package io.ivfsp.cli;
 import io.ivfsp.config.IvfspParameter;
 import io.ivfsp.config.ModelSet;
 
+import io.ivfsp.atc.AtcToolkit;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,7 +33,7 @@ import picocli.CommandLine.Command;
  * <p>Exit status: 0 success, 1 compile failure (or no compiler), 2 invalid usage, configuration or
  * output location.
  */
-@Command(name = "ivfsp", mixinStandardHelpOptions = true, versionProvider = IvfspCli.Version.class,
+@Command(name = "ivfsp", mixinStandardHelpOptions = true,
         description = "Generates the IVFSP operator models (.om) that the Ascend Index SDK needs on Ascend 310P.",
         footer = {"", "Exit status: 0 success, 1 compile failure, 2 invalid usage or configuration."})
 public final class IvfspCli implements Runnable {
@@ -42,7 +54,10 @@ public final class IvfspCli implements Runnable {
             IvfspParameter.CODE_NUM, IvfspParameter.PROCESS_ID);
     private static final List<IvfspParameter> ALL_FLAGS = List.of(IvfspParameter.values());
 
+    private static final Set<String> GENERATORS = Set.of("service", "aicpu", "training", "all");
+
     private final Map<String, String> environment;
+    private TerminalErr terminalErr;
     private final Path workingDirectory;
     private final boolean terminal;
 
@@ -59,14 +74,52 @@ public final class IvfspCli implements Runnable {
 
     /** Runs the command line and exits with its status. */
     public static void main(String[] args) {
-        IvfspCli cli = new IvfspCli(System.getenv(), Path.of("").toAbsolutePath(), System.console() != null);
-        System.exit(cli.commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true))
-                .execute(args));
+        boolean terminal = System.console() != null;
+        IvfspCli cli = new IvfspCli(System.getenv(), Path.of("").toAbsolutePath(), terminal);
+        if (terminal) {
+            // Log lines and messages share standard error with the progress line without running into it.
+            cli.terminalErr = new TerminalErr(new FileOutputStream(FileDescriptor.err));
+            System.setErr(new PrintStream(cli.terminalErr, true, Charset.defaultCharset()));
+        }
+        System.exit(cli.execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /**
+     * Runs a command line, printing to {@code out} and {@code err}; returns the exit status. The
+     * generator subcommands read their arguments like the reference scripts' argparse.
+     */
+    public int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = commandLine(out, err);
+        if (args.length > 0 && GENERATORS.contains(args[0])) {
+            CommandLine sub = cl.getSubcommands().get(args[0]);
+            return ((GenerateCommand) sub.getCommand()).execute(List.of(args).subList(1, args.length));
+        }
+        return cl.execute(args);
+    }
+
+    /** Where the progress line is drawn: the shared terminal stream, or {@code err} itself. */
+    ProgressLine.Status status(PrintWriter err) {
+        if (terminalErr != null) {
+            return terminalErr;
+        }
+        return new ProgressLine.Status() {
+            @Override
+            public void show(String line) {
+                err.print("\r" + line + "\033[K");
+                err.flush();
+            }
+
+            @Override
+            public void clear() {
+                err.flush();
+            }
+        };
     }
 
     /** The picocli command line with every subcommand, printing to {@code out} and {@code err}. */
     public CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(this);
+        cl.getCommandSpec().versionProvider(new Version());
         add(cl, "service", "Generates the service (AI Core) models, like ivfsp_generate_model.py.",
                 EnumSet.of(ModelSet.SERVICE), SERVICE_FLAGS, true);
         add(cl, "aicpu", "Generates the AICPU models, like ivfsp_aicpu_generate_model.py.",
@@ -116,12 +169,28 @@ public final class IvfspCli implements Runnable {
         return terminal;
     }
 
-    /** The version from the jar manifest. */
-    static final class Version implements CommandLine.IVersionProvider {
+    /** The project version, written into {@code version.properties} by the build. */
+    static String projectVersion() {
+        try (InputStream in = IvfspCli.class.getResourceAsStream("version.properties")) {
+            Properties p = new Properties();
+            p.load(Objects.requireNonNull(in, "version.properties is missing from the class path"));
+            return p.getProperty("version");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The project version, and the toolkit's (its OPP version.info) when one is found. */
+    final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = IvfspCli.class.getPackage().getImplementationVersion();
-            return new String[] {"ivfsp " + (v == null ? "(development build)" : v)};
+            List<String> lines = new ArrayList<>();
+            lines.add("ivfsp " + projectVersion());
+            AtcToolkit toolkit = AtcToolkit.discover(environment);
+            lines.add(toolkit.oppVersionInfo()
+                    .map(v -> "toolkit " + toolkit.home() + ": " + v.strip().replace("\n", "; "))
+                    .orElse("toolkit: none found at " + toolkit.home() + " (" + toolkit.origin() + ")"));
+            return lines.toArray(String[]::new);
         }
     }
 }

@@ -8,69 +8,133 @@ import io.ivfsp.generate.ModelHandle;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
-/** A live progress line on a terminal: done/total, running, failed, elapsed, ETA; redrawn in place. */
+/**
+ * Progress of a generation on standard error. On a terminal: one line (done/total, running,
+ * failed, elapsed, ETA) redrawn in place on a timer as well as on every event, never going
+ * backwards. Elsewhere: one plain line per finished job, without carriage returns.
+ */
 final class ProgressLine implements GenerationListener {
 
-    private final PrintWriter err;
-    private final boolean enabled;
-    private int width;
+    /** Where the terminal line is drawn. */
+    interface Status {
+        /** Shows {@code line} in place of the previous one. */
+        void show(String line);
 
-    ProgressLine(PrintWriter err, boolean enabled) {
-        this.err = err;
-        this.enabled = enabled;
+        /** Removes the line. */
+        void clear();
     }
 
-    /** The line for a state of the generation. */
-    static String render(JobProgress p) {
-        int done = p.completed();
+    private static final long REDRAW_MILLIS = 250;
+
+    private final Status terminal;
+    private final PrintWriter plain;
+    private final long start = System.nanoTime();
+    private ScheduledExecutorService timer;
+    private int done;
+    private int failed;
+    private int total;
+    private int running;
+    private boolean finished;
+
+    private ProgressLine(Status terminal, PrintWriter plain) {
+        this.terminal = terminal;
+        this.plain = plain;
+    }
+
+    /**
+     * @param terminal where to draw the live line when standard error is a terminal, else null
+     * @param plain    where to print a line per finished job when it is not a terminal
+     * @param silent   whether to print nothing ({@code -q}, {@code --json})
+     */
+    static ProgressLine create(Status terminal, PrintWriter plain, boolean silent) {
+        if (silent) {
+            return new ProgressLine(null, null);
+        }
+        return terminal != null ? new ProgressLine(terminal, null) : new ProgressLine(null, plain);
+    }
+
+    /** The line for these counts. */
+    static String render(int done, int total, int running, int failed, Duration elapsed) {
         String eta = "-";
-        if (done > 0 && done < p.total()) {
-            long perJob = p.elapsed().toNanos() / done;
-            eta = Reports.seconds(Duration.ofNanos(perJob * (p.total() - done)));
-        } else if (done == p.total()) {
+        if (done > 0 && done < total) {
+            eta = Reports.seconds(elapsed.dividedBy(done).multipliedBy(total - done));
+        } else if (done == total) {
             eta = "0.0s";
         }
-        return "[" + done + "/" + p.total() + "] running " + p.running()
-                + (p.failed() > 0 ? ", failed " + p.failed() : "")
-                + ", elapsed " + Reports.seconds(p.elapsed()) + ", ETA " + eta;
+        return "[" + done + "/" + total + "] running " + running + (failed > 0 ? ", failed " + failed : "")
+                + ", elapsed " + Reports.seconds(elapsed) + ", ETA " + eta;
     }
 
-    private synchronized void draw(JobProgress p) {
-        if (!enabled) {
+    private synchronized void update(JobProgress p, String finishedJob) {
+        if (finished) {
             return;
         }
-        String line = render(p);
-        int pad = Math.max(0, width - line.length());
-        width = line.length();
-        err.print("\r" + line + " ".repeat(pad));
-        err.flush();
+        // Events come from several workers: a late one may carry older counts.
+        done = Math.max(done, p.completed());
+        failed = Math.max(failed, p.failed());
+        total = p.total();
+        running = p.running();
+        if (terminal != null) {
+            if (timer == null) {
+                timer = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "ivfsp-progress");
+                    t.setDaemon(true);
+                    return t;
+                });
+                timer.scheduleAtFixedRate(this::redraw, REDRAW_MILLIS, REDRAW_MILLIS, TimeUnit.MILLISECONDS);
+            }
+            redraw();
+        } else if (plain != null && finishedJob != null) {
+            plain.println(render(done, total, running, failed, elapsed()) + ": " + finishedJob);
+            plain.flush();
+        }
     }
 
-    /** Ends the line so that what follows starts on a new one. */
+    private synchronized void redraw() {
+        if (!finished) {
+            terminal.show(render(done, total, running, failed, elapsed()));
+        }
+    }
+
+    private Duration elapsed() {
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** Stops redrawing and leaves the last state on its own line. */
     synchronized void finish() {
-        if (enabled && width > 0) {
-            err.println();
+        if (finished) {
+            return;
+        }
+        finished = true;
+        if (timer != null) {
+            timer.shutdownNow();
+            terminal.show(render(done, total, running, failed, elapsed()) + System.lineSeparator());
+            terminal.clear();
         }
     }
 
     @Override
     public void jobStarted(JobProgress progress) {
-        draw(progress);
+        update(progress, null);
     }
 
     @Override
     public void jobSucceeded(JobProgress progress, List<ModelHandle> models) {
-        draw(progress);
+        update(progress, progress.file().fileName() + " " + (models.stream().allMatch(ModelHandle::reused)
+                ? "reused" : "compiled"));
     }
 
     @Override
     public void jobFailed(JobProgress progress, CompileFailure failure) {
-        draw(progress);
+        update(progress, progress.file().fileName() + " FAILED" + failure.errorCode().map(c -> " " + c).orElse(""));
     }
 
     @Override
     public void jobSkipped(JobProgress progress) {
-        draw(progress);
+        update(progress, progress.file().fileName() + " not started");
     }
 }

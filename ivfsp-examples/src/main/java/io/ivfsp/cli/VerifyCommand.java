@@ -74,6 +74,8 @@ final class VerifyCommand implements Callable<Integer> {
         if (chosen.isEmpty() && problems.isEmpty()) {
             problems.add("--sets: name at least one of service, aicpu, training");
         }
+        Path dir = cli.workingDirectory().resolve(modelDir);
+        Locations.unreadableDirectory("--model-dir", dir).ifPresent(problems::add);
         if (!problems.isEmpty()) {
             return ConfigOptions.reportInvalid(err, "verify", problems);
         }
@@ -81,7 +83,6 @@ final class VerifyCommand implements Callable<Integer> {
             err.println("ivfsp verify: cannot verify without ACL: " + NativeAcl.unavailabilityCause().orElseThrow().getMessage());
             return IvfspCli.COMPILE_FAILURE;
         }
-        Path dir = cli.workingDirectory().resolve(modelDir);
         VerificationReport report;
         try (AclRuntime acl = AclRuntime.initialize()) {
             report = ModelVerifier.verify(acl, dir, OpCatalog.plan(cfg.get(0), chosen));

@@ -1,9 +1,8 @@
 package io.ivfsp.examples;
 
-import io.ivfsp.atc.AtcCompiler;
-import io.ivfsp.atc.AtcToolkit;
 import io.ivfsp.compile.MockOpCompiler;
 import io.ivfsp.compile.OpCompiler;
+import io.ivfsp.compile.OpCompilers;
 import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.ModelSet;
 import io.ivfsp.generate.GenerationResult;
@@ -14,6 +13,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * and tell mxIndex where it is.
  *
  * <pre>
- * java -cp ivfsp-cli.jar:lib/* io.ivfsp.examples.EmbeddedService /srv/ivfsp
+ * java -cp 'ivfsp-examples/target/ivfsp-cli.jar:ivfsp-examples/target/lib/*' io.ivfsp.examples.EmbeddedService /srv/ivfsp
  * </pre>
  */
 public final class EmbeddedService {
@@ -42,14 +43,26 @@ public final class EmbeddedService {
         System.out.println("MX_INDEX_MODELPATH=" + modelPath);
     }
 
-    /** ATC when {@code $ASCEND_HOME/$ASCEND_VERSION/bin/atc} exists, else the mock (with a warning). */
+    /**
+     * The backend the {@code ivfsp} CLI would choose ({@code -Divfsp.compiler}, then
+     * {@code $IVFSP_COMPILER}, then the available real backend of highest rank: ATC when
+     * {@code $ASCEND_HOME/$ASCEND_VERSION/bin/atc} exists); when none is available, the mock, with
+     * a warning.
+     *
+     * @throws IllegalArgumentException if the property or the environment names an unknown backend
+     */
     public static OpCompiler chooseCompiler() {
-        AtcToolkit toolkit = AtcToolkit.discover();
-        if (toolkit.hasAtc()) {
-            return AtcCompiler.builder().toolkit(toolkit).build();
+        try {
+            return OpCompilers.select(Optional.empty());
+        } catch (IllegalStateException e) { // ToolkitNotFoundException included
+            log.warn("{}; generating SIMULATED models", e.getMessage());
+            return MockOpCompiler.create();
         }
-        log.warn("no CANN toolkit ({}); generating SIMULATED models", toolkit.missingAtcMessage());
-        return MockOpCompiler.create();
+    }
+
+    /** A duration as people read it: milliseconds below a second, else seconds with one decimal. */
+    static String readable(Duration d) {
+        return d.toMillis() < 1000 ? d.toMillis() + " ms" : String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
     }
 
     /**
@@ -69,7 +82,7 @@ public final class EmbeddedService {
                 .generate(config, ModelSet.SERVICE, ModelSet.AICPU, ModelSet.TRAINING)
                 .requireSuccess();
         List<Path> installed = ModelInstaller.install(result.models(), root.resolve("modelpath"));
-        log.info("{} IVFSP models ready in {} s", installed.size(), result.elapsed().toSeconds());
+        log.info("{} IVFSP models ready in {}", installed.size(), readable(result.elapsed()));
         return root.resolve("modelpath").toAbsolutePath();
     }
 }

@@ -24,8 +24,7 @@ final class CliRunner {
     Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = new IvfspCli(env, cwd, terminal).commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
-                .execute(args);
+        int exit = new IvfspCli(env, cwd, terminal).execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
         return new Result(exit, out.toString(), err.toString());
     }
 }

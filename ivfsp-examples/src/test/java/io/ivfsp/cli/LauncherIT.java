@@ -52,6 +52,7 @@ class LauncherIT {
         Run r = run(cwd, Map.of("ASCEND_HOME", dir.toString(), "ASCEND_VERSION", "toolkit"), "all");
 
         assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).doesNotContain("\033").doesNotContain("\r");
         assertThat(r.out()).contains("45 of 45 models generated (45 compiled, 0 reused), 0 jobs failed")
                 .contains("backend atc");
         assertThat(fake.runs()).hasSize(32);
@@ -68,6 +69,6 @@ class LauncherIT {
         Run r = run(cwd, Map.of("ASCEND_HOME", dir.resolve("none").toString()), "service");
 
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err()).contains("ATC not found").contains("--plan");
+        assertThat(r.err()).contains("ATC not found").contains("--plan").doesNotContain("\033");
     }
 }

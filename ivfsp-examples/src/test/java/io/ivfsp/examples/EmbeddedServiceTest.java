@@ -28,4 +28,29 @@ class EmbeddedServiceTest {
         }
         assertThat(mock.compiled()).hasSize(32);
     }
+
+    @Test
+    void chooseCompilerFollowsTheSystemPropertyLikeTheCli() {
+        String before = System.getProperty(io.ivfsp.compile.OpCompilers.PROPERTY);
+        try {
+            System.setProperty(io.ivfsp.compile.OpCompilers.PROPERTY, "mock");
+            assertThat(EmbeddedService.chooseCompiler()).isInstanceOf(MockOpCompiler.class);
+            System.setProperty(io.ivfsp.compile.OpCompilers.PROPERTY, "tbe");
+            org.assertj.core.api.Assertions.assertThatThrownBy(EmbeddedService::chooseCompiler)
+                    .hasMessageContaining("unknown compiler backend 'tbe' (system property ivfsp.compiler)");
+        } finally {
+            if (before == null) {
+                System.clearProperty(io.ivfsp.compile.OpCompilers.PROPERTY);
+            } else {
+                System.setProperty(io.ivfsp.compile.OpCompilers.PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
+    void durationsBelowASecondAreShownInMilliseconds() {
+        assertThat(EmbeddedService.readable(java.time.Duration.ofMillis(27))).isEqualTo("27 ms");
+        assertThat(EmbeddedService.readable(java.time.Duration.ofMillis(999))).isEqualTo("999 ms");
+        assertThat(EmbeddedService.readable(java.time.Duration.ofMillis(1240))).isEqualTo("1.2 s");
+    }
 }
