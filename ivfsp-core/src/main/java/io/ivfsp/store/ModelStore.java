@@ -10,11 +10,8 @@ import io.ivfsp.ops.OpFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -130,24 +127,7 @@ public final class ModelStore implements AutoCloseable {
      *                                lock file) holds anything but a regular file
      */
     public void prepare(ModelPlan plan) {
-        List<Path> dirs = new ArrayList<>();
-        dirs.add(configDirectory());
-        plan.files().stream().map(f -> modelDirectory(f.set())).distinct().forEach(dirs::add);
-        for (Path dir : dirs) {
-            StoreLayout.checkDirectory(dir, "an output directory");
-            if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                refuseUnwritable(dir, faults);
-            }
-        }
-        StoreLayout.checkLockDirectory(root.resolve(LOCK_DIRECTORY));
-        plan.files().stream().map(f -> modelDirectory(f.set())).distinct()
-                .forEach(d -> StoreLayout.checkFile(d.resolve(Manifest.FILE_NAME), "the store's manifest"));
-        for (OpFile f : plan.files()) {
-            StoreLayout.checkFile(jsonPath(f), "an output file");
-            for (String om : f.omFileNames()) {
-                StoreLayout.checkFile(modelDirectory(f.set()).resolve(om), "an output file");
-            }
-        }
+        StoreLayout.checkPlan(this, plan, dir -> refuseUnwritable(dir, faults));
     }
 
     /**
@@ -196,18 +176,7 @@ public final class ModelStore implements AutoCloseable {
      * @return their names, empty when all are there
      */
     public List<String> missingModels(OpFile file, Staging staging) {
-        List<String> missing = new ArrayList<>();
-        for (String om : file.omFileNames()) {
-            try {
-                Optional<BasicFileAttributes> a = RegularFiles.lstat(staging.out().resolve(om));
-                if (a.isEmpty() || !a.get().isRegularFile() || a.get().size() == 0) {
-                    missing.add(om);
-                }
-            } catch (IOException e) {
-                missing.add(om);
-            }
-        }
-        return missing;
+        return Publication.missingModels(file, staging);
     }
 
     /**
@@ -220,23 +189,7 @@ public final class ModelStore implements AutoCloseable {
      * @throws OutputRefusedException if anything but a regular file has appeared in place of a model
      */
     public List<StoredModel> publish(OpFile file, Staging staging) throws IOException {
-        Path dir = directories.ensure(modelDirectory(file.set()));
-        List<StoredModel> stored = new ArrayList<>();
-        for (String om : file.omFileNames()) {
-            Path src = staging.out().resolve(om);
-            Path target = dir.resolve(om);
-            StoreLayout.checkFile(target, "an output file");
-            long size = RegularFiles.requireRegular(src).size();
-            String sha = Sha256.of(src);
-            try {
-                faults.beforeWrite(target);
-            } catch (IOException e) {
-                throw AtomicFiles.failure("move into place", target, e);
-            }
-            AtomicFiles.move(src, target);
-            stored.add(new StoredModel(target, size, sha));
-        }
-        return stored;
+        return Publication.publish(file, staging, directories.ensure(modelDirectory(file.set())), faults);
     }
 
     /**
@@ -276,34 +229,9 @@ public final class ModelStore implements AutoCloseable {
      * intact at the given level (always by hash in a directory whose manifest had to be repaired).
      */
     public Optional<List<StoredModel>> reusable(OpFile file, String key, Verification verification) {
-        Manifest manifest = manifest(file.set());
-        List<String> expected = file.omFileNames();
-        // Its own entry, else any entry of the same content (compiled for another file name).
-        Optional<Manifest.Entry> entry = manifest.entry(file.fileName()).filter(e -> e.key().equals(key))
-                .or(() -> manifest.entries().values().stream().filter(e -> e.key().equals(key)).findFirst())
-                .filter(e -> e.models().stream().map(Manifest.Model::name).toList().equals(expected));
-        if (entry.isEmpty()) {
-            return Optional.empty();
-        }
         Path dir = modelDirectory(file.set());
         Verification level = manifests.wasRepaired(dir) ? Verification.HASH : verification;
-        List<StoredModel> stored = new ArrayList<>();
-        for (Manifest.Model m : entry.get().models()) {
-            Path p = dir.resolve(m.name());
-            try {
-                Optional<BasicFileAttributes> a = RegularFiles.lstat(p);
-                if (a.isEmpty() || !a.get().isRegularFile() || a.get().size() != m.size()) {
-                    return Optional.empty();
-                }
-                if (level == Verification.HASH && !Sha256.of(p).equals(m.sha256())) {
-                    return Optional.empty();
-                }
-            } catch (IOException e) {
-                return Optional.empty();
-            }
-            stored.add(new StoredModel(p, m.size(), m.sha256()));
-        }
-        return Optional.of(stored);
+        return ReuseCheck.reusable(manifest(file.set()), dir, file, key, level);
     }
 
     /**

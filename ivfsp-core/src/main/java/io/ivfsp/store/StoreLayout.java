@@ -2,14 +2,21 @@ package io.ivfsp.store;
 
 import io.ivfsp.files.RegularFiles;
 
+import io.ivfsp.ops.ModelPlan;
+import io.ivfsp.ops.OpFile;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Checks that what is in the places the store writes is what it expects there, before anything is
@@ -59,6 +66,33 @@ final class StoreLayout {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + locks + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks every location {@code plan} writes or reads under the store's root: directories, the lock
+     * directory's entries, the manifests, the JSON files and the models.
+     *
+     * @param writable refuses a directory that exists but cannot be written
+     */
+    static void checkPlan(ModelStore store, ModelPlan plan, Consumer<Path> writable) {
+        List<Path> dirs = new ArrayList<>();
+        dirs.add(store.configDirectory());
+        plan.files().stream().map(f -> store.modelDirectory(f.set())).distinct().forEach(dirs::add);
+        for (Path dir : dirs) {
+            checkDirectory(dir, "an output directory");
+            if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                writable.accept(dir);
+            }
+        }
+        checkLockDirectory(store.root().resolve(ModelStore.LOCK_DIRECTORY));
+        plan.files().stream().map(f -> store.modelDirectory(f.set())).distinct()
+                .forEach(d -> checkFile(d.resolve(Manifest.FILE_NAME), "the store's manifest"));
+        for (OpFile f : plan.files()) {
+            checkFile(store.jsonPath(f), "an output file");
+            for (String om : f.omFileNames()) {
+                checkFile(store.modelDirectory(f.set()).resolve(om), "an output file");
+            }
         }
     }
 
