@@ -51,6 +51,17 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed) {
         });
     }
 
+    /** A manifest whose placed models are exactly those its entries record. */
+    public Manifest(Map<String, Entry> entries) {
+        this(entries, placedBy(entries));
+    }
+
+    private static Map<String, Model> placedBy(Map<String, Entry> entries) {
+        Map<String, Model> placed = new TreeMap<>();
+        entries.values().forEach(e -> e.models().forEach(m -> placed.put(m.name(), m)));
+        return placed;
+    }
+
     /** No entries. */
     public static Manifest empty() {
         return new Manifest(Map.of(), Map.of());
@@ -186,6 +197,7 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed) {
             return new Parsed(empty(), List.of("not an ivfsp manifest of version 1 or " + VERSION));
         }
         List<String> problems = new ArrayList<>();
+        boolean version1 = Long.valueOf(1).equals(rm.get("version"));
         Map<String, Model> placed = new TreeMap<>();
         if (rm.get("version").equals((long) VERSION)) {
             if (!(rm.get("placed") instanceof List<?> list)) {
@@ -206,12 +218,14 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed) {
             try {
                 Entry entry = entry(e.getValue());
                 String name = (String) e.getKey();
-                for (Model m : entry.models()) {
-                    Model p = placed.putIfAbsent(m.name(), m);
-                    if (p != null && !p.equals(m)) {
-                        throw new IllegalArgumentException("its model " + m.name() + " differs from the one placed");
+                if (entry.models().stream().anyMatch(m -> placed.containsKey(m.name()) && !placed.get(m.name()).equals(m))) {
+                    if (version1) {
+                        // Version 1 kept an entry whose model a later compile replaced: stale, not corrupt.
+                        continue;
                     }
+                    throw new IllegalArgumentException("a model differs from the one recorded as placed");
                 }
+                entry.models().forEach(m -> placed.putIfAbsent(m.name(), m));
                 entries.put(name, entry);
                 new Manifest(Map.of(name, entry), placed);  // checks the JSON file's name
             } catch (RuntimeException ex) {
