@@ -59,9 +59,11 @@ public final class ModelInstaller {
             Path tmp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
             try {
                 try (InputStream in = RegularFiles.newInputStream(m.path())) {
-                    Files.copy(in, tmp);  // a new file: never through a link planted at tmp
-                } catch (IOException e) {
-                    throw AtomicFiles.failure("copy " + m.path() + " to", tmp, e);
+                    try {
+                        Files.copy(in, tmp);  // a new file: never through a link planted at tmp
+                    } catch (IOException e) {
+                        throw AtomicFiles.failure("copy " + m.path() + " to", tmp, e);
+                    }
                 }
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
