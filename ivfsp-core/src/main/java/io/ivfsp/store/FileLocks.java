@@ -140,13 +140,12 @@ final class FileLocks {
      * following a link, then checked to be the same file.
      */
     private static FileChannel openLockFile(Path path) throws IOException {
-        Optional<BasicFileAttributes> before = RegularFiles.lstat(path);
-        if (before.isEmpty()) {
+        if (RegularFiles.lstat(path).isEmpty()) {
             try {
                 return FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                         StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
             } catch (FileAlreadyExistsException e) {
-                before = RegularFiles.lstat(path);  // another thread or process created it just now
+                // Another thread or process created it just now (or planted something): checked below.
             }
         }
         BasicFileAttributes checked = RegularFiles.requireRegular(path);
