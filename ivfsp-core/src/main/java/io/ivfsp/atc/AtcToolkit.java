@@ -1,6 +1,11 @@
 package io.ivfsp.atc;
 
+import io.ivfsp.files.NotARegularFileException;
+import io.ivfsp.files.RegularFiles;
+import io.ivfsp.files.Sha256;
+
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -27,6 +32,8 @@ public record AtcToolkit(Path home, String origin) {
     public static final String DEFAULT_ASCEND_HOME = "/usr/local/Ascend";
     /** Default of {@code ASCEND_VERSION}, as in the reference scripts. */
     public static final String DEFAULT_ASCEND_VERSION = "ascend-toolkit/latest";
+    /** The most of {@code opp/version.info} read: a few lines of key=value. */
+    static final long MAX_VERSION_INFO_BYTES = 64 * 1024;
 
     public AtcToolkit {
         Objects.requireNonNull(home, "home");
@@ -96,7 +103,10 @@ public record AtcToolkit(Path home, String origin) {
     /** The content of {@code opp/version.info}, which identifies the operator package models are bound to. */
     public Optional<String> oppVersionInfo() {
         try {
-            return Optional.of(Files.readString(opp().resolve("version.info")));
+            // Through the toolkit's links (e.g. latest/), but only a regular file, and capped: a FIFO
+            // or a device there would block or never end.
+            byte[] bytes = RegularFiles.read(RegularFiles.realRegularFile(opp().resolve("version.info")), MAX_VERSION_INFO_BYTES);
+            return Optional.of(new String(bytes, StandardCharsets.UTF_8));
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -105,16 +115,29 @@ public record AtcToolkit(Path home, String origin) {
     /**
      * What identifies this toolkit's compiler output: the content of {@code opp/version.info} and of
      * {@code bin/atc} (hashed), not the directory, so a reinstall of the same version keeps models.
+     * Each is reached through the toolkit's links but read only if it is a regular file.
+     *
+     * @throws IllegalArgumentException naming the path, if something other than a regular file (a FIFO,
+     *                                  a device, a directory) is in place of one of them
      */
     public String identity() {
         return "opp=" + digest(opp().resolve("version.info")) + ";atc=" + digest(atc());
     }
 
     private static String digest(Path file) {
+        Path real;
         try {
-            return io.ivfsp.store.ModelStore.sha256(file);
+            real = file.toRealPath();
         } catch (IOException e) {
             return "missing";
+        }
+        try {
+            return Sha256.of(RegularFiles.realRegularFile(real));
+        } catch (NotARegularFileException e) {
+            throw new IllegalArgumentException("toolkit file " + file + (real.equals(file) ? "" : " (" + real + ")")
+                    + " is " + e.kind() + ", not a regular file; repair the toolkit or give another one", e);
+        } catch (IOException e) {
+            return "unreadable: " + e.getClass().getSimpleName();
         }
     }
 

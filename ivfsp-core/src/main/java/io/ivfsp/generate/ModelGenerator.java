@@ -10,7 +10,6 @@ import io.ivfsp.ops.OpCatalog;
 import io.ivfsp.ops.OpFile;
 import io.ivfsp.store.ModelStore;
 import io.ivfsp.store.OutputRefusedException;
-import io.ivfsp.store.StoreFaults;
 import io.ivfsp.store.Verification;
 
 import java.io.IOException;
@@ -65,7 +64,6 @@ public final class ModelGenerator {
     private final boolean failFast;
     private final boolean incremental;
     private final Verification verification;
-    private final StoreFaults storeFaults;
     private final int compileWorkers;
     private final Scheduling scheduling;
     private final boolean batching;
@@ -80,7 +78,6 @@ public final class ModelGenerator {
         this.failFast = b.failFast;
         this.incremental = b.incremental;
         this.verification = b.verification;
-        this.storeFaults = b.storeFaults;
         this.compileWorkers = b.compileWorkers;
         this.scheduling = b.scheduling;
         this.batching = b.batching;
@@ -185,7 +182,7 @@ public final class ModelGenerator {
         }
         checkCompatible(plans);
         refuseUnrepresentableRoot();
-        ModelStore store = ModelStore.open(outputRoot, storeFaults);
+        ModelStore store = ModelStore.open(outputRoot);
         Map<OpFile, Path> jsonFiles = new HashMap<>();
         try {
             for (ModelPlan plan : plans) {
@@ -245,7 +242,7 @@ public final class ModelGenerator {
             keep.addAll(p.files());
         }
         refuseUnrepresentableRoot();
-        try (ModelStore store = ModelStore.open(outputRoot, storeFaults)) {
+        try (ModelStore store = ModelStore.open(outputRoot)) {
             return store.prune(keep);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prune " + outputRoot + ": " + e.getMessage(), e);
@@ -292,7 +289,6 @@ public final class ModelGenerator {
         private boolean failFast;
         private boolean incremental = true;
         private Verification verification = Verification.SIZE;
-        private StoreFaults storeFaults = StoreFaults.NONE;
         private int compileWorkers;
         private Scheduling scheduling = Scheduling.LONGEST_FIRST;
         private boolean batching;
@@ -342,12 +338,6 @@ public final class ModelGenerator {
         /** How models are checked before reuse; default {@link Verification#SIZE}. */
         public Builder verification(Verification verification) {
             this.verification = Objects.requireNonNull(verification, "verification");
-            return this;
-        }
-
-        /** Failures to inject into the store's writes, to facilitate testing; default none. */
-        public Builder storeFaults(StoreFaults faults) {
-            this.storeFaults = Objects.requireNonNull(faults, "faults");
             return this;
         }
 

@@ -1,6 +1,7 @@
 package io.ivfsp.generate;
 
 import io.ivfsp.config.ModelSet;
+import io.ivfsp.store.ModelFile;
 
 import java.nio.file.Path;
 
@@ -17,5 +18,5 @@ import java.nio.file.Path;
  * @param reused   whether it was reused from an earlier generation rather than compiled now
  */
 public record ModelHandle(ModelSet set, String opType, int opIndex, Path jsonFile, Path path, long size,
-                          String sha256, boolean reused) {
+                          String sha256, boolean reused) implements ModelFile {
 }

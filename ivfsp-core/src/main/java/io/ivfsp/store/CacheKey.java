@@ -1,11 +1,10 @@
 package io.ivfsp.store;
 
+import io.ivfsp.files.Sha256;
 import io.ivfsp.ops.OpFile;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * The cache key of one single-op JSON file: SHA-256 over the JSON bytes, the SoC version, the ATC
@@ -20,14 +19,14 @@ public final class CacheKey {
 
     /** The key, lower-case hex. */
     public static String of(OpFile file, String socVersion, String backend, String backendIdentity) {
-        MessageDigest md = sha256();
+        MessageDigest md = Sha256.newDigest();
         update(md, "ivfsp-cache-key-1");
         md.update(file.jsonBytes());
         update(md, "--soc_version=" + socVersion);
         update(md, file.set().atcLogLevel().map(l -> "--log=" + l).orElse("(no --log)"));
         update(md, backend);
         update(md, backendIdentity);
-        return HexFormat.of().formatHex(md.digest());
+        return Sha256.hex(md);
     }
 
     private static void update(MessageDigest md, String s) {
@@ -37,13 +36,5 @@ public final class CacheKey {
         md.update((byte) (b.length >>> 8));
         md.update((byte) b.length);
         md.update(b);
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
     }
 }

@@ -13,22 +13,58 @@ import java.util.TreeMap;
 /**
  * What the store knows about the models of one output directory, kept in the hidden file
  * {@value #FILE_NAME} there (mxIndex reads only {@code *.om}): per single-op JSON file, its cache
- * key, the models it produced (name, size, SHA-256) and how long it took to compile.
+ * key, the models it produced (name, size, SHA-256) and how long it took to compile; and every model
+ * the store placed in the directory and has not removed since, whether a JSON file still names it or
+ * not, so that prune can find models a configuration change left behind.
  *
  * @param entries by JSON file name
+ * @param placed  every model the store placed there and has not removed, by file name
  */
-public record Manifest(Map<String, Entry> entries) {
+public record Manifest(Map<String, Entry> entries, Map<String, Model> placed) {
 
     /** The manifest's file name in each output directory. */
     public static final String FILE_NAME = ".ivfsp-manifest.json";
+    /** The version written; version 1 (without {@code placed}) is still read. */
+    static final int VERSION = 2;
 
+    /**
+     * @throws IllegalArgumentException if a name is not one the catalog gives, or an entry's model is not placed
+     */
     public Manifest {
         entries = Map.copyOf(entries);
+        placed = Map.copyOf(placed);
+        for (Map.Entry<String, Entry> e : entries.entrySet()) {
+            if (!ModelNames.isJson(e.getKey())) {
+                throw new IllegalArgumentException("not a JSON file name of the catalog: " + ModelNames.quote(e.getKey()));
+            }
+            for (Model m : e.getValue().models()) {
+                if (!m.equals(placed.get(m.name()))) {
+                    throw new IllegalArgumentException("entry " + e.getKey() + " names a model not recorded as placed: "
+                            + ModelNames.quote(m.name()));
+                }
+            }
+        }
+        placed.forEach((name, m) -> {
+            if (!name.equals(m.name())) {
+                throw new IllegalArgumentException("placed model recorded under another name: " + ModelNames.quote(name));
+            }
+        });
+    }
+
+    /** A manifest whose placed models are exactly those its entries record. */
+    public Manifest(Map<String, Entry> entries) {
+        this(entries, placedBy(entries));
+    }
+
+    private static Map<String, Model> placedBy(Map<String, Entry> entries) {
+        Map<String, Model> placed = new TreeMap<>();
+        entries.values().forEach(e -> e.models().forEach(m -> placed.put(m.name(), m)));
+        return placed;
     }
 
     /** No entries. */
     public static Manifest empty() {
-        return new Manifest(Map.of());
+        return new Manifest(Map.of(), Map.of());
     }
 
     /**
@@ -39,8 +75,15 @@ public record Manifest(Map<String, Entry> entries) {
      * @param compileSeconds how long it took to compile
      */
     public record Entry(String key, List<Model> models, double compileSeconds) {
+        /** @throws IllegalArgumentException if the key is not a plain token or the time is negative or not finite */
         public Entry {
             models = List.copyOf(models);
+            if (!ModelNames.isKey(key)) {
+                throw new IllegalArgumentException("not a cache key: " + ModelNames.quote(String.valueOf(key)));
+            }
+            if (!(compileSeconds >= 0) || Double.isInfinite(compileSeconds)) {
+                throw new IllegalArgumentException("compile time must be a finite number of seconds: " + compileSeconds);
+            }
         }
     }
 
@@ -50,8 +93,21 @@ public record Manifest(Map<String, Entry> entries) {
      * @param name   its file name in the directory
      * @param size   its size in bytes
      * @param sha256 its SHA-256, lower-case hex
+     * @throws IllegalArgumentException if the name is not a model name of the catalog (so never a path),
+     *                                  the size is negative or the hash not a SHA-256
      */
     public record Model(String name, long size, String sha256) {
+        public Model {
+            if (!ModelNames.isModel(name)) {
+                throw new IllegalArgumentException("not a model file name of the catalog: " + ModelNames.quote(String.valueOf(name)));
+            }
+            if (size < 0) {
+                throw new IllegalArgumentException("model size must not be negative: " + size);
+            }
+            if (!ModelNames.isSha256(sha256)) {
+                throw new IllegalArgumentException("not a SHA-256: " + ModelNames.quote(String.valueOf(sha256)));
+            }
+        }
     }
 
     /** The entry of a JSON file. */
@@ -59,18 +115,31 @@ public record Manifest(Map<String, Entry> entries) {
         return Optional.ofNullable(entries.get(jsonFile));
     }
 
-    /** This manifest with {@code jsonFile}'s entry replaced. */
+    /** This manifest with {@code jsonFile}'s entry replaced and its models recorded as placed. */
     public Manifest with(String jsonFile, Entry entry) {
         Map<String, Entry> m = new TreeMap<>(entries);
         m.put(jsonFile, entry);
-        return new Manifest(m);
+        Map<String, Model> p = new TreeMap<>(placed);
+        entry.models().forEach(x -> p.put(x.name(), x));
+        // A model placed again under a name an older entry records, with other content: that entry is stale.
+        m.entrySet().removeIf(e -> e.getValue().models().stream().anyMatch(x -> !x.equals(p.get(x.name()))));
+        return new Manifest(m, p);
     }
 
-    /** This manifest without {@code jsonFile}'s entry. */
+    /** This manifest without {@code jsonFile}'s entry; the models stay recorded as placed. */
     public Manifest without(String jsonFile) {
         Map<String, Entry> m = new TreeMap<>(entries);
         m.remove(jsonFile);
-        return new Manifest(m);
+        return new Manifest(m, placed);
+    }
+
+    /** This manifest without the placed model {@code name} and the entries that name it. */
+    public Manifest forget(String name) {
+        Map<String, Entry> m = new TreeMap<>(entries);
+        m.entrySet().removeIf(e -> e.getValue().models().stream().anyMatch(x -> x.name().equals(name)));
+        Map<String, Model> p = new TreeMap<>(placed);
+        p.remove(name);
+        return new Manifest(m, p);
     }
 
     /** The manifest's JSON text. */
@@ -80,46 +149,116 @@ public record Manifest(Map<String, Entry> entries) {
             Map<String, Object> em = new LinkedHashMap<>();
             em.put("key", e.getValue().key());
             em.put("compile_seconds", e.getValue().compileSeconds());
-            List<Object> models = new ArrayList<>();
-            for (Model m : e.getValue().models()) {
-                Map<String, Object> mm = new LinkedHashMap<>();
-                mm.put("name", m.name());
-                mm.put("size", m.size());
-                mm.put("sha256", m.sha256());
-                models.add(mm);
-            }
-            em.put("models", models);
+            em.put("models", e.getValue().models().stream().map(Manifest::json).toList());
             files.put(e.getKey(), em);
         }
         Map<String, Object> root = new LinkedHashMap<>();
-        root.put("version", 1);
+        root.put("version", VERSION);
         root.put("files", files);
+        root.put("placed", new TreeMap<>(placed).values().stream().map(Manifest::json).toList());
         return JsonWriter.write(root);
     }
 
+    private static Map<String, Object> json(Model m) {
+        Map<String, Object> mm = new LinkedHashMap<>();
+        mm.put("name", m.name());
+        mm.put("size", m.size());
+        mm.put("sha256", m.sha256());
+        return mm;
+    }
+
     /**
-     * Parses a manifest.
+     * Parses a manifest, strictly.
      *
-     * @throws IllegalArgumentException if the text is not a manifest of this version
+     * @throws IllegalArgumentException if the text is not a valid manifest of version 1 or 2
      */
     public static Manifest parse(String text) {
-        Object root = JsonReader.read(text);
-        if (!(root instanceof Map<?, ?> rm) || !Long.valueOf(1).equals(rm.get("version"))
-                || !(rm.get("files") instanceof Map<?, ?> files)) {
-            throw new IllegalArgumentException("not an ivfsp manifest of version 1");
+        Parsed p = parseLeniently(text);
+        if (!p.problems().isEmpty()) {
+            throw new IllegalArgumentException(p.problems().get(0));
+        }
+        return p.manifest();
+    }
+
+    /**
+     * What could be read of a manifest and what was wrong with it: entries that are broken are left out,
+     * the rest kept. Never throws on bad text, however nested (any failure of the JSON reader, a stack
+     * overflow included, makes the whole text a problem).
+     */
+    static Parsed parseLeniently(String text) {
+        Object root;
+        try {
+            root = JsonReader.read(text);
+        } catch (RuntimeException | StackOverflowError e) {
+            return new Parsed(empty(), List.of("not JSON: " + e));
+        }
+        if (!(root instanceof Map<?, ?> rm) || !(rm.get("files") instanceof Map<?, ?> files)
+                || !(Long.valueOf(1).equals(rm.get("version")) || Long.valueOf(VERSION).equals(rm.get("version")))) {
+            return new Parsed(empty(), List.of("not an ivfsp manifest of version 1 or " + VERSION));
+        }
+        List<String> problems = new ArrayList<>();
+        boolean version1 = Long.valueOf(1).equals(rm.get("version"));
+        Map<String, Model> placed = new TreeMap<>();
+        if (rm.get("version").equals((long) VERSION)) {
+            if (!(rm.get("placed") instanceof List<?> list)) {
+                problems.add("no list of placed models");
+            } else {
+                for (Object o : list) {
+                    try {
+                        Model m = model(o);
+                        placed.put(m.name(), m);
+                    } catch (RuntimeException e) {
+                        problems.add("a placed model: " + e.getMessage());
+                    }
+                }
+            }
         }
         Map<String, Entry> entries = new TreeMap<>();
         for (Map.Entry<?, ?> e : files.entrySet()) {
-            Map<?, ?> em = (Map<?, ?>) e.getValue();
-            List<Model> models = new ArrayList<>();
-            for (Object o : (List<?>) em.get("models")) {
-                Map<?, ?> mm = (Map<?, ?>) o;
-                models.add(new Model((String) mm.get("name"), ((Number) mm.get("size")).longValue(),
-                        (String) mm.get("sha256")));
+            try {
+                Entry entry = entry(e.getValue());
+                String name = (String) e.getKey();
+                if (entry.models().stream().anyMatch(m -> placed.containsKey(m.name()) && !placed.get(m.name()).equals(m))) {
+                    if (version1) {
+                        // Version 1 kept an entry whose model a later compile replaced: stale, not corrupt.
+                        continue;
+                    }
+                    throw new IllegalArgumentException("a model differs from the one recorded as placed");
+                }
+                entry.models().forEach(m -> placed.putIfAbsent(m.name(), m));
+                entries.put(name, entry);
+                new Manifest(Map.of(name, entry), placed);  // checks the JSON file's name
+            } catch (RuntimeException ex) {
+                entries.remove(String.valueOf(e.getKey()));
+                problems.add("entry " + ModelNames.quote(String.valueOf(e.getKey())) + ": " + ex.getMessage());
             }
-            entries.put((String) e.getKey(), new Entry((String) em.get("key"), models,
-                    ((Number) em.get("compile_seconds")).doubleValue()));
         }
-        return new Manifest(entries);
+        return new Parsed(new Manifest(entries, placed), problems);
+    }
+
+    private static Entry entry(Object o) {
+        Map<?, ?> em = (Map<?, ?>) o;
+        List<Model> models = new ArrayList<>();
+        for (Object m : (List<?>) em.get("models")) {
+            models.add(model(m));
+        }
+        return new Entry((String) em.get("key"), models, ((Number) em.get("compile_seconds")).doubleValue());
+    }
+
+    private static Model model(Object o) {
+        Map<?, ?> mm = (Map<?, ?>) o;
+        if (!(mm.get("size") instanceof Long size)) {
+            throw new IllegalArgumentException("a model size is not an integer");
+        }
+        return new Model((String) mm.get("name"), size, (String) mm.get("sha256"));
+    }
+
+    /**
+     * A manifest as far as it could be read.
+     *
+     * @param manifest what was valid
+     * @param problems what was not, empty when the text was a valid manifest
+     */
+    record Parsed(Manifest manifest, List<String> problems) {
     }
 }

@@ -1,8 +1,9 @@
 package io.ivfsp.store;
 
-import io.ivfsp.generate.ModelHandle;
+import io.ivfsp.files.RegularFiles;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -28,11 +29,11 @@ public final class ModelInstaller {
      * Copies the models into {@code directory}, creating it if needed.
      *
      * @return the installed files, in the order of {@code models}
-     * @throws OutputRefusedException if the path contains a symbolic link, a target is a symbolic link,
+     * @throws OutputRefusedException if the path contains a symbolic link, a target is anything but a regular file,
      *                                or two models would take the same name
      * @throws IOException            if copying fails; models already installed stay complete
      */
-    public static List<Path> install(List<ModelHandle> models, Path directory) throws IOException {
+    public static List<Path> install(List<? extends ModelFile> models, Path directory) throws IOException {
         Path dir = directory.toAbsolutePath().normalize();
         Path existing = dir;
         while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
@@ -43,23 +44,27 @@ public final class ModelInstaller {
                     + existing.toRealPath() + "); ACL rejects model paths with links, use the real path");
         }
         Map<String, String> names = new HashMap<>();
-        for (ModelHandle m : models) {
+        for (ModelFile m : models) {
             String name = m.path().getFileName().toString();
             String previous = names.putIfAbsent(name, m.sha256());
             if (previous != null && !previous.equals(m.sha256())) {
                 throw new OutputRefusedException(dir.resolve(name), "two different models would take this name");
             }
-            if (Files.isSymbolicLink(dir.resolve(name))) {
-                throw new OutputRefusedException(dir.resolve(name), "it is a symbolic link in place of a model");
-            }
+            StoreLayout.checkFile(dir.resolve(name), "a model");
         }
         Files.createDirectories(dir);
         List<Path> installed = new ArrayList<>();
-        for (ModelHandle m : models) {
+        for (ModelFile m : models) {
             Path target = dir.resolve(m.path().getFileName().toString());
             Path tmp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
             try {
-                Files.copy(m.path(), tmp, StandardCopyOption.COPY_ATTRIBUTES);
+                try (InputStream in = RegularFiles.newInputStream(m.path())) {
+                    try {
+                        Files.copy(in, tmp);  // a new file: never through a link planted at tmp
+                    } catch (IOException e) {
+                        throw AtomicFiles.failure("copy " + m.path() + " to", tmp, e);
+                    }
+                }
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 Files.deleteIfExists(tmp);

@@ -2,21 +2,41 @@ package io.ivfsp.store;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Called before the store writes or moves a file into a place users read (a JSON file, a model, a
- * manifest), to inject failures the platform cannot produce in a test (a full disk, a read-only
- * directory when tests run as root). Production code uses {@link #NONE}.
+ * Failures to inject, for tests only, where the platform cannot produce them (a full disk, a
+ * read-only directory when tests run as root, a crash between two steps). Not part of the API: the
+ * test tree registers faults for an output root through the package-private {@link #inject}; every
+ * store opened on that root then calls them before it writes, moves or deletes a file.
  */
 @FunctionalInterface
-public interface StoreFaults {
+interface StoreFaults {
 
     /** Injects nothing. */
     StoreFaults NONE = target -> { };
 
+    /** Faults by output root (absolute, normalized); empty outside tests. */
+    Map<Path, StoreFaults> BY_ROOT = new ConcurrentHashMap<>();
+
     /**
-     * @param target the file about to be written or replaced
+     * @param target the file about to be written, replaced, moved or deleted
      * @throws IOException the failure to inject
      */
     void beforeWrite(Path target) throws IOException;
+
+    /**
+     * Makes every store opened on {@code root} until the returned handle is closed call {@code faults}.
+     */
+    static AutoCloseable inject(Path root, StoreFaults faults) {
+        Path key = root.toAbsolutePath().normalize();
+        BY_ROOT.put(key, faults);
+        return () -> BY_ROOT.remove(key, faults);
+    }
+
+    /** The faults injected for {@code root}, {@link #NONE} outside tests. */
+    static StoreFaults forRoot(Path root) {
+        return BY_ROOT.isEmpty() ? NONE : BY_ROOT.getOrDefault(root.toAbsolutePath().normalize(), NONE);
+    }
 }

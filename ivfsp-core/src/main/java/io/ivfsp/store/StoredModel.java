@@ -9,5 +9,5 @@ import java.nio.file.Path;
  * @param size   its size in bytes
  * @param sha256 the SHA-256 of its content, lower-case hex
  */
-public record StoredModel(Path path, long size, String sha256) {
+public record StoredModel(Path path, long size, String sha256) implements ModelFile {
 }

@@ -216,7 +216,7 @@ class IncrementalGenerationTest {
     }
 
     @Test
-    void readOnlyOutputDirectoryIsRefusedNamingThePath() {
+    void readOnlyOutputDirectoryIsRefusedNamingThePath() throws Exception {
         StoreFaults readOnly = target -> {
             if (target.startsWith(root.resolve("op_models"))) {
                 throw new AccessDeniedException(target.toString(), null, "Read-only file system");
@@ -224,13 +224,15 @@ class IncrementalGenerationTest {
         };
         generator().build().generate(plan);
 
-        assertThatThrownBy(() -> generator().storeFaults(readOnly).build().generate(plan))
-                .isInstanceOf(OutputRefusedException.class).hasMessageContaining(root.resolve("op_models").toString())
-                .hasMessageContaining("Read-only file system");
+        try (AutoCloseable injected = StoreFaults.inject(root, readOnly)) {
+            assertThatThrownBy(() -> generator().build().generate(plan))
+                    .isInstanceOf(OutputRefusedException.class).hasMessageContaining(root.resolve("op_models").toString())
+                    .hasMessageContaining("Read-only file system");
+        }
     }
 
     @Test
-    void fullDiskFailsTheJobNamingThePathAndKeepsTheModelsThatWereThere() throws IOException {
+    void fullDiskFailsTheJobNamingThePathAndKeepsTheModelsThatWereThere() throws Exception {
         generator().build().generate(plan);
         Map<Path, String> before = hashes();
         Files.writeString(fake.home().resolve("opp/version.info"), "Version=9-fake\n");
@@ -240,7 +242,10 @@ class IncrementalGenerationTest {
             }
         };
 
-        GenerationResult r = generator().storeFaults(full).build().generate(plan);
+        GenerationResult r;
+        try (AutoCloseable injected = StoreFaults.inject(root, full)) {
+            r = generator().build().generate(plan);
+        }
 
         assertThat(r.failures()).hasSize(2).allSatisfy(f -> {
             assertThat(f.kind()).isEqualTo(CompileFailure.Kind.PUBLISH);
@@ -265,7 +270,7 @@ class IncrementalGenerationTest {
     }
 
     @Test
-    void twoGeneratorsInOneJvmCompileEachJobOnce() {
+    void twoGeneratorsInOneJvmCompileEachModelExactlyOnce() {
         fake.configure(Map.of("delay_ms", 50));
         CompletableFuture<GenerationResult> a = CompletableFuture.supplyAsync(() -> generator().build().generate(plan));
         CompletableFuture<GenerationResult> b = CompletableFuture.supplyAsync(() -> generator().build().generate(plan));
@@ -275,10 +280,46 @@ class IncrementalGenerationTest {
 
         assertThat(ra.isSuccess()).isTrue();
         assertThat(rb.isSuccess()).isTrue();
-        assertThat(ra.compiledModels() + rb.compiledModels()).isEqualTo(18);
-        assertThat(ra.reusedModels() + rb.reusedModels()).isEqualTo(18);
+        // Every JSON file went to ATC exactly once, whichever generator ran it...
         assertThat(fake.runs()).extracting(run -> Path.of(run.arg("singleop")).getFileName().toString())
-                .hasSize(5).doesNotHaveDuplicates();
+                .containsExactlyInAnyOrderElementsOf(plan.files().stream().map(OpFile::fileName).toList());
+        // ...and every model was compiled by exactly one of them and reused by the other.
+        Map<Path, Long> compiledBy = Stream.concat(ra.models().stream(), rb.models().stream())
+                .filter(h -> !h.reused()).collect(Collectors.groupingBy(ModelHandle::path, Collectors.counting()));
+        Set<Path> expected = plan.files().stream().flatMap(f -> f.omFileNames().stream()
+                .map(n -> root.resolve(f.outputDirectory()).resolve(n))).collect(Collectors.toSet());
+        assertThat(compiledBy.keySet()).isEqualTo(expected);
+        assertThat(compiledBy.values()).containsOnly(1L);
+        assertThat(ra.models()).hasSameSizeAs(rb.models()).hasSize(expected.size());
+    }
+
+    @Test
+    void pruneWritesTheManifestBeforeItRemovesAnyModel() throws Exception {
+        ModelPlan a = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.SERVICE);
+        ModelPlan b = OpCatalog.plan(IvfspConfig.builder().nlist(2048).processId(1).build(), ModelSet.SERVICE);
+        generator().build().generate(a);
+        generator().build().generate(b);
+        Path manifest = root.resolve("op_models").resolve(Manifest.FILE_NAME);
+        List<String> trackedAtRemoval = new java.util.ArrayList<>();
+        // Called as each model is about to go: what would a crash right now leave on disk?
+        StoreFaults observe = target -> {
+            if (target.toString().endsWith(".om")) {
+                Manifest onDisk = Manifest.parse(Files.readString(manifest));
+                String name = target.getFileName().toString();
+                if (onDisk.placed().containsKey(name) || onDisk.entries().values().stream()
+                        .anyMatch(e -> e.models().stream().anyMatch(m -> m.name().equals(name)))) {
+                    trackedAtRemoval.add(name);
+                }
+            }
+        };
+
+        List<Path> removed;
+        try (AutoCloseable injected = StoreFaults.inject(root, observe)) {
+            removed = generator().build().prune(b);
+        }
+
+        assertThat(removed).isNotEmpty();
+        assertThat(trackedAtRemoval).as("models still tracked by the manifest on disk when removed").isEmpty();
     }
 
     @Test

@@ -58,12 +58,24 @@ class ModelStoreTest {
     }
 
     @Test
-    void stagingOfAnotherGenerationIsLeftAlone() throws IOException {
-        Path other = Files.createDirectories(root.resolve(ModelStore.STAGING_DIRECTORY).resolve("run-other"));
-        try (ModelStore store = ModelStore.open(root)) {
-            store.stage(plan.files().get(0));
+    void stagingOfALiveGenerationIsLeftAloneWhileADeadOnesIsRemoved() throws IOException {
+        Path staging = root.resolve(ModelStore.STAGING_DIRECTORY);
+        try (ModelStore live = ModelStore.open(root)) {
+            Path liveJob = live.stage(plan.files().get(0)).dir();
+            Path liveRun = liveJob.getParent();
+            // A dead run: same kind of name, a lock file nobody holds.
+            Path dead = Files.createDirectories(staging.resolve("run-00000000-0000-0000-0000-00000000dead"));
+            Files.createFile(dead.resolve(".lock"));
+
+            try (ModelStore other = ModelStore.open(root)) {
+                other.stage(plan.files().get(0));
+
+                assertThat(liveRun.getFileName().toString()).matches("run-[0-9a-f-]{36}");
+                assertThat(liveJob).as("the live run's job").isDirectory();
+                assertThat(dead).as("the dead run's staging").doesNotExist();
+            }
+            assertThat(liveJob).isDirectory();
         }
-        assertThat(other).isDirectory();
     }
 
     @Test

@@ -1,0 +1,145 @@
+package io.ivfsp.files;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Reading files that anyone with write access to a directory could have replaced: the type is
+ * checked with {@code lstat} before anything is opened (a FIFO would block the open, a device could
+ * be endless), links are never followed, and reads are capped in size.
+ *
+ * <pre>{@code
+ * byte[] manifest = RegularFiles.read(dir.resolve(".ivfsp-manifest.json"), 4 << 20);
+ * }</pre>
+ */
+public final class RegularFiles {
+
+    private RegularFiles() {
+    }
+
+    /**
+     * The attributes of {@code path} itself (a link is not followed), if something is there.
+     *
+     * @throws IOException if it cannot be examined
+     */
+    public static Optional<BasicFileAttributes> lstat(Path path) throws IOException {
+        try {
+            return Optional.of(Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** What the attributes describe, in words: "a symbolic link", "a directory", "a regular file", ... */
+    public static String kind(BasicFileAttributes a) {
+        if (a.isSymbolicLink()) {
+            return "a symbolic link";
+        }
+        if (a.isDirectory()) {
+            return "a directory";
+        }
+        if (a.isRegularFile()) {
+            return "a regular file";
+        }
+        return "a FIFO, socket or device";
+    }
+
+    /**
+     * The attributes of the regular file at {@code path}, checked without opening or following it.
+     *
+     * @throws NoSuchFileException      if nothing is there
+     * @throws NotARegularFileException if something else is there
+     */
+    public static BasicFileAttributes requireRegular(Path path) throws IOException {
+        BasicFileAttributes a = lstat(path).orElseThrow(() -> new NoSuchFileException(path.toString()));
+        if (!a.isRegularFile()) {
+            throw new NotARegularFileException(path, kind(a));
+        }
+        return a;
+    }
+
+    /**
+     * The content of the regular file at {@code path}, at most {@code maxBytes}.
+     *
+     * @throws NoSuchFileException      if nothing is there
+     * @throws NotARegularFileException if something other than a regular file is there
+     * @throws FileTooLargeException    if it holds more than {@code maxBytes}
+     * @throws IOException              if it cannot be read, or was replaced while being opened
+     */
+    public static byte[] read(Path path, long maxBytes) throws IOException {
+        if (maxBytes < 0 || maxBytes > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("maxBytes must be within 0.." + (Integer.MAX_VALUE - 16) + ": " + maxBytes);
+        }
+        try (FileChannel ch = open(path)) {
+            long size = ch.size();
+            if (size > maxBytes) {
+                throw new FileTooLargeException(path, size, maxBytes);
+            }
+            // The file may grow after its size was taken: count what is read, not what stat said.
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) size);
+            ByteBuffer chunk = ByteBuffer.allocate(1 << 16);
+            long total = 0;
+            int n;
+            while ((n = ch.read(chunk.clear())) > 0) {
+                total += n;
+                if (total > maxBytes) {
+                    throw new FileTooLargeException(path, total, maxBytes);
+                }
+                out.write(chunk.array(), 0, n);
+            }
+            return out.toByteArray();
+        }
+    }
+
+    /**
+     * Opens the regular file at {@code path} for reading, after checking its type and never through a
+     * link; the caller closes the stream.
+     *
+     * @throws NoSuchFileException      if nothing is there
+     * @throws NotARegularFileException if something other than a regular file is there
+     */
+    public static InputStream newInputStream(Path path) throws IOException {
+        return Channels.newInputStream(open(path));
+    }
+
+    private static FileChannel open(Path path) throws IOException {
+        BasicFileAttributes before = requireRegular(path);
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        try {
+            // Replaced between the check and the open: what was opened is not what was checked.
+            BasicFileAttributes after = requireRegular(path);
+            if (!Objects.equals(before.fileKey(), after.fileKey())) {
+                throw new IOException(path + " was replaced while it was being opened");
+            }
+            return ch;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The regular file a possibly linked path leads to, for files an installation may reach through
+     * links (a toolkit's {@code latest} directory): the links are resolved without opening anything,
+     * then the real file is checked like any other.
+     *
+     * @throws NoSuchFileException      if nothing is there
+     * @throws NotARegularFileException if the real file is not a regular file
+     */
+    public static Path realRegularFile(Path path) throws IOException {
+        Path real = path.toRealPath();
+        requireRegular(real);
+        return real;
+    }
+}

@@ -1,0 +1,67 @@
+package io.ivfsp.store;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes and moves of the store, each failure reported with the file being written and the space
+ * left on its file system (the usual reason a write fails in the middle of a run is a full disk).
+ */
+final class AtomicFiles {
+
+    private AtomicFiles() {
+    }
+
+    /** Writes {@code content} to a new file {@code tmp} (which must not exist, link or not). */
+    static void writeNew(Path tmp, byte[] content) throws IOException {
+        try {
+            Files.write(tmp, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            throw failure("write", tmp, e);
+        }
+    }
+
+    /** Moves {@code src} onto {@code target} atomically, replacing it; both on one file system. */
+    static void move(Path src, Path target) throws IOException {
+        try {
+            Files.move(src, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("cannot move " + src + " to " + target + " atomically (different file systems?)", e);
+        } catch (IOException e) {
+            throw failure("move into place", target, e);
+        }
+    }
+
+    /** The failure of writing {@code target}, naming it and the space left where it goes. */
+    static IOException failure(String what, Path target, IOException cause) {
+        if (cause.getMessage() != null && cause.getMessage().contains("bytes free on")) {
+            return cause;  // already described
+        }
+        return new IOException("cannot " + what + " " + target + ": " + cause.getMessage() + " (" + spaceLeft(target) + ")",
+                cause);
+    }
+
+    /** The usable space of the file system holding {@code path}, in words. */
+    static String spaceLeft(Path path) {
+        Path p = path.toAbsolutePath();
+        while (p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            return "space left unknown";
+        }
+        try {
+            FileStore store = Files.getFileStore(p);
+            long free = store.getUsableSpace();
+            return free + " bytes free on " + store.name() + " (" + String.format(java.util.Locale.ROOT, "%.1f MiB", free / 1048576.0) + ")";
+        } catch (IOException e) {
+            return "space left unknown: " + e.getMessage();
+        }
+    }
+}

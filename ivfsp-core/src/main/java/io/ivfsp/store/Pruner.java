@@ -1,0 +1,130 @@
+package io.ivfsp.store;
+
+import io.ivfsp.config.ModelSet;
+import io.ivfsp.files.RegularFiles;
+import io.ivfsp.files.Sha256;
+import io.ivfsp.ops.OpFile;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Removes the models the store placed that no kept JSON file needs. Only a regular file directly in
+ * the directory, under a name the catalog gives, with the size and SHA-256 the store recorded when it
+ * placed it, is removed; a link, anything else, or a file changed since is reported and left alone.
+ * The manifest is written first, without them: a crash in between leaves untracked files, never
+ * tracked ones that are missing.
+ */
+final class Pruner {
+
+    private static final Logger log = LoggerFactory.getLogger(Pruner.class);
+
+    private final Path root;
+    private final ManifestStore manifests;
+    private final StoreFaults faults;
+
+    Pruner(Path root, ManifestStore manifests, StoreFaults faults) {
+        this.root = root;
+        this.manifests = manifests;
+        this.faults = faults;
+    }
+
+    List<Path> prune(Collection<OpFile> keep) throws IOException {
+        List<Path> removed = new ArrayList<>();
+        Set<String> seenDirs = new HashSet<>();
+        for (ModelSet set : EnumSet.allOf(ModelSet.class)) {
+            if (!seenDirs.add(set.outputDirectory())) {
+                continue;
+            }
+            Path dir = root.resolve(set.outputDirectory());
+            StoreLayout.checkDirectory(dir, "an output directory");
+            StoreLayout.checkFile(dir.resolve(Manifest.FILE_NAME), "the store's manifest");
+            if (RegularFiles.lstat(dir.resolve(Manifest.FILE_NAME)).isEmpty()) {
+                continue;
+            }
+            List<OpFile> kept = keep.stream().filter(f -> f.outputDirectory().equals(set.outputDirectory())).toList();
+            Map<Path, Manifest.Model> doomed = new LinkedHashMap<>();
+            manifests.update(dir, m -> select(dir, m, kept, doomed));
+            doomed.forEach((p, model) -> remove(p, model).ifPresent(removed::add));
+        }
+        return removed;
+    }
+
+    /** The manifest without what is not kept; the models to remove go to {@code doomed}. */
+    private Manifest select(Path dir, Manifest m, List<OpFile> kept, Map<Path, Manifest.Model> doomed) {
+        Set<String> keptJson = new HashSet<>();
+        Set<String> needed = new HashSet<>();
+        for (OpFile f : kept) {
+            keptJson.add(f.fileName());
+            needed.addAll(f.omFileNames());  // a model the plan would produce stays, recorded or not
+            m.entry(f.fileName()).ifPresent(e -> e.models().forEach(x -> needed.add(x.name())));
+        }
+        Manifest result = m;
+        for (String json : m.entries().keySet()) {
+            if (!keptJson.contains(json)) {
+                result = result.without(json);
+            }
+        }
+        for (Manifest.Model model : m.placed().values()) {
+            if (needed.contains(model.name())) {
+                continue;
+            }
+            Path p = dir.resolve(model.name());  // a catalog name: never a separator, '.' or '..'
+            if (isUnchanged(p, model)) {
+                doomed.put(p, model);
+            }
+            result = result.forget(model.name());
+        }
+        return result;
+    }
+
+    private boolean isUnchanged(Path p, Manifest.Model model) {
+        try {
+            Optional<BasicFileAttributes> a = RegularFiles.lstat(p);
+            if (a.isEmpty()) {
+                return false;  // already gone
+            }
+            if (!a.get().isRegularFile()) {
+                log.warn("not pruning {}: it is {}, not the model the store placed; left alone", p,
+                        RegularFiles.kind(a.get()));
+                return false;
+            }
+            if (a.get().size() == model.size() && Sha256.of(p).equals(model.sha256())) {
+                return true;
+            }
+            log.warn("not pruning {}: it changed since the store placed it; left alone and no longer tracked", p);
+        } catch (IOException e) {
+            log.warn("not pruning {}: {}", p, e.toString());
+        }
+        return false;
+    }
+
+    private Optional<Path> remove(Path p, Manifest.Model model) {
+        try {
+            // Checked again: it may have been replaced since the manifest was written.
+            if (!isUnchanged(p, model)) {
+                return Optional.empty();
+            }
+            faults.beforeWrite(p);
+            Files.delete(p);
+            return Optional.of(p);
+        } catch (IOException e) {
+            log.warn("could not prune {}: {}", p, e.toString());
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package io.ivfsp.store;
+
+import io.ivfsp.files.RegularFiles;
+import io.ivfsp.ops.OpFile;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This run's private directory under {@code .ivfsp-staging/} (same file system as the outputs, so
+ * that moves into place are atomic), locked while the run lives, and the removal of the staging
+ * directories of dead runs, and only those.
+ */
+final class StagingArea implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(StagingArea.class);
+    private static final String UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+    private static final Pattern RUN_NAME = Pattern.compile("run-" + UUID_PATTERN);
+    /** A run's directory while it is being created and locked; left only by a run that died right then. */
+    private static final Pattern NEW_RUN_NAME = Pattern.compile("new-" + UUID_PATTERN);
+    private static final String RUN_LOCK = ".lock";
+    /** A new- directory older than this is a run that died before it was renamed into place. */
+    private static final Duration UNLOCKED_RUN_GRACE = Duration.ofMinutes(10);
+
+    private final Path stagingRoot;
+    private final Path run;
+    private final FileLocks.HeldLock runLock;
+    private final StoreFaults faults;
+
+    private StagingArea(Path stagingRoot, Path run, FileLocks.HeldLock runLock, StoreFaults faults) {
+        this.stagingRoot = stagingRoot;
+        this.run = run;
+        this.runLock = runLock;
+        this.faults = faults;
+    }
+
+    /**
+     * Removes the staging directories of dead runs under {@code stagingRoot} (a checked real directory or
+     * nothing) and starts this run's own.
+     */
+    static StagingArea open(Path stagingRoot, StoreFaults faults) throws IOException {
+        removeDeadRuns(stagingRoot);
+        StoreLayout.createDirectory(stagingRoot);
+        // Lock the run's directory under a name cleanup ignores, then rename it: a run- directory is
+        // never seen with an unlocked lock file while its run is alive. The lock is on the inode, so it
+        // survives the rename.
+        String id = UUID.randomUUID().toString();
+        Path fresh = Files.createDirectory(stagingRoot.resolve("new-" + id));
+        FileLocks.HeldLock lock = FileLocks.acquire(fresh.resolve(RUN_LOCK), () -> false, false)
+                .orElseThrow(() -> new IllegalStateException("cannot lock a new staging directory " + fresh));
+        Path run = stagingRoot.resolve("run-" + id);
+        Files.move(fresh, run, StandardCopyOption.ATOMIC_MOVE);
+        return new StagingArea(stagingRoot, run, lock.movedTo(run.resolve(RUN_LOCK)), faults);
+    }
+
+    private static void removeDeadRuns(Path staging) throws IOException {
+        if (!Files.isDirectory(staging, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        List<Path> runs;
+        List<Path> unfinished;
+        try (Stream<Path> s = Files.list(staging)) {
+            List<Path> dirs = s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList();
+            runs = dirs.stream().filter(p -> RUN_NAME.matcher(p.getFileName().toString()).matches()).toList();
+            unfinished = dirs.stream().filter(p -> NEW_RUN_NAME.matcher(p.getFileName().toString()).matches()).toList();
+        }
+        for (Path dir : unfinished) {
+            if (age(dir).compareTo(UNLOCKED_RUN_GRACE) > 0) {
+                log.info("removing the staging directory of a run that died starting: {}", dir);
+                deleteTree(dir);
+            }
+        }
+        for (Path run : runs) {
+            Path lockFile = run.resolve(RUN_LOCK);
+            Optional<BasicFileAttributes> attrs = RegularFiles.lstat(lockFile);
+            if (attrs.isEmpty()) {
+                // Renamed into place only once locked: a run- directory without a lock file is not ours to judge.
+                log.warn("leaving {} alone: it has no lock file", run);
+            } else if (!attrs.get().isRegularFile()) {
+                log.warn("leaving {} alone: its lock file is {}", run, RegularFiles.kind(attrs.get()));
+            } else {
+                Optional<FileLocks.HeldLock> lock = FileLocks.acquire(lockFile, () -> true, false);
+                if (lock.isPresent()) {
+                    try (FileLocks.HeldLock held = lock.get()) {
+                        log.info("removing the staging directory of a dead run: {}", run);
+                        deleteTree(run);
+                    }
+                }
+            }
+        }
+    }
+
+    private static Duration age(Path p) {
+        try {
+            FileTime t = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS);
+            return Duration.between(t.toInstant(), Instant.now());
+        } catch (IOException e) {
+            return Duration.ZERO;
+        }
+    }
+
+    /** This run's directory. */
+    Path run() {
+        return run;
+    }
+
+    /** A fresh name in this run's directory for a temporary copy of {@code target}. */
+    Path temporaryFor(Path target) {
+        return run.resolve(target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    }
+
+    /**
+     * Writes {@code content} to {@code target} atomically, through a temporary file in this run's
+     * directory: a reader sees the old content or the new, never a mix.
+     */
+    void writeAtomically(Path target, byte[] content) throws IOException {
+        Path tmp = temporaryFor(target);
+        try {
+            faults.beforeWrite(target);
+            AtomicFiles.writeNew(tmp, content);
+            AtomicFiles.move(tmp, target);
+        } catch (IOException e) {
+            throw AtomicFiles.failure("write", target, e);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Creates the private staging directories of one job and puts its own copy of the JSON there: a
+     * compiler reads that copy, which no other process can replace while it runs.
+     */
+    ModelStore.Staging stage(OpFile file) throws IOException {
+        // The job's directory is the compiler's working directory; models go to out/ inside it.
+        Path dir = Files.createDirectory(run.resolve(file.name()));
+        Path out = Files.createDirectory(dir.resolve("out"));
+        Path json = dir.resolve(file.fileName());
+        faults.beforeWrite(json);
+        AtomicFiles.writeNew(json, file.jsonBytes());
+        return new ModelStore.Staging(dir, json, dir, out);
+    }
+
+    /** Removes this run's directory, and the staging root if nothing else is in it. */
+    @Override
+    public void close() {
+        deleteTree(run);
+        runLock.close();
+        try {
+            Files.deleteIfExists(stagingRoot);
+        } catch (IOException e) {
+            // Not empty: another generation is staging there.
+        }
+    }
+
+    /** Deletes a directory this store created, without following links. */
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                    Files.deleteIfExists(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            log.warn("could not remove staging directory {}: {}", dir, e.toString());
+        }
+    }
+}

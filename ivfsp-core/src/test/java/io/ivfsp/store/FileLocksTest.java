@@ -1,0 +1,111 @@
+package io.ivfsp.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.ivfsp.files.NotARegularFileException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileLocksTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aLockFileIsForgottenByTheJvmWhenItsLastHolderLeaves() throws IOException {
+        for (int i = 0; i < 200; i++) {
+            Path file = dir.resolve("job-" + i + ".lock");
+            try (FileLocks.HeldLock lock = FileLocks.acquire(file, () -> false, true).orElseThrow()) {
+                assertThat(FileLocks.isTracked(file)).isTrue();
+            }
+            assertThat(FileLocks.isTracked(file)).as("entry of %s after release", file).isFalse();
+        }
+    }
+
+    @Test
+    void aWaiterKeepsTheEntryUntilItHasHeldAndReleasedTheLock() throws Exception {
+        Path file = dir.resolve("shared.lock");
+        CountDownLatch waiting = new CountDownLatch(1);
+        FileLocks.HeldLock first = FileLocks.acquire(file, () -> false, true).orElseThrow();
+        CompletableFuture<FileLocks.HeldLock> second = CompletableFuture.supplyAsync(() -> {
+            try {
+                // Polled only while waiting: proof that the second thread is queued behind the first.
+                return FileLocks.acquire(file, () -> {
+                    waiting.countDown();
+                    return false;
+                }, true).orElseThrow();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        waiting.await();
+
+        first.close();
+        FileLocks.HeldLock held = second.get();
+        assertThat(FileLocks.isTracked(file)).as("held by the second thread").isTrue();
+        held.close();
+
+        assertThat(FileLocks.isTracked(file)).isFalse();
+    }
+
+    @Test
+    void aLockNotTakenLeavesNoEntry() throws IOException {
+        Path file = dir.resolve("busy.lock");
+        try (FileLocks.HeldLock lock = FileLocks.acquire(file, () -> false, true).orElseThrow()) {
+            Optional<FileLocks.HeldLock> other = FileLocks.acquire(file, () -> true, false);
+            assertThat(other).isEmpty();
+        }
+        assertThat(FileLocks.isTracked(file)).isFalse();
+    }
+
+    @Test
+    void aDanglingLinkInPlaceOfALockFileIsRefusedAndNothingIsCreatedWhereItPoints() throws IOException {
+        Path outside = dir.resolve("outside");
+        Path link = Files.createSymbolicLink(dir.resolve("job.lock"), outside);
+
+        assertThatThrownBy(() -> FileLocks.acquire(link, () -> false, true))
+                .isInstanceOf(NotARegularFileException.class).hasMessageContaining(link.toString())
+                .hasMessageContaining("symbolic link");
+
+        assertThat(outside).doesNotExist();
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(FileLocks.isTracked(link)).isFalse();
+    }
+
+    @Test
+    void aLinkToAnExistingFileIsRefusedAndTheFileIsNotLocked() throws IOException {
+        Path target = Files.writeString(dir.resolve("precious"), "precious");
+        Path link = Files.createSymbolicLink(dir.resolve("job.lock"), target);
+
+        assertThatThrownBy(() -> FileLocks.acquire(link, () -> false, true)).isInstanceOf(NotARegularFileException.class);
+
+        assertThat(target).hasContent("precious");
+    }
+
+    @Test
+    void aFifoOrDirectoryInPlaceOfALockFileIsRefusedWithoutBlocking() throws Exception {
+        Path fifo = StoreTesting.mkfifo(dir.resolve("fifo.lock"));
+        Path directory = Files.createDirectory(dir.resolve("dir.lock"));
+
+        // A guard against hanging forever on a FIFO, not a timing goal.
+        assertTimeoutPreemptively(Duration.ofMinutes(1), () -> {
+            assertThatThrownBy(() -> FileLocks.acquire(fifo, () -> false, true))
+                    .isInstanceOf(NotARegularFileException.class).hasMessageContaining(fifo.toString());
+            assertThatThrownBy(() -> FileLocks.acquire(directory, () -> false, true))
+                    .isInstanceOf(NotARegularFileException.class).hasMessageContaining("directory");
+        });
+        assertThat(Files.isRegularFile(fifo, LinkOption.NOFOLLOW_LINKS)).isFalse();
+    }
+}

@@ -1,0 +1,72 @@
+package io.ivfsp.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.ivfsp.files.NotARegularFileException;
+import io.ivfsp.files.Sha256;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelInstallerTest {
+
+    /** A guard against hanging forever on a FIFO; not a timing goal. */
+    private static final Duration NEVER = Duration.ofMinutes(2);
+
+    @TempDir
+    Path dir;
+
+    private StoredModel model(String name, String content) throws IOException {
+        Path p = Files.writeString(Files.createDirectories(dir.resolve("store")).resolve(name), content);
+        return new StoredModel(p, Files.size(p), Sha256.of(p));
+    }
+
+    @Test
+    void installsCopiesAndLeavesNoTemporaryFile() throws IOException {
+        StoredModel a = model("0_A.om", "a");
+        Path target = dir.resolve("mx");
+
+        List<Path> installed = ModelInstaller.install(List.of(a), target);
+
+        assertThat(installed).containsExactly(target.resolve("0_A.om"));
+        assertThat(target.resolve("0_A.om")).hasContent("a");
+        try (Stream<Path> s = Files.list(target)) {
+            assertThat(s).hasSize(1);
+        }
+    }
+
+    @Test
+    void anythingButARegularFileAtATargetIsRefusedAndLeftAsItWas() throws Exception {
+        StoredModel a = model("0_A.om", "a");
+        Path target = Files.createDirectories(dir.resolve("mx"));
+        Path precious = Files.writeString(dir.resolve("precious"), "precious");
+        Files.createSymbolicLink(target.resolve("0_A.om"), precious);
+        assertThatThrownBy(() -> ModelInstaller.install(List.of(a), target)).isInstanceOf(OutputRefusedException.class)
+                .hasMessageContaining(target.resolve("0_A.om").toString()).hasMessageContaining("symbolic link");
+        Files.delete(target.resolve("0_A.om"));
+        Files.createDirectory(target.resolve("0_A.om"));
+        assertThatThrownBy(() -> ModelInstaller.install(List.of(a), target)).isInstanceOf(OutputRefusedException.class)
+                .hasMessageContaining("directory");
+
+        assertThat(precious).hasContent("precious");
+        assertThat(target.resolve("0_A.om")).isEmptyDirectory();
+    }
+
+    @Test
+    void aSourceThatIsNotARegularFileIsNeverOpened() throws Exception {
+        Path fifo = StoreTesting.mkfifo(Files.createDirectories(dir.resolve("store")).resolve("0_F.om"));
+        StoredModel f = new StoredModel(fifo, 1, "0".repeat(64));
+
+        assertTimeoutPreemptively(NEVER, () -> assertThatThrownBy(() -> ModelInstaller.install(List.of(f), dir.resolve("mx")))
+                .isInstanceOf(NotARegularFileException.class).hasMessageContaining(fifo.toString()));
+    }
+}
