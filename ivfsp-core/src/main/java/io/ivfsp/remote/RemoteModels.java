@@ -546,11 +546,25 @@ public final class RemoteModels implements AutoCloseable {
     private record LeaseState(Optional<Lease> lease, long expiresAtMillis) {
     }
 
-    private byte[] leaseBytes() {
+    private byte[] leaseBytes(String token) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("holder", holder);
+        m.put("token", token);
         m.put("expires_ms", System.currentTimeMillis() + settings.leaseTime().toMillis());
         return JsonWriter.write(m).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The token of a lease, or "" when its content is not a lease. */
+    static String token(byte[] lease) {
+        try {
+            if (JsonReader.read(new String(lease, StandardCharsets.UTF_8)) instanceof Map<?, ?> m
+                    && m.get("token") instanceof String t) {
+                return t;
+            }
+        } catch (IllegalArgumentException e) {
+            // Not a lease.
+        }
+        return "";
     }
 
     /** When a lease expires; 0 (long expired) when its content is not a lease. */
@@ -566,14 +580,28 @@ public final class RemoteModels implements AutoCloseable {
         return 0;
     }
 
-    private LeaseState tryLease(String key) throws IOException {
+    private long settleMillis() {
+        return Math.max(20, Math.min(250, settings.leaseTime().toMillis() / 20));
+    }
+
+    private LeaseState tryLease(String key) throws IOException, InterruptedException {
         int gen = 0;
         for (int attempt = 0; attempt < 4 * MAX_LEASE_GENERATIONS && gen < MAX_LEASE_GENERATIONS; attempt++) {
             String name = LEASES + key + "." + gen;
-            if (registry.createIfAbsent(name, leaseBytes())) {
-                return new LeaseState(Optional.of(new Lease(name, gen, key)), 0);
+            String token = UUID.randomUUID().toString();
+            Optional<byte[]> current;
+            if (registry.createIfAbsent(name, leaseBytes(token))) {
+                // Some S3-compatible servers (S3Mock among them) check If-None-Match before writing, not
+                // atomically: of simultaneous creates several succeed and the last one stays. Let the writes
+                // in flight land, then keep the lease only if it is still ours.
+                Thread.sleep(settleMillis());
+                current = registry.read(name, MAX_LEASE_BYTES);
+                if (current.isPresent() && token.equals(token(current.get()))) {
+                    return new LeaseState(Optional.of(new Lease(name, gen, key, token)), 0);
+                }
+            } else {
+                current = registry.read(name, MAX_LEASE_BYTES);
             }
-            Optional<byte[]> current = registry.read(name, MAX_LEASE_BYTES);
             if (current.isEmpty()) {
                 continue;  // released meanwhile: try this generation again
             }
@@ -609,13 +637,15 @@ public final class RemoteModels implements AutoCloseable {
         private final String name;
         private final int generation;
         private final String key;
+        private final String token;
         private final ScheduledFuture<?> heartbeat;
         private boolean released;
 
-        private Lease(String name, int generation, String key) {
+        private Lease(String name, int generation, String key, String token) {
             this.name = name;
             this.generation = generation;
             this.key = key;
+            this.token = token;
             long every = Math.max(10, settings.leaseTime().toMillis() / 3);
             this.heartbeat = heartbeats().scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
         }
@@ -625,7 +655,7 @@ public final class RemoteModels implements AutoCloseable {
                 return;
             }
             try {
-                registry.overwrite(name, leaseBytes());
+                registry.overwrite(name, leaseBytes(token));
             } catch (IOException | RuntimeException e) {
                 log.debug("could not renew lease {}: {}", name, e.toString());
             }
