@@ -472,9 +472,9 @@ public final class RemoteModels implements AutoCloseable {
      *
      * @throws RemoteRegistryException if the registry fails and is required
      */
-    public void publish(OpFile file, List<StoredModel> models, Duration compileTime) {
+    public Published publish(OpFile file, List<StoredModel> models, Duration compileTime) {
         if (!enabled() || readOnly.get()) {
-            return;
+            return Published.SKIPPED;
         }
         String key = key(file);
         try {
@@ -491,27 +491,43 @@ public final class RemoteModels implements AutoCloseable {
             }
             RegistryEntry entry = new RegistryEntry(key, ms, compileTime.toNanos() / 1e9);
             if (!registry.createIfAbsent(AC + key, entry.toJson())) {
-                compareWithPublished(file, key, ms);
-            } else {
-                log.debug("published {} (key {}) to {}", file.fileName(), key, registry.uri());
+                return compareWithPublished(file, key, ms);
             }
+            log.debug("published {} (key {}) to {}", file.fileName(), key, registry.uri());
+            return Published.PUBLISHED;
         } catch (RegistryAccessDeniedException | AccessDeniedException e) {
             becomeReadOnly(e);
+            return Published.SKIPPED;
         } catch (IOException | RuntimeException e) {
             if (e instanceof RemoteRegistryException r) {
                 throw r;
             }
             failed("failed while publishing " + key, e);
+            return Published.SKIPPED;
         }
     }
 
-    private void compareWithPublished(OpFile file, String key, List<RegistryEntry.Model> ours) throws IOException {
+    /** What {@link #publish} did. */
+    public enum Published {
+        /** The entry is new. */
+        PUBLISHED,
+        /** Another node had published the same bytes. */
+        ALREADY_PRESENT,
+        /** Another node had published other bytes (reported as a warning); the registry keeps those. */
+        DIFFERENT,
+        /** Nothing was published: no registry, it failed, or it refuses writes (warned about). */
+        SKIPPED
+    }
+
+    private Published compareWithPublished(OpFile file, String key, List<RegistryEntry.Model> ours) throws IOException {
         Optional<RegistryEntry> theirs = entry(file, key).entry();
         if (theirs.isPresent() && !theirs.get().models().equals(ours)) {
             settings.warnings().accept("registry entry " + key + " (" + file.fileName() + ") was published by another"
                     + " node with other bytes than this node compiled (" + digests(theirs.get().models()) + " there, "
                     + digests(ours) + " here): the compiler is not deterministic; the registry keeps the first");
+            return Published.DIFFERENT;
         }
+        return Published.ALREADY_PRESENT;
     }
 
     private static String digests(List<RegistryEntry.Model> ms) {
@@ -581,7 +597,7 @@ public final class RemoteModels implements AutoCloseable {
     }
 
     private long settleMillis() {
-        return Math.max(20, Math.min(250, settings.leaseTime().toMillis() / 20));
+        return Math.max(20, Math.min(1000, settings.leaseTime().toMillis() / 60));
     }
 
     private LeaseState tryLease(String key) throws IOException, InterruptedException {

@@ -32,6 +32,9 @@ final class DoctorCommand implements Callable<Integer> {
             description = "The CANN toolkit directory. Default: $ASCEND_HOME/$ASCEND_VERSION.")
     Path toolkitDir;
 
+    @picocli.CommandLine.Mixin
+    RemoteDoctor remote;
+
     DoctorCommand(IvfspCli cli) {
         this.cli = cli;
     }
@@ -64,6 +67,7 @@ final class DoctorCommand implements Callable<Integer> {
             out.println("  " + p.name() + " (rank " + p.rank() + (p.isSimulated() ? ", simulated" : "") + "): "
                     + p.unavailableReason().map(r -> "unavailable: " + r.lines().findFirst().orElse(r)).orElse("available"));
         }
-        return toolkit.hasAtc() ? IvfspCli.OK : IvfspCli.COMPILE_FAILURE;
+        boolean registryOk = remote.report(cli, spec, toolkitDir, out, spec.commandLine().getErr());
+        return toolkit.hasAtc() && registryOk ? IvfspCli.OK : IvfspCli.COMPILE_FAILURE;
     }
 }

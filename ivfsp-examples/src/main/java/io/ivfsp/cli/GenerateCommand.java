@@ -106,6 +106,10 @@ final class GenerateCommand implements Callable<Integer> {
                     + " (never a file they do not record).")
     boolean prune;
 
+    @picocli.CommandLine.Mixin
+    RemoteOptions remote;
+    private Optional<io.ivfsp.remote.RemoteSettings> remoteSettings = Optional.empty();
+
     @Option(names = {"-q", "--quiet"}, order = 109, description = "Print only errors.")
     boolean quiet;
 
@@ -154,6 +158,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (timeoutSeconds != null && timeoutSeconds <= 0) {
             problems.add("--timeout = " + timeoutSeconds + ": must be a positive number of seconds");
         }
+        remoteSettings = remote.settings(cli.environment(), cli.workingDirectory(), err, name, false, problems);
         if (!problems.isEmpty()) {
             return ConfigOptions.reportInvalid(err, name, problems);
         }
@@ -172,7 +177,7 @@ final class GenerateCommand implements Callable<Integer> {
         } catch (OutputRefusedException | IllegalArgumentException e) {
             err.println("ivfsp " + name + ": " + e.getMessage());
             return IvfspCli.INVALID;
-        } catch (UncheckedIOException e) {
+        } catch (UncheckedIOException | io.ivfsp.remote.RemoteRegistryException e) {
             err.println("ivfsp " + name + ": " + e.getMessage());
             return IvfspCli.COMPILE_FAILURE;
         }
@@ -253,6 +258,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (compileWorkers != null) {
             gb.compileWorkers(compileWorkers);
         }
+        remoteSettings.ifPresent(gb::remote);
         ModelGenerator generator = gb.build();
         GenerationResult result = generator.generate(plans);
         progress.finish();
