@@ -201,6 +201,12 @@ public final class FileRegistry implements ModelRegistry {
         }
     }
 
+    /** A hard link is created atomically or not at all. */
+    @Override
+    public boolean atomicCreate() {
+        return true;
+    }
+
     @Override
     public void overwrite(String name, byte[] content) throws IOException {
         Path target = path(name);

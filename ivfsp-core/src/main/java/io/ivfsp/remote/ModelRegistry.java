@@ -55,6 +55,15 @@ public interface ModelRegistry extends AutoCloseable {
      */
     boolean createIfAbsent(String name, byte[] content) throws IOException;
 
+    /**
+     * Whether {@link #createIfAbsent} is atomic even for simultaneous callers. When it is not known to be
+     * (some S3-compatible servers check the condition, then write), a lease is confirmed by reading it back
+     * after the writes in flight have landed. Default false.
+     */
+    default boolean atomicCreate() {
+        return false;
+    }
+
     /** Same as {@link #createIfAbsent(String, byte[])} with a file's content. */
     boolean createIfAbsent(String name, Path content) throws IOException;
 

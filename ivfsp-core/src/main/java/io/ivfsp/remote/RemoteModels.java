@@ -607,6 +607,9 @@ public final class RemoteModels implements AutoCloseable {
             String token = UUID.randomUUID().toString();
             Optional<byte[]> current;
             if (registry.createIfAbsent(name, leaseBytes(token))) {
+                if (registry.atomicCreate()) {
+                    return new LeaseState(Optional.of(new Lease(name, gen, key, token)), 0);
+                }
                 // Some S3-compatible servers (S3Mock among them) check If-None-Match before writing, not
                 // atomically: of simultaneous creates several succeed and the last one stays. Let the writes
                 // in flight land, then keep the lease only if it is still ours.
