@@ -109,7 +109,7 @@ final class GenerationRun {
         this.jsonFiles = jsonFiles;
         this.socVersion = plans.get(0).config().socVersion();
         try {
-            this.remote = settings.remote().map(r -> RemoteModels.open(r, compiler, socVersion)).orElseGet(RemoteModels::none);
+            this.remote = settings.remote().map(r -> RemoteModels.whenNeeded(r, compiler, socVersion)).orElseGet(RemoteModels::none);
         } catch (RuntimeException e) {
             store.close();
             throw e;

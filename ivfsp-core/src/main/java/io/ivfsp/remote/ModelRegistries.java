@@ -25,11 +25,20 @@ public final class ModelRegistries {
      *                                  or the URI is not valid for it
      */
     public static ModelRegistry open(RemoteSettings settings) {
+        return provider(settings).open(settings);
+    }
+
+    /**
+     * The implementation serving the scheme of {@code settings}' URI (nothing is opened).
+     *
+     * @throws IllegalArgumentException if none does, naming those that exist
+     */
+    public static ModelRegistryProvider provider(RemoteSettings settings) {
         String scheme = settings.uri().getScheme().toLowerCase(Locale.ROOT);
         List<ModelRegistryProvider> all = providers();
         for (ModelRegistryProvider p : all) {
             if (p.scheme().equals(scheme)) {
-                return p.open(settings);
+                return p;
             }
         }
         throw new IllegalArgumentException("remote registry (--remote) = " + settings.uri() + ": no implementation for '"

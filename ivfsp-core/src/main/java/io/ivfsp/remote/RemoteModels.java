@@ -63,7 +63,9 @@ public final class RemoteModels implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RemoteModels.class);
 
     private final RemoteSettings settings;
-    private final ModelRegistry registry;
+    /** Opened on first use: a run whose models are all in place never touches the network. */
+    private volatile ModelRegistry registry;
+    private boolean opened;
     private final String backend;
     private final String identity;
     private final String socVersion;
@@ -99,6 +101,17 @@ public final class RemoteModels implements AutoCloseable {
     }
 
     /**
+     * The registry of {@code settings} for a generation with {@code compiler}, opened and checked when a job
+     * first needs it (a run whose models are all in place never touches it).
+     *
+     * @throws IllegalArgumentException if the URI's scheme has no implementation
+     */
+    public static RemoteModels whenNeeded(RemoteSettings settings, OpCompiler compiler, String socVersion) {
+        ModelRegistries.provider(settings);
+        return new RemoteModels(settings, null, compiler.name(), registryIdentity(compiler), socVersion);
+    }
+
+    /**
      * The registry of {@code settings} for models of {@code backend} with the given toolkit identity
      * ({@link #registryIdentity}), e.g. for a node that only fetches.
      *
@@ -107,12 +120,32 @@ public final class RemoteModels implements AutoCloseable {
      */
     public static RemoteModels open(RemoteSettings settings, String backend, String identity, String socVersion) {
         RemoteModels r = new RemoteModels(settings, ModelRegistries.open(settings), backend, identity, socVersion);
-        try {
-            r.registry.check();
-        } catch (IOException | RuntimeException e) {
-            r.failed("does not answer", e);
-        }
+        r.ensureOpen();
         return r;
+    }
+
+    /**
+     * Opens and checks the registry once.
+     *
+     * @return whether it is usable
+     * @throws IllegalArgumentException if the URI is not valid for its implementation
+     * @throws RemoteRegistryException  if it is required and does not answer
+     */
+    private boolean ensureOpen() {
+        synchronized (this) {
+            if (!opened) {
+                opened = true;
+                if (registry == null) {
+                    registry = ModelRegistries.open(settings);
+                }
+                try {
+                    registry.check();
+                } catch (IOException | RuntimeException e) {
+                    failed("does not answer", e);
+                }
+            }
+        }
+        return enabled();
     }
 
     /**
@@ -143,12 +176,12 @@ public final class RemoteModels implements AutoCloseable {
 
     /** Whether the registry is in use (configured and not failed). */
     public boolean enabled() {
-        return registry != null && !down.get();
+        return settings != null && !down.get();
     }
 
     /** The registry's URI, when one is configured. */
     public Optional<java.net.URI> uri() {
-        return registry == null ? Optional.empty() : Optional.of(registry.uri());
+        return settings == null ? Optional.empty() : Optional.of(settings.uri());
     }
 
     /** The registry key of a JSON file: its cache key with the registry identity of the compiler. */
@@ -201,6 +234,9 @@ public final class RemoteModels implements AutoCloseable {
         }
         String key = key(file);
         try {
+            if (!ensureOpen()) {
+                return LOCALLY;
+            }
             for (int races = 0; races < 100; ) {
                 FetchResult got = fetch(file, members, key, recordKey, store);
                 if (got.models().isPresent()) {
@@ -314,7 +350,7 @@ public final class RemoteModels implements AutoCloseable {
                         + "; compiling it locally");
                 return FetchResult.BAD;
             }
-            log.debug("fetched {} (key {}) from {}", file.fileName(), key, registry.uri());
+            log.debug("fetched {} (key {}) from {}", file.fileName(), key, settings.uri());
             return new FetchResult(Optional.of(stored), entry.get().compileSeconds(), false);
         }
     }
@@ -382,7 +418,7 @@ public final class RemoteModels implements AutoCloseable {
      * @throws java.io.UncheckedIOException if the local store cannot take the models
      */
     public List<StoredModel> fetchAll(List<OpFile> files, ModelStore store) {
-        if (!enabled()) {
+        if (settings == null || !ensureOpen()) {
             throw new RemoteRegistryException("model registry " + uri().map(Object::toString).orElse("(none)")
                     + " is not available");
         }
@@ -436,7 +472,7 @@ public final class RemoteModels implements AutoCloseable {
             installs.forEach(Runnable::run);
             return installed;
         } catch (IOException e) {
-            throw new RemoteRegistryException("model registry " + registry.uri() + " failed while fetching " + current
+            throw new RemoteRegistryException("model registry " + settings.uri() + " failed while fetching " + current
                     + ": " + describe(e), e);
         } finally {
             stagings.forEach(ModelStore.Staging::close);
@@ -449,12 +485,7 @@ public final class RemoteModels implements AutoCloseable {
      * @throws IOException if the registry fails
      */
     public boolean hasEntry(OpFile file) throws IOException {
-        return registry != null && entry(file, key(file)).entry().isPresent();
-    }
-
-    /** The registry itself (for {@code doctor}); empty when none is configured. */
-    public Optional<ModelRegistry> registry() {
-        return Optional.ofNullable(registry);
+        return settings != null && ensureOpen() && entry(file, key(file)).entry().isPresent();
     }
 
     private static Duration seconds(double s) {
@@ -462,7 +493,7 @@ public final class RemoteModels implements AutoCloseable {
     }
 
     private void report(OpFile file, String key, String why) {
-        settings.warnings().accept("registry entry " + key + " (" + file.fileName() + ") in " + registry.uri()
+        settings.warnings().accept("registry entry " + key + " (" + file.fileName() + ") in " + settings.uri()
                 + " is not installed: " + why);
     }
 
@@ -478,6 +509,9 @@ public final class RemoteModels implements AutoCloseable {
         }
         String key = key(file);
         try {
+            if (!ensureOpen()) {
+                return Published.SKIPPED;
+            }
             List<RegistryEntry.Model> ms = new ArrayList<>();
             for (StoredModel m : models) {
                 String blob = CAS + m.sha256();
@@ -493,7 +527,7 @@ public final class RemoteModels implements AutoCloseable {
             if (!registry.createIfAbsent(AC + key, entry.toJson())) {
                 return compareWithPublished(file, key, ms);
             }
-            log.debug("published {} (key {}) to {}", file.fileName(), key, registry.uri());
+            log.debug("published {} (key {}) to {}", file.fileName(), key, settings.uri());
             return Published.PUBLISHED;
         } catch (RegistryAccessDeniedException | AccessDeniedException e) {
             becomeReadOnly(e);
@@ -536,13 +570,13 @@ public final class RemoteModels implements AutoCloseable {
 
     private void becomeReadOnly(IOException e) {
         if (readOnly.compareAndSet(false, true)) {
-            settings.warnings().accept("model registry " + registry.uri() + " refuses writes (" + e.getMessage()
+            settings.warnings().accept("model registry " + settings.uri() + " refuses writes (" + e.getMessage()
                     + "): fetching only, publishing nothing");
         }
     }
 
     private void failed(String what, Exception e) {
-        String msg = "model registry " + registry.uri() + " " + what + ": " + describe(e);
+        String msg = "model registry " + settings.uri() + " " + what + ": " + describe(e);
         if (settings.required()) {
             throw new RemoteRegistryException(msg + " (the registry is required: --remote-required)", e);
         }
@@ -718,8 +752,9 @@ public final class RemoteModels implements AutoCloseable {
         if (s != null) {
             s.shutdownNow();
         }
-        if (registry != null) {
-            registry.close();
+        ModelRegistry r = registry;
+        if (r != null) {
+            r.close();
         }
     }
 

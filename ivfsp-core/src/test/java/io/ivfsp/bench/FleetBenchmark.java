@@ -59,6 +59,12 @@ public final class FleetBenchmark {
         ModelPlan all = OpCatalog.plan(IvfspConfig.defaults(), EnumSet.allOf(ModelSet.class));
         int jobs = all.files().size();
 
+        // The baseline: one node without a registry.
+        long t0 = System.nanoTime();
+        ModelGenerator.builder().compiler(atc).outputRoot(dir.resolve("alone")).parallelism(pool).build()
+                .generate(all).requireSuccess();
+        double alone = (System.nanoTime() - t0) / 1e9;
+
         // One node compiles and publishes; a second one, same config, fetches.
         RemoteSettings registry = RemoteSettings.builder(Files.createDirectories(dir.resolve("registry")).toUri().toString())
                 .build();
@@ -107,6 +113,7 @@ public final class FleetBenchmark {
         System.out.printf(Locale.ROOT, "cost model: start-up %.0f ms per ATC process, %.0f ms per op, %.0f ms per million"
                 + " tensor elements; pool %d; %d jobs, %d models; registry file://%n", startup, perOp, perMelem, pool, jobs,
                 all.modelCount());
+        System.out.printf(Locale.ROOT, "node without a registry:                         %7.2f s%n", alone);
         System.out.printf(Locale.ROOT, "node that compiles (empty registry, publishes):  %7.2f s, %d ATC runs%n",
                 compiling, compiles);
         System.out.printf(Locale.ROOT, "node that fetches (same config):                 %7.2f s, %d ATC runs, %d of %d models"
