@@ -73,7 +73,9 @@ public record RegistryEntry(String key, List<Model> models, double compileSecond
         if (bytes.length > MAX_BYTES) {
             throw new IllegalArgumentException("entry larger than " + MAX_BYTES + " bytes");
         }
-        Object root = JsonReader.read(new String(bytes, StandardCharsets.UTF_8));
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        checkDepth(text, 4);
+        Object root = JsonReader.read(text);
         if (!(root instanceof Map<?, ?> rm) || !Long.valueOf(1).equals(rm.get("version"))) {
             throw new IllegalArgumentException("not an ivfsp registry entry of version 1");
         }
@@ -103,6 +105,35 @@ public record RegistryEntry(String key, List<Model> models, double compileSecond
             models.add(new Model(name, size, sha));
         }
         return new RegistryEntry(key, models, cs.doubleValue());
+    }
+
+    /**
+     * Refuses JSON nested deeper than {@code max} before it is parsed: the reader recurses, and a registry
+     * is not trusted not to send {@code [[[[...}.
+     *
+     * @throws IllegalArgumentException if it is nested deeper
+     */
+    static void checkDepth(String json, int max) {
+        int depth = 0;
+        boolean inString = false;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '[' || c == '{') {
+                if (++depth > max) {
+                    throw new IllegalArgumentException("JSON nested deeper than " + max + " levels");
+                }
+            } else if (c == ']' || c == '}') {
+                depth--;
+            }
+        }
     }
 
     /**

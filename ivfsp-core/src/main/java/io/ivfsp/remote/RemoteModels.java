@@ -604,11 +604,17 @@ public final class RemoteModels implements AutoCloseable {
         return JsonWriter.write(m).getBytes(StandardCharsets.UTF_8);
     }
 
+    /** A lease's JSON, parsed only when flat (the registry is not trusted). */
+    private static Object lease(byte[] bytes) {
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        RegistryEntry.checkDepth(text, 1);
+        return JsonReader.read(text);
+    }
+
     /** The token of a lease, or "" when its content is not a lease. */
     static String token(byte[] lease) {
         try {
-            if (JsonReader.read(new String(lease, StandardCharsets.UTF_8)) instanceof Map<?, ?> m
-                    && m.get("token") instanceof String t) {
+            if (lease(lease) instanceof Map<?, ?> m && m.get("token") instanceof String t) {
                 return t;
             }
         } catch (IllegalArgumentException e) {
@@ -620,8 +626,7 @@ public final class RemoteModels implements AutoCloseable {
     /** When a lease expires; 0 (long expired) when its content is not a lease. */
     static long expiry(byte[] lease) {
         try {
-            if (JsonReader.read(new String(lease, StandardCharsets.UTF_8)) instanceof Map<?, ?> m
-                    && m.get("expires_ms") instanceof Long t) {
+            if (lease(lease) instanceof Map<?, ?> m && m.get("expires_ms") instanceof Long t) {
                 return t;
             }
         } catch (IllegalArgumentException e) {

@@ -253,6 +253,27 @@ class RemoteRegistryTest {
     }
 
     @Test
+    void entriesAndLeasesNestedDeeplyOrOversizedAreRefusedNotFatal() throws IOException {
+        MockOpCompiler compiler = MockOpCompiler.create();
+        OpFile nested = plan.files().get(0);
+        OpFile huge = plan.files().get(1);
+        OpFile leased = plan.files().get(2);
+        Files.createDirectories(registryDir.resolve("ac"));
+        Files.createDirectories(registryDir.resolve("leases"));
+        Files.writeString(registryDir.resolve("ac/" + key(nested, compiler)), "[".repeat(60_000));
+        Files.write(registryDir.resolve("ac/" + key(huge, compiler)), new byte[RegistryEntry.MAX_BYTES + 1]);
+        Files.writeString(registryDir.resolve("leases/" + key(leased, compiler) + ".0"), "{\"a\":" + "[".repeat(3000));
+
+        GenerationResult r = generate(compiler, dir.resolve("node"), remote().build()).requireSuccess();
+
+        assertThat(compiler.compiled()).extracting(OpFile::fileName)
+                .contains(nested.fileName(), huge.fileName(), leased.fileName());
+        assertThat(r.compiledModels()).isEqualTo(r.modelCount());
+        assertThat(warnings).anySatisfy(w -> assertThat(w).contains(key(nested, compiler)).contains("nested"));
+        assertThat(warnings).anySatisfy(w -> assertThat(w).contains(key(huge, compiler)).contains("larger than"));
+    }
+
+    @Test
     void unreachableRegistryCompilesLocallyWithOneWarning() {
         MockOpCompiler compiler = MockOpCompiler.create();
         RemoteSettings down = RemoteSettings.builder(dir.resolve("no-such-mount").toUri().toString())

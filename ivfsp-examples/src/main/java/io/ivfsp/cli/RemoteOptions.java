@@ -2,6 +2,7 @@ package io.ivfsp.cli;
 
 import io.ivfsp.atc.AtcToolkit;
 import io.ivfsp.compile.MockOpCompiler;
+import io.ivfsp.remote.ModelRegistries;
 import io.ivfsp.remote.RemoteModels;
 import io.ivfsp.remote.RemoteSettings;
 
@@ -103,6 +104,7 @@ final class RemoteOptions {
             return Optional.empty();
         }
         b.required(required || forceRequired).warnings(message -> err.println("WARNING " + message));
+        check(problems, () -> ModelRegistries.provider(b.build()));
         check(problems, () -> {
             if (leaseSeconds != null) {
                 if (leaseSeconds < 1 || leaseSeconds > 3600) {

@@ -137,7 +137,7 @@ class FleetCliTest {
                 "--remote-retries", "99", "--remote-access-key-id", "AKIA");
 
         assertThat(r.exit()).isEqualTo(IvfspCli.INVALID);
-        assertThat(r.err()).contains("--remote-lease-seconds = 0").contains("--remote-retries")
+        assertThat(r.err()).contains("ftp://x/y").contains("--remote-lease-seconds = 0").contains("--remote-retries")
                 .contains("--remote-secret-access-key-file");
     }
 

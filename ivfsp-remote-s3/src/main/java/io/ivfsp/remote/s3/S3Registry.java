@@ -79,7 +79,12 @@ public final class S3Registry implements ModelRegistry {
         }
         String prefix = uri.getPath() == null ? "" : uri.getPath().replaceAll("^/+|/+$", "");
         if (!prefix.isEmpty()) {
-            ModelRegistry.checkName(prefix);
+            for (String seg : prefix.split("/")) {
+                if (!seg.matches("[A-Za-z0-9._\\-]{1,255}") || seg.equals(".") || seg.equals("..")) {
+                    throw new IllegalArgumentException("remote registry (--remote) = " + uri + ": the prefix must be"
+                            + " /-separated segments of letters, digits, . _ - (no empty, . or .. segment)");
+                }
+            }
             prefix = prefix + "/";
         }
         return new S3Registry(uri, bucket, prefix, client(settings));
