@@ -117,7 +117,7 @@ public final class FileRegistry implements ModelRegistry {
         requireRegular(p);
         try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS);
              OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            copyBounded(name, in, out, maxBytes);
+            ModelRegistry.copyBounded(name, in, out, maxBytes);
         } catch (NoSuchFileException e) {
             Files.deleteIfExists(target);
             return false;
@@ -126,20 +126,6 @@ public final class FileRegistry implements ModelRegistry {
             throw e;
         }
         return true;
-    }
-
-    /** Copies at most {@code maxBytes}, failing when there are more. */
-    static void copyBounded(String name, InputStream in, OutputStream out, long maxBytes) throws IOException {
-        byte[] buf = new byte[1 << 16];
-        long total = 0;
-        int n;
-        while ((n = in.read(buf)) > 0) {
-            total += n;
-            if (total > maxBytes) {
-                throw new RegistryLimitException(name, maxBytes);
-            }
-            out.write(buf, 0, n);
-        }
     }
 
     @Override

@@ -81,6 +81,25 @@ public interface ModelRegistry extends AutoCloseable {
     void close();
 
     /**
+     * Copies at most {@code maxBytes} of an object's content, for implementations of {@link #readTo}.
+     *
+     * @throws RegistryLimitException if there are more
+     */
+    static void copyBounded(String name, java.io.InputStream in, java.io.OutputStream out, long maxBytes)
+            throws IOException {
+        byte[] buf = new byte[1 << 16];
+        long total = 0;
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            total += n;
+            if (total > maxBytes) {
+                throw new RegistryLimitException(name, maxBytes);
+            }
+            out.write(buf, 0, n);
+        }
+    }
+
+    /**
      * Checks an object name: relative, segments of {@code [a-z0-9._-]}, none empty, {@code .} or {@code ..}.
      *
      * @return the name

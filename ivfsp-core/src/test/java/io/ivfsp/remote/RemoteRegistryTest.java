@@ -18,6 +18,7 @@ import io.ivfsp.store.Manifest;
 import io.ivfsp.store.ModelStore;
 import io.ivfsp.store.StoredModel;
 import io.ivfsp.testing.FakeToolkit;
+import io.ivfsp.testing.ModelTrees;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -67,23 +68,12 @@ class RemoteRegistryTest {
                 .generate(plan);
     }
 
-    /** The number of distinct jobs (model contents per output directory) of the plan. */
     private long distinctJobs() {
-        return plan.files().stream().map(f -> f.outputDirectory() + "/" + new String(f.jsonBytes(), StandardCharsets.UTF_8))
-                .distinct().count();
+        return ModelTrees.distinctJobs(plan);
     }
 
     private static Map<String, String> modelDigests(Path root) throws IOException {
-        try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(p -> p.toString().endsWith(".om")).collect(Collectors.toMap(
-                    p -> root.relativize(p).toString(), p -> {
-                        try {
-                            return ModelStore.sha256(p);
-                        } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                    }));
-        }
+        return ModelTrees.digests(root);
     }
 
     private String key(OpFile f, OpCompiler compiler) {

@@ -19,7 +19,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,27 +50,8 @@ final class FetchCommand implements Callable<Integer> {
     @Mixin
     RemoteOptions remote;
 
-    @Option(names = "--sets", paramLabel = "<set>", split = ",", order = 100, defaultValue = "service,aicpu,training",
-            description = "The model sets to install, among service, aicpu, training. Default: ${DEFAULT-VALUE}.")
-    List<String> sets;
-
-    @Option(names = {"-o", "--output-root"}, paramLabel = "<dir>", order = 101,
-            description = "Where config/, op_models/ and op_models_pyacl/ go. Default: the current directory.")
-    Path outputRoot;
-
-    @Option(names = "--cann-version", paramLabel = "<version>", order = 102,
-            description = "The CANN version the models are for: the Version= value of opp/version.info."
-                    + " Default: read from --toolkit, else $ASCEND_HOME/$ASCEND_VERSION.")
-    String cannVersion;
-
-    @Option(names = "--toolkit", paramLabel = "<dir>", order = 103,
-            description = "The CANN runtime or toolkit directory holding opp/version.info."
-                    + " Default: $ASCEND_HOME/$ASCEND_VERSION.")
-    Path toolkitDir;
-
-    @Option(names = "--backend", paramLabel = "<name>", order = 104, defaultValue = "atc",
-            description = "Whose models: atc, or mock (simulated models, for trying the flow). Default: ${DEFAULT-VALUE}.")
-    String backend;
+    @Mixin
+    RegistryTarget target;
 
     @Option(names = "--json", order = 105, description = "Print a machine-readable summary on stdout.")
     boolean json;
@@ -89,20 +69,20 @@ final class FetchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<String> problems = ConfigOptions.newProblems();
-        Set<ModelSet> chosen = chosenSets(sets, problems);
+        Set<ModelSet> chosen = target.sets(problems);
         List<IvfspConfig> configs = config.read(spec, chosen, problems);
         Optional<RemoteSettings> settings = remote.settings(cli.environment(), cli.workingDirectory(), err, "fetch",
                 true, problems);
-        Optional<String> identity = RemoteOptions.identity(backend, cannVersion, toolkitDir, cli, problems);
+        Optional<String> identity = target.identity(cli, problems);
         if (!problems.isEmpty()) {
             return ConfigOptions.reportInvalid(err, "fetch", problems);
         }
         List<ModelPlan> plans = configs.stream().map(c -> OpCatalog.plan(c, chosen)).toList();
         List<OpFile> files = plans.stream().flatMap(p -> p.files().stream()).distinct().toList();
-        Path root = outputRoot == null ? cli.workingDirectory() : cli.workingDirectory().resolve(outputRoot);
+        Path root = target.root(cli);
         String soc = plans.get(0).config().socVersion();
         List<StoredModel> installed;
-        try (RemoteModels registry = RemoteModels.open(settings.get(), backend, identity.get(), soc);
+        try (RemoteModels registry = RemoteModels.open(settings.get(), target.backend, identity.get(), soc);
              ModelStore store = ModelStore.open(root)) {
             for (ModelPlan p : plans) {
                 store.prepare(p);
@@ -141,21 +121,6 @@ final class FetchCommand implements Callable<Integer> {
                     + " into " + root);
         }
         return IvfspCli.OK;
-    }
-
-    static Set<ModelSet> chosenSets(List<String> names, List<String> problems) {
-        Set<ModelSet> chosen = EnumSet.noneOf(ModelSet.class);
-        for (String s : names) {
-            try {
-                chosen.add(ModelSet.fromCliName(s.trim()));
-            } catch (IllegalArgumentException e) {
-                problems.add("--sets: " + e.getMessage());
-            }
-        }
-        if (chosen.isEmpty() && problems.isEmpty()) {
-            problems.add("--sets: name at least one of service, aicpu, training");
-        }
-        return chosen;
     }
 
     /** The configurations as their flags, e.g. {@code -nlist 1024 -p 0}: what a user typed. */

@@ -37,7 +37,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ivfsp publish}: uploads the models a local output root holds and its manifests vouch for. */
@@ -58,26 +57,8 @@ final class PublishCommand implements Callable<Integer> {
     @Mixin
     RemoteOptions remote;
 
-    @Option(names = "--sets", paramLabel = "<set>", split = ",", order = 100, defaultValue = "service,aicpu,training",
-            description = "The model sets to publish, among service, aicpu, training. Default: ${DEFAULT-VALUE}.")
-    List<String> sets;
-
-    @Option(names = {"-o", "--output-root"}, paramLabel = "<dir>", order = 101,
-            description = "The output root holding op_models/ and op_models_pyacl/. Default: the current directory.")
-    Path outputRoot;
-
-    @Option(names = "--cann-version", paramLabel = "<version>", order = 102,
-            description = "The CANN version the models were compiled with (Version= of opp/version.info)."
-                    + " Default: read from --toolkit, else $ASCEND_HOME/$ASCEND_VERSION.")
-    String cannVersion;
-
-    @Option(names = "--toolkit", paramLabel = "<dir>", order = 103,
-            description = "The CANN toolkit the models were compiled with. Default: $ASCEND_HOME/$ASCEND_VERSION.")
-    Path toolkitDir;
-
-    @Option(names = "--backend", paramLabel = "<name>", order = 104, defaultValue = "atc",
-            description = "Whose models: atc, or mock (simulated). Default: ${DEFAULT-VALUE}.")
-    String backend;
+    @Mixin
+    RegistryTarget target;
 
     PublishCommand(IvfspCli cli) {
         this.cli = cli;
@@ -92,12 +73,12 @@ final class PublishCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<String> problems = ConfigOptions.newProblems();
-        Set<ModelSet> chosen = FetchCommand.chosenSets(sets, problems);
+        Set<ModelSet> chosen = target.sets(problems);
         List<IvfspConfig> configs = config.read(spec, chosen, problems);
         Optional<RemoteSettings> settings = remote.settings(cli.environment(), cli.workingDirectory(), err, "publish",
                 true, problems);
-        Optional<String> identity = RemoteOptions.identity(backend, cannVersion, toolkitDir, cli, problems);
-        Path root = outputRoot == null ? cli.workingDirectory() : cli.workingDirectory().resolve(outputRoot);
+        Optional<String> identity = target.identity(cli, problems);
+        Path root = target.root(cli);
         if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
             problems.add("-o/--output-root = " + root + ": not a directory holding generated models");
         }
@@ -109,7 +90,7 @@ final class PublishCommand implements Callable<Integer> {
         Optional<String> localIdentity = localIdentity();
         Map<RemoteModels.Published, Integer> counts = new EnumMap<>(RemoteModels.Published.class);
         List<String> notPublished = new ArrayList<>();
-        try (RemoteModels registry = RemoteModels.open(settings.get(), backend, identity.get(), soc);
+        try (RemoteModels registry = RemoteModels.open(settings.get(), target.backend, identity.get(), soc);
              ModelStore store = ModelStore.open(root)) {
             Set<String> done = new HashSet<>();
             for (OpFile f : plans.stream().flatMap(p -> p.files().stream()).distinct().toList()) {
@@ -120,7 +101,7 @@ final class PublishCommand implements Callable<Integer> {
                 Optional<Manifest.Entry> entry = store.manifest(f.set()).entry(f.fileName());
                 Set<String> vouched = new HashSet<>();
                 vouched.add(key);
-                localIdentity.ifPresent(id -> vouched.add(CacheKey.of(f, soc, backend, id)));
+                localIdentity.ifPresent(id -> vouched.add(CacheKey.of(f, soc, target.backend, id)));
                 Optional<List<StoredModel>> models = entry.filter(e -> vouched.contains(e.key()))
                         .flatMap(e -> store.reusable(f, e.key(), Verification.HASH));
                 if (entry.isEmpty()) {
@@ -158,11 +139,11 @@ final class PublishCommand implements Callable<Integer> {
 
     /** The identity a local compile recorded its manifest entries under, when this machine can tell. */
     private Optional<String> localIdentity() {
-        if (backend.equals("mock")) {
+        if (target.backend.equals("mock")) {
             return Optional.of(MockOpCompiler.create().cacheIdentity());
         }
-        AtcToolkit toolkit = toolkitDir == null ? AtcToolkit.discover(cli.environment())
-                : AtcToolkit.at(cli.workingDirectory().resolve(toolkitDir));
+        AtcToolkit toolkit = target.toolkitDir == null ? AtcToolkit.discover(cli.environment())
+                : AtcToolkit.at(cli.workingDirectory().resolve(target.toolkitDir));
         if (!toolkit.hasAtc()) {
             return Optional.empty();
         }

@@ -7,7 +7,6 @@ import io.ivfsp.remote.RegistryLimitException;
 import io.ivfsp.remote.RemoteSettings;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
@@ -218,7 +217,7 @@ public final class S3Registry implements ModelRegistry {
                 in.abort();
                 throw new RegistryLimitException(name, maxBytes);
             }
-            copyBounded(name, in, out, maxBytes);
+            ModelRegistry.copyBounded(name, in, out, maxBytes);
             return true;
         } catch (NoSuchKeyException e) {
             Files.deleteIfExists(target);
@@ -232,19 +231,6 @@ public final class S3Registry implements ModelRegistry {
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(target);
             throw e;
-        }
-    }
-
-    private static void copyBounded(String name, InputStream in, OutputStream out, long maxBytes) throws IOException {
-        byte[] buf = new byte[1 << 16];
-        long total = 0;
-        int n;
-        while ((n = in.read(buf)) > 0) {
-            total += n;
-            if (total > maxBytes) {
-                throw new RegistryLimitException(name, maxBytes);
-            }
-            out.write(buf, 0, n);
         }
     }
 

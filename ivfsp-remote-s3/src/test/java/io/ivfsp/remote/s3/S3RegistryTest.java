@@ -22,6 +22,7 @@ import io.ivfsp.remote.RemoteSettings;
 import io.ivfsp.store.CacheKey;
 import io.ivfsp.store.ModelStore;
 import io.ivfsp.store.StoredModel;
+import io.ivfsp.testing.ModelTrees;
 
 import java.io.IOException;
 import java.net.URI;
@@ -40,8 +41,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,24 +91,11 @@ class S3RegistryTest {
     }
 
     private long distinctJobs() {
-        return plan.files().stream().map(f -> f.outputDirectory() + "/" + new String(f.jsonBytes(), StandardCharsets.UTF_8))
-                .distinct().count();
+        return ModelTrees.distinctJobs(plan);
     }
 
     private static Map<String, String> modelDigests(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return Map.of();
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(p -> p.toString().endsWith(".om")).collect(Collectors.toMap(
-                    p -> root.relativize(p).toString(), p -> {
-                        try {
-                            return ModelStore.sha256(p);
-                        } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                    }));
-        }
+        return ModelTrees.digests(root);
     }
 
     private String key(OpFile f, OpCompiler compiler) {
