@@ -101,6 +101,28 @@ class RemoteRegistryTest {
     }
 
     @Test
+    void readOnlyCredentialsFetchAndNeitherLeaseNorPublish() throws IOException {
+        generate(MockOpCompiler.create(), dir.resolve("node1"), remote().build()).requireSuccess();
+        OpFile unpublished = plan.files().get(0);
+        MockOpCompiler compiler = MockOpCompiler.create();
+        Files.delete(registryDir.resolve("ac/" + key(unpublished, compiler)));
+        Set<String> before;
+        try (Stream<Path> s = Files.walk(registryDir)) {
+            before = s.map(Path::toString).collect(Collectors.toSet());
+        }
+        RemoteSettings readOnly = RemoteSettings.builder("readonly://" + registryDir).warnings(warnings::add).build();
+
+        generate(compiler, dir.resolve("fetch-node"), readOnly).requireSuccess();
+
+        assertThat(compiler.compiled()).extracting(OpFile::fileName).containsExactly(unpublished.fileName());
+        assertThat(modelDigests(dir.resolve("fetch-node"))).isEqualTo(modelDigests(dir.resolve("node1")));
+        assertThat(warnings).singleElement().satisfies(w -> assertThat(w).contains("refuses writes"));
+        try (Stream<Path> s = Files.walk(registryDir)) {
+            assertThat(s.map(Path::toString).collect(Collectors.toSet())).isEqualTo(before);
+        }
+    }
+
+    @Test
     void compileTimesTravelWithTheModels() throws IOException {
         MockOpCompiler slow = MockOpCompiler.builder().delay("FpToFp16", java.time.Duration.ofMillis(300)).build();
         generate(slow, dir.resolve("node1"), remote().build()).requireSuccess();
