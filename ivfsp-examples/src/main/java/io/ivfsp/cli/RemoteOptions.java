@@ -203,14 +203,25 @@ final class RemoteOptions {
             }
             return Optional.of(RemoteModels.atcIdentity(cannVersion));
         }
-        AtcToolkit toolkit = toolkitDir == null ? AtcToolkit.discover(cli.environment())
-                : AtcToolkit.at(cli.workingDirectory().resolve(toolkitDir));
-        Optional<String> version = toolkit.oppVersionInfo().flatMap(RemoteModels::versionOf);
-        if (version.isEmpty()) {
-            problems.add("--cann-version: no Version= in " + toolkit.opp().resolve("version.info") + " (toolkit "
-                    + toolkit.origin() + "); give --cann-version or --toolkit <the CANN runtime or toolkit directory>");
-            return Optional.empty();
+        List<AtcToolkit> candidates = new java.util.ArrayList<>();
+        if (toolkitDir != null) {
+            candidates.add(AtcToolkit.at(cli.workingDirectory().resolve(toolkitDir)));
+        } else {
+            candidates.add(AtcToolkit.discover(cli.environment()));
+            // A runtime-only node has the NNRT package rather than the toolkit.
+            String home = Optional.ofNullable(cli.environment().get("ASCEND_HOME")).filter(h -> !h.isBlank())
+                    .orElse(AtcToolkit.DEFAULT_ASCEND_HOME);
+            candidates.add(AtcToolkit.at(Path.of(home, "nnrt", "latest")));
         }
-        return Optional.of(RemoteModels.atcIdentity(version.get()));
+        for (AtcToolkit t : candidates) {
+            Optional<String> version = t.oppVersionInfo().flatMap(RemoteModels::versionOf);
+            if (version.isPresent()) {
+                return Optional.of(RemoteModels.atcIdentity(version.get()));
+            }
+        }
+        problems.add("--cann-version: no Version= in " + String.join(" nor ", candidates.stream()
+                .map(t -> t.opp().resolve("version.info").toString()).toList()) + " (" + candidates.get(0).origin()
+                + "); give --cann-version or --toolkit <the CANN runtime or toolkit directory>");
+        return Optional.empty();
     }
 }

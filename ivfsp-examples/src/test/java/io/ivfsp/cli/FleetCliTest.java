@@ -69,6 +69,20 @@ class FleetCliTest {
     }
 
     @Test
+    void fetchReadsTheCannVersionOfTheInstalledRuntime() throws IOException {
+        assertThat(buildNode.run("aicpu", "-o", "node1", "--remote", uri).exit()).isZero();
+        Path nnrt = Files.createDirectories(dir.resolve("runtime-home/nnrt/latest/opp"));
+        Files.writeString(nnrt.resolve("version.info"), "Version=8.0.0-fake\n");
+        CliRunner runtime = new CliRunner(Map.of("ASCEND_HOME", dir.resolve("runtime-home").toString(),
+                "IVFSP_REMOTE", uri), cwd, false);
+
+        CliRunner.Result fetch = runtime.run("fetch", "--sets", "aicpu", "-o", "node2");
+
+        assertThat(fetch.exit()).as(fetch.err()).isZero();
+        assertThat(models(cwd.resolve("node2"))).isNotEmpty().isEqualTo(models(cwd.resolve("node1")));
+    }
+
+    @Test
     void fetchOfAModelNobodyPublishedNamesTheConfigAndKeyAndInstallsNothing() throws IOException {
         assertThat(buildNode.run("aicpu", "-o", "node1", "--remote", uri).exit()).isZero();
 
