@@ -9,6 +9,8 @@ import io.ivfsp.ops.AtcNaming;
 import io.ivfsp.ops.ModelPlan;
 import io.ivfsp.ops.OpDesc;
 import io.ivfsp.ops.OpFile;
+import io.ivfsp.remote.RemoteModels;
+import io.ivfsp.remote.RemoteRegistryException;
 import io.ivfsp.store.CacheKey;
 import io.ivfsp.store.Manifest;
 import io.ivfsp.store.ModelStore;
@@ -29,6 +31,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -64,6 +67,10 @@ final class GenerationRun {
     private final Map<Job, Outcome> outcomes = new ConcurrentHashMap<>();
     private final long start = System.nanoTime();
     private List<Job> jobs;
+    /** The shared registry (or none): consulted before a job compiles, told after. */
+    private final RemoteModels remote;
+    /** Tasks whose key another node is compiling: taken up again once the others are done. */
+    private final ConcurrentLinkedQueue<List<Job>> deferred = new ConcurrentLinkedQueue<>();
 
     /** One distinct model content in one output directory, and the JSON files it serves. */
     static final class Job {
@@ -102,6 +109,12 @@ final class GenerationRun {
         this.store = store;
         this.jsonFiles = jsonFiles;
         this.socVersion = plans.get(0).config().socVersion();
+        try {
+            this.remote = settings.remote().map(r -> RemoteModels.whenNeeded(r, compiler, socVersion)).orElseGet(RemoteModels::none);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
     }
 
     ModelGenerator.GenerationFuture start() {
@@ -138,7 +151,11 @@ final class GenerationRun {
             workers.add(CompletableFuture.runAsync(() -> {
                 int k;
                 while ((k = next.getAndIncrement()) < order.size()) {
-                    runTask(order.get(k));
+                    runTask(order.get(k), true);
+                }
+                List<Job> later;
+                while ((later = deferred.poll()) != null) {
+                    runTask(later, false);
                 }
             }, exec));
         }
@@ -149,6 +166,7 @@ final class GenerationRun {
                 // The hook is running or about to: nothing to remove.
             }
             store.close();
+            remote.close();
             if (ownPool != null) {
                 ownPool.shutdown();
             }
@@ -204,8 +222,8 @@ final class GenerationRun {
     }
 
     /** Runs a task: reuses what can be reused, then compiles the rest, together when it is a batch. */
-    private void runTask(List<Job> task) {
-        List<ModelStore.JobLock> locks = new ArrayList<>();
+    private void runTask(List<Job> task, boolean mayDefer) {
+        List<AutoCloseable> locks = new ArrayList<>();
         try {
             List<Job> toCompile = new ArrayList<>();
             // Locks in key order, so that generators locking several jobs cannot deadlock.
@@ -230,7 +248,7 @@ final class GenerationRun {
                     continue;
                 }
                 locks.add(lock.get());
-                if (!reuse(job)) {
+                if (!reuse(job) && consultRegistry(job, mayDefer, locks)) {
                     toCompile.add(job);
                 }
             }
@@ -240,8 +258,51 @@ final class GenerationRun {
                 compileJob(toCompile.get(0));
             }
         } finally {
-            locks.forEach(ModelStore.JobLock::close);
+            // Leases before the local locks they were taken under.
+            for (int i = locks.size() - 1; i >= 0; i--) {
+                try {
+                    locks.get(i).close();
+                } catch (Exception e) {
+                    log.warn("could not release {}: {}", locks.get(i), e.toString());
+                }
+            }
         }
+    }
+
+    /**
+     * Asks the registry about a job: fetched (done), another node compiling it (deferred, or waited for
+     * when {@code mayDefer} is false), or to compile here (true; its lease, if any, joins {@code locks}).
+     */
+    private boolean consultRegistry(Job job, boolean mayDefer, List<AutoCloseable> locks) {
+        RemoteModels.Claim claim;
+        try {
+            claim = remote.claim(job.file, job.members, job.key, store, settings.incremental(), !mayDefer, this::shouldSkip);
+        } catch (RemoteRegistryException e) {
+            registryFailed(job, e);
+            return false;
+        }
+        if (claim instanceof RemoteModels.Fetched fetched) {
+            succeeded.incrementAndGet();
+            outcomes.put(job, Outcome.done(fetched.models(), true));
+            notify(() -> listener().jobSucceeded(progress(job.file, Duration.ZERO), handles(job, job.file, fetched.models(), true)));
+            return false;
+        }
+        if (claim instanceof RemoteModels.Busy) {
+            if (mayDefer && !shouldSkip()) {
+                deferred.add(List.of(job));
+            } else {
+                skip(job);
+            }
+            return false;
+        }
+        ((RemoteModels.Compile) claim).lease().ifPresent(locks::add);
+        return true;
+    }
+
+    /** A required registry failed: the job fails and the run stops. */
+    private void registryFailed(Job job, RemoteRegistryException e) {
+        fail(job, failure(job.file, CompileFailure.Kind.PUBLISH, e.getMessage(), System.nanoTime()), Duration.ZERO);
+        cancellation.cancel();
     }
 
     private boolean reuse(Job job) {
@@ -394,6 +455,12 @@ final class GenerationRun {
         try {
             List<StoredModel> stored = store.publish(job.file, staging);
             store.record(job.members, job.key, stored, compileTime);
+            try {
+                remote.publish(job.file, stored, compileTime);
+            } catch (RemoteRegistryException e) {
+                cancellation.cancel();
+                return Outcome.failed(failure(job.file, CompileFailure.Kind.PUBLISH, e.getMessage(), jobStart));
+            }
             return Outcome.done(stored, false);
         } catch (IOException | RuntimeException e) {
             return Outcome.failed(failure(job.file, CompileFailure.Kind.PUBLISH,

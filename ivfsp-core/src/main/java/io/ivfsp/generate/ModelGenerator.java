@@ -8,6 +8,7 @@ import io.ivfsp.config.ModelSet;
 import io.ivfsp.ops.ModelPlan;
 import io.ivfsp.ops.OpCatalog;
 import io.ivfsp.ops.OpFile;
+import io.ivfsp.remote.RemoteSettings;
 import io.ivfsp.store.ModelStore;
 import io.ivfsp.store.OutputRefusedException;
 import io.ivfsp.store.Verification;
@@ -67,6 +68,7 @@ public final class ModelGenerator {
     private final int compileWorkers;
     private final Scheduling scheduling;
     private final boolean batching;
+    private final Optional<RemoteSettings> remote;
 
     private ModelGenerator(Builder b) {
         this.compiler = b.compiler;
@@ -81,6 +83,7 @@ public final class ModelGenerator {
         this.compileWorkers = b.compileWorkers;
         this.scheduling = b.scheduling;
         this.batching = b.batching;
+        this.remote = Optional.ofNullable(b.remote);
     }
 
     /**
@@ -251,13 +254,13 @@ public final class ModelGenerator {
 
     private Settings settings() {
         return new Settings(compiler, parallelism, executor, jobTimeout, listener, failFast, incremental, verification,
-                compileWorkers(), scheduling, batching);
+                compileWorkers(), scheduling, batching, remote);
     }
 
     /** What a run needs of its generator. */
     record Settings(OpCompiler compiler, int parallelism, Executor executor, Optional<Duration> jobTimeout,
                     GenerationListener listener, boolean failFast, boolean incremental, Verification verification,
-                    int compileWorkers, Scheduling scheduling, boolean batching) {
+                    int compileWorkers, Scheduling scheduling, boolean batching, Optional<RemoteSettings> remote) {
     }
 
     /** A generation in progress; {@link #cancel(boolean)} kills its running compiler processes. */
@@ -292,8 +295,22 @@ public final class ModelGenerator {
         private int compileWorkers;
         private Scheduling scheduling = Scheduling.LONGEST_FIRST;
         private boolean batching;
+        private RemoteSettings remote;
 
         private Builder() {
+        }
+
+        /**
+         * A shared model registry ({@code s3://bucket/prefix}, {@code file:///shared/dir}): each job is looked
+         * up there before it compiles, and published after; default none.
+         *
+         * <pre>{@code
+         * builder.remote(RemoteSettings.builder("file:///shared/ivfsp").build());
+         * }</pre>
+         */
+        public Builder remote(RemoteSettings remote) {
+            this.remote = Objects.requireNonNull(remote, "remote");
+            return this;
         }
 
         /**

@@ -34,6 +34,9 @@ final class DoctorCommand implements Callable<Integer> {
             description = "The CANN toolkit directory. Default: $ASCEND_HOME/$ASCEND_VERSION.")
     Path toolkitDir;
 
+    @picocli.CommandLine.Mixin
+    RemoteDoctor remote;
+
     DoctorCommand(IvfspCli cli) {
         this.cli = cli;
     }
@@ -78,6 +81,7 @@ final class DoctorCommand implements Callable<Integer> {
             chosen = "none: " + e.getMessage().lines().findFirst().orElse("");
         }
         out.println("default:  " + chosen);
-        return toolkit.hasAtc() ? IvfspCli.OK : IvfspCli.COMPILE_FAILURE;
+        boolean registryOk = remote.report(cli, spec, toolkitDir, out, spec.commandLine().getErr());
+        return toolkit.hasAtc() && registryOk ? IvfspCli.OK : IvfspCli.COMPILE_FAILURE;
     }
 }

@@ -107,6 +107,10 @@ final class GenerateCommand implements Callable<Integer> {
                     + " (never a file they do not record).")
     boolean prune;
 
+    @picocli.CommandLine.Mixin
+    RemoteOptions remote;
+    private Optional<io.ivfsp.remote.RemoteSettings> remoteSettings = Optional.empty();
+
     @Option(names = {"-q", "--quiet"}, order = 110, description = "Print only errors.")
     boolean quiet;
 
@@ -167,6 +171,7 @@ final class GenerateCommand implements Callable<Integer> {
         Integer workers = compileWorkers == null ? null : ConfigOptions.bounded("--compile-workers", compileWorkers, 1, 32, problems);
         Integer timeoutSeconds = timeout == null ? null
                 : ConfigOptions.bounded("--timeout", timeout, 1, Integer.MAX_VALUE, problems);
+        remoteSettings = remote.settings(cli.environment(), cli.workingDirectory(), err, name, false, problems);
         if (!problems.isEmpty()) {
             return ConfigOptions.reportInvalid(err, name, problems);
         }
@@ -200,7 +205,7 @@ final class GenerateCommand implements Callable<Integer> {
         } catch (OutputRefusedException | IllegalArgumentException e) {
             err.println("ivfsp " + name + ": " + e.getMessage());
             return IvfspCli.INVALID;
-        } catch (UncheckedIOException e) {
+        } catch (UncheckedIOException | io.ivfsp.remote.RemoteRegistryException e) {
             err.println("ivfsp " + name + ": " + e.getMessage());
             return IvfspCli.COMPILE_FAILURE;
         }
@@ -262,6 +267,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (workers != null) {
             gb.compileWorkers(workers);
         }
+        remoteSettings.ifPresent(gb::remote);
         ModelGenerator generator = gb.build();
         GenerationResult result;
         try {

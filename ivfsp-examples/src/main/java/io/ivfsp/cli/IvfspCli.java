@@ -133,6 +133,7 @@ public final class IvfspCli implements Runnable {
         verify.addParameterOptions(verifyLine.getCommandSpec());
         cl.addSubcommand("verify", verifyLine);
         cl.addSubcommand("doctor", new CommandLine(new DoctorCommand(this)));
+        FleetCommands.add(this, cl);
         cl.setOut(out);
         cl.setErr(err);
         cl.setUsageHelpAutoWidth(false);
