@@ -10,7 +10,6 @@ import io.ivfsp.store.ModelStore;
 import io.ivfsp.store.StoredModel;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -747,7 +746,7 @@ public final class RemoteModels implements AutoCloseable {
         // No DNS look-up: the name only helps a person reading a lease.
         String host = Optional.ofNullable(System.getenv("HOSTNAME")).filter(h -> h.matches("[A-Za-z0-9.\\-]{1,64}"))
                 .orElse("node");
-        return host + "/" + ManagementFactory.getRuntimeMXBean().getPid() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        return host + "/" + ProcessHandle.current().pid() + "/" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     /** Stops the heartbeats and closes the registry. */
