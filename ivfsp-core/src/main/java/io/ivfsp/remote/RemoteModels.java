@@ -634,6 +634,9 @@ public final class RemoteModels implements AutoCloseable {
         return 0;
     }
 
+    /** The longest wait for overlapping lease writes to land on a server whose conditional create is not atomic. */
+    private static final long MAX_SETTLE_MILLIS = 10_000;
+
     private long settleMillis() {
         return Math.max(20, Math.min(1000, settings.leaseTime().toMillis() / 60));
     }
@@ -644,14 +647,17 @@ public final class RemoteModels implements AutoCloseable {
             String name = LEASES + key + "." + gen;
             String token = UUID.randomUUID().toString();
             Optional<byte[]> current;
+            long createStart = System.nanoTime();
             if (registry.createIfAbsent(name, leaseBytes(token))) {
                 if (registry.atomicCreate()) {
                     return new LeaseState(Optional.of(new Lease(name, gen, key, token)), 0);
                 }
                 // Some S3-compatible servers (S3Mock among them) check If-None-Match before writing, not
                 // atomically: of simultaneous creates several succeed and the last one stays. Let the writes
-                // in flight land, then keep the lease only if it is still ours.
-                Thread.sleep(settleMillis());
+                // in flight land, then keep the lease only if it is still ours. A write that overlapped ours
+                // takes about as long as ours did, so the wait grows with the server's (or machine's) load.
+                long createMillis = (System.nanoTime() - createStart) / 1_000_000;
+                Thread.sleep(Math.min(MAX_SETTLE_MILLIS, Math.max(settleMillis(), 4 * createMillis)));
                 current = registry.read(name, MAX_LEASE_BYTES);
                 if (current.isPresent() && token.equals(token(current.get()))) {
                     return new LeaseState(Optional.of(new Lease(name, gen, key, token)), 0);
