@@ -1,5 +1,6 @@
 package io.ivfsp.store;
 
+import io.ivfsp.compile.FileNameEncoding;
 import io.ivfsp.files.RegularFiles;
 
 import java.io.IOException;
@@ -29,12 +30,18 @@ public final class ModelInstaller {
      * Copies the models into {@code directory}, creating it if needed.
      *
      * @return the installed files, in the order of {@code models}
-     * @throws OutputRefusedException if the path contains a symbolic link, a target is anything but a regular file,
+     * @throws OutputRefusedException if the path contains a symbolic link or cannot be represented in the
+     *                                locale's file-name encoding, a target is anything but a regular file,
      *                                or two models would take the same name
      * @throws IOException            if copying fails; models already installed stay complete
      */
     public static List<Path> install(List<? extends ModelFile> models, Path directory) throws IOException {
         Path dir = directory.toAbsolutePath().normalize();
+        // A name the locale cannot encode (or one that did not decode) would be written as other bytes:
+        // into another directory, which mxIndex would never read.
+        FileNameEncoding.problem(dir).ifPresent(why -> {
+            throw new OutputRefusedException(dir, why);
+        });
         Path existing = dir;
         while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
             existing = existing.getParent();
