@@ -4,9 +4,11 @@ import io.ivfsp.files.RegularFiles;
 import io.ivfsp.ops.OpFile;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -91,8 +93,15 @@ final class StagingArea implements AutoCloseable {
             Path lockFile = run.resolve(RUN_LOCK);
             Optional<BasicFileAttributes> attrs = RegularFiles.lstat(lockFile);
             if (attrs.isEmpty()) {
-                // Renamed into place only once locked: a run- directory without a lock file is not ours to judge.
-                log.warn("leaving {} alone: it has no lock file", run);
+                // Renamed into place only once locked, so no live run is without its lock file: this is
+                // what a removal cut short, or a late write of a killed run's compiler, left behind. Not
+                // judged while young (a removal may be under way), removed once, quietly, when old.
+                if (age(run).compareTo(UNLOCKED_RUN_GRACE) > 0) {
+                    log.info("removing the staging directory of a dead run, left without its lock file: {}", run);
+                    deleteTree(run);
+                } else {
+                    log.debug("leaving {} for now: it has no lock file", run);
+                }
             } else if (!attrs.get().isRegularFile()) {
                 log.warn("leaving {} alone: its lock file is {}", run, RegularFiles.kind(attrs.get()));
             } else {
@@ -100,7 +109,7 @@ final class StagingArea implements AutoCloseable {
                 if (lock.isPresent()) {
                     try (FileLocks.HeldLock held = lock.get()) {
                         log.info("removing the staging directory of a dead run: {}", run);
-                        deleteTree(run);
+                        deleteRun(run);
                     }
                 }
             }
@@ -160,13 +169,32 @@ final class StagingArea implements AutoCloseable {
     /** Removes this run's directory, and the staging root if nothing else is in it. */
     @Override
     public void close() {
-        deleteTree(run);
+        deleteRun(run);
         runLock.close();
         try {
             Files.deleteIfExists(stagingRoot);
         } catch (IOException e) {
             // Not empty: another generation is staging there.
         }
+    }
+
+    /**
+     * Deletes a run's directory, its lock file last: a removal cut short (kill -9) leaves a directory
+     * whose lock file a later run can take and finish the removal, never one without a lock file.
+     */
+    private static void deleteRun(Path run) {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(run)) {
+            for (Path p : s) {
+                if (!p.getFileName().toString().equals(RUN_LOCK)) {
+                    deleteTree(p);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            log.warn("could not list staging directory {}: {}", run, e.toString());
+        }
+        deleteTree(run);
     }
 
     /** Deletes a directory this store created, without following links. */

@@ -3,11 +3,14 @@ package io.ivfsp.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ivfsp.compile.FileNameEncoding;
 import io.ivfsp.files.NotARegularFileException;
 import io.ivfsp.files.Sha256;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,5 +71,23 @@ class ModelInstallerTest {
 
         assertTimeoutPreemptively(NEVER, () -> assertThatThrownBy(() -> ModelInstaller.install(List.of(f), dir.resolve("mx")))
                 .isInstanceOf(NotARegularFileException.class).hasMessageContaining(fifo.toString()));
+    }
+
+    /**
+     * A name that did not decode (the bytes of a Latin-1 {@code ñ} under a UTF-8 locale become U+FFFD)
+     * would be written back as other bytes: another directory. Refused naming it, like the output root.
+     */
+    @Test
+    void aDirectoryWhoseNameCannotBeRepresentedIsRefusedAndNothingIsCreated() throws IOException {
+        assumeTrue(FileNameEncoding.fileNames().equals(StandardCharsets.UTF_8), "needs a UTF-8 file-name encoding");
+        StoredModel a = model("0_A.om", "a");
+        Path target = dir.resolve("\uFFFDinst");
+
+        assertThatThrownBy(() -> ModelInstaller.install(List.of(a), target)).isInstanceOf(OutputRefusedException.class)
+                .hasMessageContaining(target.toString()).hasMessageContaining("cannot be represented");
+
+        try (Stream<Path> s = Files.list(dir)) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactly("store");
+        }
     }
 }

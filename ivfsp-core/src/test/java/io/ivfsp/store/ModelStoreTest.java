@@ -12,6 +12,9 @@ import io.ivfsp.ops.OpFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,6 +78,26 @@ class ModelStoreTest {
                 assertThat(dead).as("the dead run's staging").doesNotExist();
             }
             assertThat(liveJob).isDirectory();
+        }
+    }
+
+    /**
+     * A dead run's staging directory without its lock file (a removal cut short by kill -9, or files a
+     * killed run's compiler wrote late) was left alone with a warning on every later run: it is removed
+     * once it is old enough that no removal can be under way, and a young one is left for now.
+     */
+    @Test
+    void aLocklessStagingDirectoryOfADeadRunIsRemovedOnceOld() throws IOException {
+        Path staging = root.resolve(ModelStore.STAGING_DIRECTORY);
+        Path old = Files.createDirectories(staging.resolve("run-00000000-0000-0000-0000-0000000000a1").resolve("job").resolve("out"));
+        Files.writeString(old.resolve("0_A.om"), "late write");
+        Path oldRun = old.getParent().getParent();
+        Files.setLastModifiedTime(oldRun, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+        Path young = Files.createDirectories(staging.resolve("run-00000000-0000-0000-0000-0000000000a2"));
+
+        try (ModelStore store = ModelStore.open(root)) {
+            assertThat(oldRun).as("the old lockless run").doesNotExist();
+            assertThat(young).as("a young one: its removal may be under way").isDirectory();
         }
     }
 

@@ -256,6 +256,18 @@ final class GenerateCommand implements Callable<Integer> {
                         + "; install the CANN toolkit to compile for real.");
             }
         }
+        if (installTo != null) {
+            // Before any compile: a link, a foreign object or an unencodable name there would otherwise
+            // be found only after every model is compiled.
+            List<String> names = plans.stream().flatMap(p -> p.files().stream())
+                    .flatMap(f -> f.omFileNames().stream()).distinct().toList();
+            try {
+                ModelInstaller.check(names, cli.workingDirectory().resolve(installTo));
+            } catch (IOException e) {
+                err.println("ivfsp " + spec.name() + ": --install-to " + installTo + ": " + e.getMessage());
+                return IvfspCli.INVALID;
+            }
+        }
         Reports.JobClock clock = new Reports.JobClock();
         ProgressLine progress = ProgressLine.create(cli.terminal() ? cli.status(err) : null, err, quiet || json);
         ModelGenerator.Builder gb = ModelGenerator.builder().compiler(compiler).outputRoot(root).parallelism(pool)

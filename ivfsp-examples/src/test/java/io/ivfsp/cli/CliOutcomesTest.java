@@ -257,6 +257,30 @@ class CliOutcomesTest {
         assertThat(entries(cwd)).isEmpty();
     }
 
+    /**
+     * What is in the install directory is checked before the first ATC run (issue 11, item 6): a
+     * directory or FIFO in place of a model, or a link in the path, was refused only after every model
+     * had been compiled.
+     */
+    @Test
+    void foreignObjectsInTheInstallDirectoryAreRefusedBeforeAnyAtcRun() throws IOException, InterruptedException {
+        List<String> names = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.AICPU).files().stream()
+                .flatMap(f -> f.omFileNames().stream()).toList();
+        Path target = Files.createDirectories(dir.resolve("mx"));
+        Files.createDirectory(target.resolve(names.get(0)));
+        Path linked = Files.createSymbolicLink(dir.resolve("linked"), target);
+
+        CliRunner.Result r = cli.run("aicpu", "--install-to", target.toString());
+        CliRunner.Result viaLink = cli.run("aicpu", "--install-to", linked.toString());
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains(target.resolve(names.get(0)).toString()).contains("is a directory");
+        assertThat(viaLink.exit()).isEqualTo(2);
+        assertThat(viaLink.err()).contains(linked.toString()).contains("symbolic link");
+        assertThat(fake.runs()).isEmpty();
+        assertThat(entries(cwd)).isEmpty();
+    }
+
     @Test
     void verifyOnAFileIsAUsageError() throws IOException {
         Path file = Files.writeString(dir.resolve("file"), "x");
