@@ -89,12 +89,13 @@ public final class IvfspCli implements Runnable {
      * generator subcommands read their arguments like the reference scripts' argparse.
      */
     public int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cl = commandLine(out, err);
         if (args.length > 0 && GENERATORS.contains(args[0])) {
-            CommandLine sub = cl.getSubcommands().get(args[0]);
+            // Only the named subcommand is built: picocli reads each command's annotations by reflection,
+            // which is most of a warm run's start-up when all six are built.
+            CommandLine sub = commandLine(out, err, args[0]).getSubcommands().get(args[0]);
             return ((GenerateCommand) sub.getCommand()).execute(List.of(args).subList(1, args.length));
         }
-        return cl.execute(args);
+        return commandLine(out, err).execute(args);
     }
 
     /** Where the progress line is drawn: the shared terminal stream, or {@code err} itself. */
@@ -118,22 +119,37 @@ public final class IvfspCli implements Runnable {
 
     /** The picocli command line with every subcommand, printing to {@code out} and {@code err}. */
     public CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, null);
+    }
+
+    /** The command line with every subcommand, or with only {@code only} when it is not null. */
+    private CommandLine commandLine(PrintWriter out, PrintWriter err, String only) {
         CommandLine cl = new CommandLine(this);
         cl.getCommandSpec().versionProvider(new Version());
-        add(cl, "service", "Generates the service (AI Core) models, like ivfsp_generate_model.py.",
-                EnumSet.of(ModelSet.SERVICE), SERVICE_FLAGS, true);
-        add(cl, "aicpu", "Generates the AICPU models, like ivfsp_aicpu_generate_model.py.",
-                EnumSet.of(ModelSet.AICPU), AICPU_FLAGS, false);
-        add(cl, "training", "Generates the codebook-training models, like ivfsp_generate_pyacl_model.py.",
-                EnumSet.of(ModelSet.TRAINING), TRAINING_FLAGS, true);
-        add(cl, "all", "Generates the service, AICPU and training models of one deployment in one pool.",
-                EnumSet.allOf(ModelSet.class), ALL_FLAGS, true);
-        VerifyCommand verify = new VerifyCommand(this);
-        CommandLine verifyLine = new CommandLine(verify);
-        verify.addParameterOptions(verifyLine.getCommandSpec());
-        cl.addSubcommand("verify", verifyLine);
-        cl.addSubcommand("doctor", new CommandLine(new DoctorCommand(this)));
-        FleetCommands.add(this, cl);
+        if (only == null || only.equals("service")) {
+            add(cl, "service", "Generates the service (AI Core) models, like ivfsp_generate_model.py.",
+                    EnumSet.of(ModelSet.SERVICE), SERVICE_FLAGS, true);
+        }
+        if (only == null || only.equals("aicpu")) {
+            add(cl, "aicpu", "Generates the AICPU models, like ivfsp_aicpu_generate_model.py.",
+                    EnumSet.of(ModelSet.AICPU), AICPU_FLAGS, false);
+        }
+        if (only == null || only.equals("training")) {
+            add(cl, "training", "Generates the codebook-training models, like ivfsp_generate_pyacl_model.py.",
+                    EnumSet.of(ModelSet.TRAINING), TRAINING_FLAGS, true);
+        }
+        if (only == null || only.equals("all")) {
+            add(cl, "all", "Generates the service, AICPU and training models of one deployment in one pool.",
+                    EnumSet.allOf(ModelSet.class), ALL_FLAGS, true);
+        }
+        if (only == null) {
+            VerifyCommand verify = new VerifyCommand(this);
+            CommandLine verifyLine = new CommandLine(verify);
+            verify.addParameterOptions(verifyLine.getCommandSpec());
+            cl.addSubcommand("verify", verifyLine);
+            cl.addSubcommand("doctor", new CommandLine(new DoctorCommand(this)));
+            FleetCommands.add(this, cl);
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setUsageHelpAutoWidth(false);

@@ -7,7 +7,10 @@ import io.ivfsp.testing.FakeToolkit;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +62,119 @@ class LauncherIT {
         try (Stream<Path> s = Files.list(cwd)) {
             assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("config", "op_models",
                     "op_models_pyacl", ".ivfsp-locks");
+        }
+    }
+
+    // The launcher's class-data archive (AppCDS), next to the jar. These tests replace it, and the
+    // launcher makes it again: it is a speed-up that no run may depend on.
+
+    private static Path archive() {
+        return Path.of(System.getProperty("user.dir")).toAbsolutePath().resolve("target").resolve("ivfsp-cli.jsa");
+    }
+
+    private static void removeArchive() throws IOException {
+        Path jsa = archive();
+        if (Files.isDirectory(jsa, LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> s = Files.list(jsa)) {   // what a broken launcher may have moved into it
+                for (Path p : s.toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        Files.deleteIfExists(jsa);
+        Files.deleteIfExists(jsa.resolveSibling("ivfsp-cli.jsa.key"));
+    }
+
+    /** A warm {@code service} run on the mock backend; returns the JVM's class-loading log of the run. */
+    private String warmService(Path cwd) throws Exception {
+        Path log = dir.resolve("classes.txt");
+        Files.deleteIfExists(log);
+        // JAVA_TOOL_OPTIONS, not IVFSP_JAVA_OPTS: the launcher's options are part of the archive's key
+        Run r = run(cwd, Map.of("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + log), "service", "--backend",
+                "mock", "-q");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).doesNotContain("warning").doesNotContain("error").doesNotContain("cds");
+        try (Stream<Path> s = Files.list(cwd)) {
+            assertThat(s.map(p -> p.getFileName().toString())).as("no JVM crash report")
+                    .noneMatch(n -> n.startsWith("hs_err"));
+        }
+        try (Stream<Path> s = Files.list(cwd.resolve("op_models"))) {
+            assertThat(s).isNotEmpty();
+        }
+        return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    private static String cliClassSource(String classLog) {
+        return classLog.lines().filter(l -> l.contains(" io.ivfsp.cli.IvfspCli source: ")).findFirst()
+                .orElseThrow(() -> new AssertionError("IvfspCli not in the class log:\n" + classLog));
+    }
+
+    @Test
+    void aMissingArchiveIsMadeOnceAndThenUsed() throws Exception {
+        Path cwd = Files.createDirectories(dir.resolve("work"));
+        removeArchive();
+
+        warmService(cwd);   // makes the archive, then compiles the mock models
+        assertThat(archive()).isRegularFile();
+        FileTime made = Files.getLastModifiedTime(archive());
+        String classes = warmService(cwd);
+
+        assertThat(cliClassSource(classes)).contains("shared objects file (top)");
+        assertThat(Files.getLastModifiedTime(archive())).as("made again").isEqualTo(made);
+    }
+
+    @Test
+    void aTruncatedArchiveIsNeverMappedAndIsMadeAgain() throws Exception {
+        Path cwd = Files.createDirectories(dir.resolve("work"));
+        removeArchive();
+        warmService(cwd);
+        byte[] whole = Files.readAllBytes(archive());
+        archive().toFile().setWritable(true);
+        // HotSpot 17 dies of SIGBUS when it maps a truncated archive
+        Files.write(archive(), Arrays.copyOf(whole, whole.length / 2));
+
+        String classes = warmService(cwd);
+
+        assertThat(cliClassSource(classes)).contains("shared objects file (top)");
+        assertThat(Files.size(archive())).isGreaterThan(whole.length / 2);
+    }
+
+    @Test
+    void aDamagedArchiveThatLooksUnchangedIsRefusedByTheJvmAndTheRunGoesOn() throws Exception {
+        Path cwd = Files.createDirectories(dir.resolve("work"));
+        removeArchive();
+        warmService(cwd);
+        FileTime time = Files.getLastModifiedTime(archive());
+        byte[] bytes = Files.readAllBytes(archive());
+        Arrays.fill(bytes, 0, 4096, (byte) 0x5a);   // the header: same size, same time, so the launcher maps it
+        archive().toFile().setWritable(true);
+        Files.write(archive(), bytes);
+        Files.setLastModifiedTime(archive(), time);
+
+        String classes = warmService(cwd);
+
+        assertThat(cliClassSource(classes)).doesNotContain("shared objects file");
+    }
+
+    @Test
+    void anArchiveThatCannotBeWrittenCostsOneAttemptAndNeverFailsTheRun() throws Exception {
+        Path cwd = Files.createDirectories(dir.resolve("work"));
+        removeArchive();
+        // a directory where the archive goes: the dump cannot land there (and root ignores permissions)
+        Files.createDirectory(archive());
+        try {
+            String first = warmService(cwd);
+            FileTime key = Files.getLastModifiedTime(archive().resolveSibling("ivfsp-cli.jsa.key"));
+            String second = warmService(cwd);
+
+            assertThat(cliClassSource(first)).doesNotContain("shared objects file");
+            assertThat(cliClassSource(second)).doesNotContain("shared objects file");
+            assertThat(archive()).isEmptyDirectory();
+            assertThat(Files.getLastModifiedTime(archive().resolveSibling("ivfsp-cli.jsa.key")))
+                    .as("no second attempt").isEqualTo(key);
+        } finally {
+            removeArchive();
         }
     }
 

@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * verification levels and the CLI's wall time, measured side by side in one run.
  *
  * <pre>
- * java -cp ivfsp-examples/target/ivfsp-cli.jar:ivfsp-examples/target/lib/* io.ivfsp.bench.WarmStartBenchmark [runs] [model MiB]
+ * mvn -B -q -pl ivfsp-examples -am test-compile
+ * java -cp ivfsp-examples/target/test-classes:ivfsp-examples/target/ivfsp-cli.jar:ivfsp-examples/target/lib/* io.ivfsp.bench.WarmStartBenchmark [runs] [model MiB]
  * </pre>
  *
  * Models come from the mock compiler, padded to a realistic size (default 1 MiB each) so that hash
