@@ -38,7 +38,8 @@ final class GenerateCommand implements Callable<Integer> {
 
     static final String POOL_FLAG = "--pool";
     /** ivfsp's own options that take one integer (read like Python's int()). */
-    private static final Set<String> INTEGER_OPTIONS = Set.of("--timeout", "--compile-workers");
+    private static final Set<String> INTEGER_OPTIONS = Set.of("--timeout", "--compile-workers",
+            "--remote-lease-seconds", "--remote-timeout", "--remote-retries");
 
     private final IvfspCli cli;
     private final Set<ModelSet> sets;
