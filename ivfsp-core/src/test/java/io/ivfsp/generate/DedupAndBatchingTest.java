@@ -130,35 +130,4 @@ class DedupAndBatchingTest {
                 .containsAll(plan.files().subList(10, 27).stream().map(OpFile::fileName).toList());
         assertThat(r.models()).hasSize(10);
     }
-
-    @Test
-    void batchesNeverExceedTheUnbatchedMakespan() {
-        List<Double> jobs = List.of(10.0, 4.0, 3.5, 3.2, 3.1, 3.1, 3.0, 3.0);
-        double startup = 3.0;
-
-        List<List<Double>> tasks = Batching.tasks(jobs, x -> x, startup, 2, x -> true, x -> "s");
-
-        double capacity = Math.max(10.0, jobs.stream().mapToDouble(x -> x).sum() / 2);
-        assertThat(tasks.stream().mapToInt(List::size).sum()).isEqualTo(jobs.size());
-        assertThat(tasks).allSatisfy(t -> assertThat(startup + t.stream().mapToDouble(x -> x - startup).sum())
-                .isLessThanOrEqualTo(capacity));
-        assertThat(tasks.size()).isLessThan(jobs.size());
-    }
-
-    @Test
-    void jobsThatCannotJoinABatchStayAlone() {
-        List<String> jobs = List.of("a", "multi", "b");
-
-        List<List<String>> tasks = Batching.tasks(jobs, x -> x.equals("multi") ? 10 : 3.1, 3.0, 16,
-                x -> !x.equals("multi"), x -> "s");
-
-        assertThat(tasks).containsExactlyInAnyOrder(List.of("multi"), List.of("a", "b"));
-    }
-
-    @Test
-    void noBatchThatWouldOutlastTheLongestJob() {
-        List<Double> jobs = List.of(3.1, 3.1, 3.1);
-
-        assertThat(Batching.tasks(jobs, x -> x, 3.0, 16, x -> true, x -> "s")).hasSize(3);
-    }
 }

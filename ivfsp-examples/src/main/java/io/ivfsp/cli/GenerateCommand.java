@@ -10,6 +10,7 @@ import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.IvfspParameter;
 import io.ivfsp.config.ModelSet;
 import io.ivfsp.generate.GenerationResult;
+import io.ivfsp.generate.BatchingMode;
 import io.ivfsp.generate.ModelGenerator;
 import io.ivfsp.ops.ModelPlan;
 import io.ivfsp.ops.OpCatalog;
@@ -91,10 +92,15 @@ final class GenerateCommand implements Callable<Integer> {
             description = "How reused models are checked: size (one stat each) or hash (SHA-256 of each). Default: ${DEFAULT-VALUE}.")
     String verification;
 
-    @Option(names = "--batch", order = 111,
-            description = "Let small single-op jobs of one set share one ATC run (pays ATC's start-up once), in batches"
-                    + " chosen not to lengthen the run; every model is still checked.")
-    boolean batch;
+    @Option(names = "--batch", negatable = true, order = 111,
+            description = "Force (--batch) or forbid (--no-batch) small single-op jobs of one set sharing one ATC run"
+                    + " (pays ATC's start-up once); every model is still checked. Default: only where the compile times"
+                    + " the manifests recorded predict a shorter run.")
+    Boolean batch;
+
+    @Option(names = "--trace", paramLabel = "<file>", order = 113,
+            description = "Write the run as Chrome trace events to <file> (open in Perfetto or chrome://tracing).")
+    Path trace;
 
     @Option(names = "--compile-workers", paramLabel = "<n>", order = 112,
             description = "Compile workers per ATC process (TE_PARALLEL_COMPILER), 1 to 32. Default: the processors"
@@ -245,13 +251,17 @@ final class GenerateCommand implements Callable<Integer> {
         Reports.JobClock clock = new Reports.JobClock();
         ProgressLine progress = new ProgressLine(err, cli.terminal() && !quiet && !json);
         ModelGenerator.Builder gb = ModelGenerator.builder().compiler(compiler).outputRoot(root).parallelism(pool)
-                .failFast(failFast).listener(clock.then(progress)).incremental(!rebuild).batching(batch)
+                .failFast(failFast).listener(clock.then(progress)).incremental(!rebuild)
+                .batching(batch == null ? BatchingMode.AUTO : batch ? BatchingMode.ALWAYS : BatchingMode.NEVER)
                 .verification(verification.equals("hash") ? Verification.HASH : Verification.SIZE);
         if (timeoutSeconds != null) {
             gb.jobTimeout(Duration.ofSeconds(timeoutSeconds));
         }
         if (compileWorkers != null) {
             gb.compileWorkers(compileWorkers);
+        }
+        if (trace != null) {
+            gb.trace(trace);
         }
         ModelGenerator generator = gb.build();
         GenerationResult result = generator.generate(plans);
