@@ -28,6 +28,8 @@ final class Batching {
     static final double LEARNED_MARGIN = 0.005;
     /** Predicted gain below which sharing is not worth the risk, with guessed costs. */
     static final double GUESSED_MARGIN = 0.03;
+    /** Without measurements, a packing is used only if under every plausible cost it is within this of the best. */
+    static final double GUESSED_TOLERANCE = 0.05;
     private static final int CAPACITY_STEPS = 32;
 
     private Batching() {
@@ -137,8 +139,10 @@ final class Batching {
 
     /**
      * Without measured costs: the packing whose worst ratio to the best packing found for each of a range
-     * of plausible costs (start-up from half a second to ten, per-op and per-element costs from small to
-     * large) is smallest. One call per job is a candidate too, and wins ties.
+     * of plausible costs (start-up from a tenth of a second to ten, per-op and per-element costs from
+     * small to large) is smallest; in {@code AUTO} only if that worst ratio is within
+     * {@link #GUESSED_TOLERANCE} (whatever the costs turn out to be, it is hardly slower than the best
+     * known) and below one call per job's.
      */
     private static <J> Plan<J> robustPlan(Map<J, Item> items, Function<J, Item> describe, int parallelism,
                                           BatchingMode mode, Plan<J> guessedNone) {
@@ -186,17 +190,23 @@ final class Batching {
         }
         int chosen = -1;
         double chosenRegret = Double.POSITIVE_INFINITY;
-        for (int c = mode == BatchingMode.ALWAYS ? 1 : 0; c < candidates.size(); c++) {
+        double noneRegret = Double.POSITIVE_INFINITY;
+        for (int c = 0; c < candidates.size(); c++) {
             double regret = 0;
             for (int k = 0; k < scenarios.size(); k++) {
                 regret = Math.max(regret, spans[c][k] / bestOf[k]);
             }
-            if (regret < chosenRegret * (1 - GUESSED_MARGIN)) {
+            if (c == 0) {
+                noneRegret = regret;
+                continue;
+            }
+            if (regret < chosenRegret) {
                 chosen = c;
                 chosenRegret = regret;
             }
         }
-        if (chosen <= 0) {
+        if (chosen < 0 || (mode == BatchingMode.AUTO && (chosenRegret > 1 + GUESSED_TOLERANCE
+                || chosenRegret > noneRegret * (1 - GUESSED_MARGIN)))) {
             return guessedNone;
         }
         // Predictions and order under the guess the run starts with.

@@ -186,7 +186,9 @@ final class GenerationRun {
         log.debug("cost model {} from {} recorded compile times", costs, recorded.size());
         return Batching.plan(jobs, j -> new Batching.Item(j.estimate, j.file.ops().size(), j.millionElements,
                         j.file.ops().size() == 1, j.file.set()), costs.startup(), settings.parallelism(),
-                settings.batching(), !costs.learned());
+                // A simulated compiler has no start-up to save.
+                compiler.isSimulated() && settings.batching() == BatchingMode.AUTO ? BatchingMode.NEVER : settings.batching(),
+                !costs.learned());
     }
 
     private double predicted(List<Job> task) {
@@ -500,8 +502,10 @@ final class GenerationRun {
     /** Runs the compiler once for the jobs of one call; traces the call and learns from its time. */
     private CompileOutcome runCompiler(OpFile file, ModelStore.Staging staging, List<Job> forJobs) {
         compilerRuns.incrementAndGet();
+        // The time limit is per job: a call compiling several jobs has theirs together.
         CompileRequest request = new CompileRequest(file, staging.json(), staging.out(), staging.work(), socVersion,
-                settings.jobTimeout(), cancellation, settings.compileWorkers());
+                settings.jobTimeout().map(t -> t.multipliedBy(Math.max(1, forJobs.size()))), cancellation,
+                settings.compileWorkers());
         long t = System.nanoTime();
         CompileOutcome outcome;
         try {

@@ -127,7 +127,7 @@ class ModelGeneratorAtcTest {
         // The longest-expected job starts first.
         fake.configure(Map.of("fail", Map.of("DistanceMaskedIVFSpIntL2Mins", "E10027")));
 
-        GenerationResult r = generator().parallelism(1).failFast(true).build()
+        GenerationResult r = generator().parallelism(1).failFast(true).batching(BatchingMode.NEVER).build()
                 .generate(IvfspConfig.defaults(), ModelSet.SERVICE);
 
         assertThat(fake.runs()).hasSize(1);
@@ -181,7 +181,7 @@ class ModelGeneratorAtcTest {
     void timeoutKillsTheJobAndLeavesNoOrphan() throws IOException {
         fake.configure(Map.of("hang", List.of("aicpu_topk_ops0.json")));
 
-        GenerationResult r = generator().jobTimeout(Duration.ofSeconds(2)).build()
+        GenerationResult r = generator().jobTimeout(Duration.ofSeconds(2)).batching(BatchingMode.NEVER).build()
                 .generate(IvfspConfig.defaults(), ModelSet.SERVICE, ModelSet.AICPU);
 
         assertThat(r.failures()).singleElement()
@@ -221,8 +221,8 @@ class ModelGeneratorAtcTest {
 
     @Test
     void longestExpectedJobsStartFirst() {
-        GenerationResult r = generator().parallelism(1).build().generate(IvfspConfig.defaults(), ModelSet.SERVICE,
-                ModelSet.AICPU, ModelSet.TRAINING);
+        GenerationResult r = generator().parallelism(1).batching(BatchingMode.NEVER).build()
+                .generate(IvfspConfig.defaults(), ModelSet.SERVICE, ModelSet.AICPU, ModelSet.TRAINING);
 
         List<String> started = fake.runs().stream().map(run -> Path.of(run.arg("singleop")).getFileName().toString())
                 .toList();
