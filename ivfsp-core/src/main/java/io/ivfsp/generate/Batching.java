@@ -31,6 +31,8 @@ final class Batching {
     /** Without measurements, a packing is used only if under every plausible cost it is within this of the best. */
     static final double GUESSED_TOLERANCE = 0.05;
     private static final int CAPACITY_STEPS = 32;
+    /** Fewer capacities per plausible cost when guessing: dozens of costs are tried, and planning delays every call. */
+    private static final int GUESSED_CAPACITY_STEPS = 8;
 
     private Batching() {
     }
@@ -81,6 +83,24 @@ final class Batching {
      */
     static <J> Plan<J> plan(List<J> jobs, Function<J, Item> describe, double startup, int parallelism,
                             BatchingMode mode, boolean robust) {
+        // Planning looks jobs up thousands of times: by identity, whatever their equals and hashCode cost.
+        List<Ref<J>> refs = jobs.stream().map(Ref::new).toList();
+        Plan<Ref<J>> p = planRefs(refs, r -> describe.apply(r.job), startup, parallelism, mode, robust);
+        return new Plan<>(p.tasks().stream().map(t -> new Task<>(t.jobs().stream().map(r -> r.job).toList(),
+                t.predicted())).toList(), p.predicted(), p.unbatched());
+    }
+
+    /** A job compared by identity. */
+    private static final class Ref<J> {
+        final J job;
+
+        Ref(J job) {
+            this.job = job;
+        }
+    }
+
+    private static <J> Plan<J> planRefs(List<J> jobs, Function<J, Item> describe, double startup, int parallelism,
+                                        BatchingMode mode, boolean robust) {
         Map<J, Item> items = new LinkedHashMap<>();
         for (J j : jobs) {
             items.put(j, describe.apply(j));
@@ -98,12 +118,12 @@ final class Batching {
         if (robust) {
             return robustPlan(items, describe, parallelism, mode, none);
         }
-        return best(items, startup, parallelism, mode, null, none, LEARNED_MARGIN);
+        return best(items, startup, parallelism, mode, null, none, LEARNED_MARGIN, CAPACITY_STEPS);
     }
 
     /** The packing of shortest predicted makespan over a range of capacities (or {@code none}). */
     private static <J> Plan<J> best(Map<J, Item> items, double startup, int parallelism, BatchingMode mode, Hull hull,
-                                    Plan<J> none, double margin) {
+                                    Plan<J> none, double margin, int steps) {
         double unbatched = none.predicted();
         double longest = none.tasks().isEmpty() ? 0 : none.tasks().get(0).predicted();
 
@@ -111,8 +131,8 @@ final class Batching {
         double low = Math.max(startup, 1e-9);
         double high = Math.max(unbatched, low);
         List<Double> capacities = new ArrayList<>(List.of(longest, high));
-        for (int k = 0; k <= CAPACITY_STEPS; k++) {
-            capacities.add(low * Math.pow(high / low, (double) k / CAPACITY_STEPS));
+        for (int k = 0; k <= steps; k++) {
+            capacities.add(low * Math.pow(high / low, (double) k / steps));
         }
         for (double capacity : capacities) {
             if (capacity > high) {
@@ -147,7 +167,7 @@ final class Batching {
     private static <J> Plan<J> robustPlan(Map<J, Item> items, Function<J, Item> describe, int parallelism,
                                           BatchingMode mode, Plan<J> guessedNone) {
         List<double[]> scenarios = new ArrayList<>();
-        for (double st : new double[]{0.1, 0.5, 2, 4, 10}) {
+        for (double st : new double[]{0.1, 1, 4, 10}) {
             for (double a : new double[]{0.05, 0.5, 2}) {
                 for (double b : new double[]{0.02, 0.2, 1}) {
                     scenarios.add(new double[]{st, a, b});
@@ -160,10 +180,12 @@ final class Batching {
         for (double[] sc : scenarios) {
             Map<J, Item> under = rescore(items, sc);
             Plan<J> none = noBatching(under, parallelism);
-            for (Hull h : new Hull[]{hull, null}) {
-                Plan<J> p = best(under, sc[0], parallelism, BatchingMode.ALWAYS, h, none, 0);
-                if (p.batched()) {
-                    candidates.add(p.tasks().stream().map(Task::jobs).toList());
+            // The default shares only calls inside the hull; forced batching may go beyond it.
+            for (Hull h : mode == BatchingMode.AUTO ? new Hull[]{hull} : new Hull[]{hull, null}) {
+                Plan<J> p = best(under, sc[0], parallelism, BatchingMode.ALWAYS, h, none, 0, GUESSED_CAPACITY_STEPS);
+                List<List<J>> calls = p.tasks().stream().map(Task::jobs).toList();
+                if (p.batched() && !candidates.contains(calls)) {
+                    candidates.add(calls);
                 }
             }
         }
