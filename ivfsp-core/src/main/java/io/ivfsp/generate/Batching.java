@@ -180,8 +180,8 @@ final class Batching {
         for (double[] sc : scenarios) {
             Map<J, Item> under = rescore(items, sc);
             Plan<J> none = noBatching(under, parallelism);
-            // The default shares only calls inside the hull; forced batching may go beyond it.
-            for (Hull h : mode == BatchingMode.AUTO ? new Hull[]{hull} : new Hull[]{hull, null}) {
+            // Calls inside the hull cannot outlast the longest job whatever the costs; the others are judged by the scenarios.
+            for (Hull h : new Hull[]{hull, null}) {
                 Plan<J> p = best(under, sc[0], parallelism, BatchingMode.ALWAYS, h, none, 0, GUESSED_CAPACITY_STEPS);
                 List<List<J>> calls = p.tasks().stream().map(Task::jobs).toList();
                 if (p.batched() && !candidates.contains(calls)) {
