@@ -261,7 +261,7 @@ final class GenerateCommand implements Callable<Integer> {
             gb.compileWorkers(compileWorkers);
         }
         if (trace != null) {
-            gb.trace(trace);
+            gb.trace(cli.workingDirectory().resolve(trace));
         }
         ModelGenerator generator = gb.build();
         GenerationResult result = generator.generate(plans);
