@@ -17,10 +17,11 @@ import java.util.function.Function;
  * predicts a shorter makespan than one call per job. A call is never longer than its capacity, which
  * never exceeds the unbatched makespan: the jobs that bound the makespan are not serialised together.
  *
- * <p>Without measurements ({@code robust}), the costs are a guess: a shared call must then also be
- * dominated by the unshared jobs, its op count and element count below the convex hull of theirs, so
- * that under any costs of the form start-up + a * ops + b * elements (a, b >= 0) it takes no longer
- * than the longest unshared job; and the predicted gain must be larger.
+ * <p>Without measurements ({@code robust}), the costs are a guess: packings are then found for each of
+ * a range of plausible costs, with and without the rule that a shared call stay below the convex hull
+ * of the jobs' (op count, element count) points (so that under any costs start-up + a * ops + b *
+ * elements, a, b >= 0, it takes no longer than the longest job), and the one whose worst ratio to the
+ * best over all those costs is smallest is used, in {@code AUTO} only if that ratio is small.
  */
 final class Batching {
 
