@@ -36,7 +36,7 @@ OWN_FIRST = {"training": [(["--pool"], int)]}
 IVFSP = [(["--plan"], None), (["--backend"], str), (["--toolkit"], str), (["-o", "--output-root"], str),
          (["--install-to"], str), (["--timeout"], int), (["--fail-fast"], None), (["--rebuild"], None),
          (["--verification"], str), (["--prune"], None), (["-q", "--quiet"], None), (["--json"], None),
-         (["--batch"], None), (["--compile-workers"], int),
+         (["--batch"], None), (["--no-batch"], None), (["--compile-workers"], int), (["--trace"], str),
          (["--remote"], str), (["--remote-required"], None), (["--remote-lease-seconds"], int),
          (["--remote-timeout"], int), (["--remote-retries"], int), (["--remote-region"], str),
          (["--remote-endpoint"], str), (["--remote-profile"], str), (["--remote-access-key-id"], str),

@@ -31,7 +31,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -67,23 +66,39 @@ final class GenerationRun {
     private final Map<Job, Outcome> outcomes = new ConcurrentHashMap<>();
     private final long start = System.nanoTime();
     private List<Job> jobs;
+    // Scheduling: the calls not started yet, in start order, and those put off because another process holds a lock.
+    private final Object queueLock = new Object();
+    private final java.util.ArrayDeque<Batching.Task<Job>> queue = new java.util.ArrayDeque<>();
+    private final List<Batching.Task<Job>> deferred = new ArrayList<>();
+    private final List<CostModel.Sample> recorded = new ArrayList<>();
+    private final List<CostModel.Sample> measured = new ArrayList<>();
+    private CostModel costs = CostModel.STATIC;
+    private final Optional<TraceWriter> trace;
+    private final ThreadLocal<Integer> lane = ThreadLocal.withInitial(() -> 0);
     /** The shared registry (or none): consulted before a job compiles, told after. */
     private final RemoteModels remote;
-    /** Tasks whose key another node is compiling: taken up again once the others are done. */
-    private final ConcurrentLinkedQueue<List<Job>> deferred = new ConcurrentLinkedQueue<>();
 
     /** One distinct model content in one output directory, and the JSON files it serves. */
     static final class Job {
         final OpFile file;
         final List<OpFile> members;
         final String key;
-        final double estimate;
+        final double millionElements;
+        /** The compile time the manifest recorded for it, or NaN. */
+        final double recordedSeconds;
+        volatile double estimate;
 
-        Job(OpFile file, List<OpFile> members, String key, double estimate) {
+        Job(OpFile file, List<OpFile> members, String key, double recordedSeconds) {
             this.file = file;
             this.members = List.copyOf(members);
             this.key = key;
-            this.estimate = estimate;
+            this.millionElements = CostModel.millionElements(file);
+            this.recordedSeconds = recordedSeconds;
+        }
+
+        /** Its expected seconds alone: what was recorded, else what the model predicts. */
+        double expected(CostModel model) {
+            return recordedSeconds > 0 ? recordedSeconds : model.predict(file);
         }
     }
 
@@ -109,6 +124,7 @@ final class GenerationRun {
         this.store = store;
         this.jsonFiles = jsonFiles;
         this.socVersion = plans.get(0).config().socVersion();
+        this.trace = settings.trace().map(t -> new TraceWriter(start));
         try {
             this.remote = settings.remote().map(r -> RemoteModels.whenNeeded(r, compiler, socVersion)).orElseGet(RemoteModels::none);
         } catch (RuntimeException e) {
@@ -136,28 +152,28 @@ final class GenerationRun {
         Executor exec = ownPool != null ? ownPool : settings.executor();
         ModelGenerator.GenerationFuture future = new ModelGenerator.GenerationFuture(cancellation);
 
-        List<List<Job>> tasks = settings.batching()
-                ? Batching.tasks(jobs, j -> j.estimate, JobCost.STARTUP_SECONDS, settings.parallelism(),
-                        j -> j.file.ops().size() == 1, j -> j.file.set())
-                : jobs.stream().map(List::of).toList();
-        List<List<Job>> order = new ArrayList<>(tasks);
-        if (settings.scheduling() == Scheduling.LONGEST_FIRST) {
-            // Longest expected first: the long tasks start at once and the short ones fill the gaps.
-            order.sort(Comparator.comparingDouble((List<Job> t) -> taskEstimate(t)).reversed());
+        Batching.Plan<Job> plan = plan();
+        List<Batching.Task<Job>> order = new ArrayList<>(plan.tasks());
+        if (settings.scheduling() == Scheduling.PLAN_ORDER) {
+            order.sort(Comparator.comparingInt((Batching.Task<Job> t) -> jobs.indexOf(t.jobs().get(0))));
         }
-        AtomicInteger next = new AtomicInteger();
+        queue.addAll(order);
+        int workerCount = Math.min(settings.parallelism(), Math.max(1, order.size()));
+        trace.ifPresent(t -> {
+            t.lanes(workerCount);
+            t.about("compiler", compiler.name());
+            t.about("parallelism", settings.parallelism());
+            t.about("batching", settings.batching().name());
+            t.about("cost_model", costAbout(costs));
+            t.about("jobs", jobs.size());
+            t.about("calls", order.size());
+            t.about("predicted_makespan_s", TraceWriter.round(plan.predicted()));
+            t.about("predicted_unbatched_s", TraceWriter.round(plan.unbatched()));
+        });
         List<CompletableFuture<Void>> workers = new ArrayList<>();
-        for (int w = 0; w < Math.min(settings.parallelism(), Math.max(1, order.size())); w++) {
-            workers.add(CompletableFuture.runAsync(() -> {
-                int k;
-                while ((k = next.getAndIncrement()) < order.size()) {
-                    runTask(order.get(k), true);
-                }
-                List<Job> later;
-                while ((later = deferred.poll()) != null) {
-                    runTask(later, false);
-                }
-            }, exec));
+        for (int w = 0; w < workerCount; w++) {
+            int laneNumber = w + 1;
+            workers.add(CompletableFuture.runAsync(() -> work(laneNumber), exec));
         }
         CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).whenComplete((v, error) -> {
             try {
@@ -167,6 +183,7 @@ final class GenerationRun {
             }
             store.close();
             remote.close();
+            writeTrace();
             if (ownPool != null) {
                 ownPool.shutdown();
             }
@@ -183,11 +200,106 @@ final class GenerationRun {
         return future;
     }
 
-    private static double taskEstimate(List<Job> task) {
+    /**
+     * The calls: the cost model fitted to the compile times the manifests recorded (the static guess
+     * without them), each job's expected time, and the batching that model predicts best.
+     */
+    private Batching.Plan<Job> plan() {
+        costs = CostModel.fit(recorded);
+        for (Job j : jobs) {
+            j.estimate = j.expected(costs);
+        }
+        log.debug("cost model {} from {} recorded compile times", costs, recorded.size());
+        return Batching.plan(jobs, j -> new Batching.Item(j.estimate, j.file.ops().size(), j.millionElements,
+                        j.file.ops().size() == 1, j.file.set()), costs.startup(), settings.parallelism(),
+                // A simulated compiler has no start-up to save.
+                compiler.isSimulated() && settings.batching() == BatchingMode.AUTO ? BatchingMode.NEVER : settings.batching(),
+                !costs.learned());
+    }
+
+    private double predicted(List<Job> task) {
         if (task.size() == 1) {
             return task.get(0).estimate;
         }
-        return JobCost.STARTUP_SECONDS + task.stream().mapToDouble(j -> Math.max(0, j.estimate - JobCost.STARTUP_SECONDS)).sum();
+        return costs.startup() + task.stream().mapToDouble(j -> Math.max(0, j.estimate - costs.startup())).sum();
+    }
+
+    private static Map<String, Object> costAbout(CostModel m) {
+        Map<String, Object> about = new LinkedHashMap<>();
+        about.put("startup_s", TraceWriter.round(m.startup()));
+        about.put("per_op_s", TraceWriter.round(m.perOp()));
+        about.put("per_million_elements_s", TraceWriter.round(m.perMillionElements()));
+        about.put("samples", m.samples());
+        return about;
+    }
+
+    /**
+     * One worker: takes the next call; a call whose lock another process holds is put off rather than
+     * waited for while other calls can run, and come back to when nothing else is left.
+     */
+    private void work(int laneNumber) {
+        lane.set(laneNumber);
+        long pause = 5;
+        while (true) {
+            Batching.Task<Job> task;
+            boolean retry;
+            synchronized (queueLock) {
+                task = queue.poll();
+                retry = task == null;
+                if (retry) {
+                    if (deferred.isEmpty()) {
+                        return;
+                    }
+                    task = deferred.remove(0);
+                }
+            }
+            if (!retry) {
+                runTask(task, false);
+                continue;
+            }
+            // Nothing new to start: come back to what was put off. The last one left is waited for.
+            boolean last;
+            synchronized (queueLock) {
+                last = deferred.isEmpty();
+            }
+            if (runTask(task, last)) {
+                pause = 5;
+            } else {
+                sleep(pause);
+                pause = Math.min(pause * 2, 100);
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Refits the costs with what this run measured, and re-sorts the calls not started yet by them. */
+    private void learn(int ops, double millionElements, Duration elapsed) {
+        if (settings.scheduling() != Scheduling.LONGEST_FIRST) {
+            return;
+        }
+        synchronized (queueLock) {
+            measured.add(new CostModel.Sample(ops, millionElements, elapsed.toNanos() / 1e9));
+            if (costs.learned() || measured.size() < CostModel.MIN_SAMPLES || queue.size() < 2) {
+                return;
+            }
+            CostModel model = CostModel.fit(measured);
+            if (!model.learned()) {
+                return;
+            }
+            // Only the order of what is left changes; the calls themselves were planned at the start.
+            List<Batching.Task<Job>> rest = new ArrayList<>(queue);
+            queue.clear();
+            rest.sort(Comparator.comparingDouble((Batching.Task<Job> t) -> t.jobs().stream()
+                    .mapToDouble(j -> j.expected(model) - model.startup()).sum() + model.startup()).reversed());
+            queue.addAll(rest);
+        }
     }
 
     /** The jobs: the plans' JSON files grouped by output directory and cache key. */
@@ -209,10 +321,22 @@ final class GenerationRun {
         List<Job> list = new ArrayList<>();
         for (Map.Entry<String, List<OpFile>> e : groups.entrySet()) {
             OpFile first = e.getValue().get(0);
-            double estimate = manifests.computeIfAbsent(first.outputDirectory(), d -> store.manifest(first.set()))
-                    .entry(first.fileName()).map(Manifest.Entry::compileSeconds).filter(t -> t > 0)
-                    .orElseGet(() -> JobCost.estimateSeconds(first));
-            list.add(new Job(first, e.getValue(), keys.get(e.getKey()), estimate));
+            // The time recorded for any file of the job: after a toolkit upgrade the keys differ, the costs hardly.
+            double seconds = Double.NaN;
+            for (OpFile m : e.getValue()) {
+                Optional<Double> t = manifests.computeIfAbsent(m.outputDirectory(), d -> store.manifest(m.set()))
+                        .entry(m.fileName()).map(Manifest.Entry::compileSeconds)
+                        .filter(x -> x > 0 && Double.isFinite(x));
+                if (t.isPresent()) {
+                    seconds = t.get();
+                    break;
+                }
+            }
+            Job job = new Job(first, e.getValue(), keys.get(e.getKey()), seconds);
+            if (seconds > 0) {
+                recorded.add(new CostModel.Sample(first.ops().size(), job.millionElements, seconds));
+            }
+            list.add(job);
         }
         return list;
     }
@@ -221,13 +345,20 @@ final class GenerationRun {
         return cancellation.isCancelled() || (settings.failFast() && failedOnce.get());
     }
 
-    /** Runs a task: reuses what can be reused, then compiles the rest, together when it is a batch. */
-    private void runTask(List<Job> task, boolean mayDefer) {
+    /**
+     * Runs a call: reuses what can be reused, then compiles the rest, together when it is a batch. A job
+     * whose lock another generator (thread or process) holds is put off unless {@code wait}: that
+     * generator is compiling the same content, which this one will then reuse.
+     *
+     * @return false if nothing was done because every job of the call is locked elsewhere (it is put off again)
+     */
+    private boolean runTask(Batching.Task<Job> task, boolean wait) {
         List<AutoCloseable> locks = new ArrayList<>();
+        List<Job> busy = new ArrayList<>();
         try {
             List<Job> toCompile = new ArrayList<>();
             // Locks in key order, so that generators locking several jobs cannot deadlock.
-            List<Job> ordered = new ArrayList<>(task);
+            List<Job> ordered = new ArrayList<>(task.jobs());
             ordered.sort(Comparator.comparing((Job j) -> j.key));
             for (Job job : ordered) {
                 if (shouldSkip()) {
@@ -236,21 +367,28 @@ final class GenerationRun {
                 }
                 Optional<ModelStore.JobLock> lock;
                 try {
-                    // Another generator (thread or process) compiling this content holds the lock: wait, then reuse.
-                    lock = store.lockJob(job.file.outputDirectory(), job.key, this::shouldSkip);
+                    // Asked to stop waiting at once, the store tries the lock once.
+                    lock = store.lockJob(job.file.outputDirectory(), job.key, wait ? this::shouldSkip : () -> true);
                 } catch (IOException e) {
                     fail(job, failure(job.file, CompileFailure.Kind.PUBLISH, "cannot lock the job: " + e.getMessage(),
                             System.nanoTime()), Duration.ZERO);
                     continue;
                 }
                 if (lock.isEmpty()) {
-                    skip(job);
+                    if (shouldSkip()) {
+                        skip(job);
+                    } else {
+                        busy.add(job);
+                    }
                     continue;
                 }
                 locks.add(lock.get());
-                if (!reuse(job) && consultRegistry(job, mayDefer, locks)) {
+                if (!reuse(job) && consultRegistry(job, wait, locks, busy)) {
                     toCompile.add(job);
                 }
+            }
+            if (!busy.isEmpty()) {
+                putOff(busy);
             }
             if (toCompile.size() > 1) {
                 compileBatch(toCompile);
@@ -267,16 +405,18 @@ final class GenerationRun {
                 }
             }
         }
+        return busy.size() < task.jobs().size();
     }
 
     /**
-     * Asks the registry about a job: fetched (done), another node compiling it (deferred, or waited for
-     * when {@code mayDefer} is false), or to compile here (true; its lease, if any, joins {@code locks}).
+     * Asks the registry about a job: fetched (done), another node compiling it (put off with
+     * {@code busy}, or waited for when {@code wait}), or to compile here (true; its lease, if any,
+     * joins {@code locks}).
      */
-    private boolean consultRegistry(Job job, boolean mayDefer, List<AutoCloseable> locks) {
+    private boolean consultRegistry(Job job, boolean wait, List<AutoCloseable> locks, List<Job> busy) {
         RemoteModels.Claim claim;
         try {
-            claim = remote.claim(job.file, job.members, job.key, store, settings.incremental(), !mayDefer, this::shouldSkip);
+            claim = remote.claim(job.file, job.members, job.key, store, settings.incremental(), wait, this::shouldSkip);
         } catch (RemoteRegistryException e) {
             registryFailed(job, e);
             return false;
@@ -288,8 +428,8 @@ final class GenerationRun {
             return false;
         }
         if (claim instanceof RemoteModels.Busy) {
-            if (mayDefer && !shouldSkip()) {
-                deferred.add(List.of(job));
+            if (!wait && !shouldSkip()) {
+                busy.add(job);
             } else {
                 skip(job);
             }
@@ -303,6 +443,15 @@ final class GenerationRun {
     private void registryFailed(Job job, RemoteRegistryException e) {
         fail(job, failure(job.file, CompileFailure.Kind.PUBLISH, e.getMessage(), System.nanoTime()), Duration.ZERO);
         cancellation.cancel();
+    }
+
+    private void putOff(List<Job> busy) {
+        synchronized (queueLock) {
+            // Each alone: they may come free at different times.
+            busy.forEach(j -> deferred.add(new Batching.Task<>(List.of(j), j.estimate)));
+        }
+        trace.ifPresent(t -> busy.forEach(j -> t.instant(lane.get(), System.nanoTime(), "deferred " + j.file.fileName(),
+                "lock", Map.of("file", j.file.fileName(), "why", "another generator holds its lock"))));
     }
 
     private boolean reuse(Job job) {
@@ -326,6 +475,9 @@ final class GenerationRun {
         }
         succeeded.incrementAndGet();
         outcomes.put(job, Outcome.done(models.get(), true));
+        trace.ifPresent(t -> t.instant(lane.get(), System.nanoTime(), "reused " + job.file.fileName(), "reuse",
+                Map.of("file", job.file.fileName(), "models", models.get().stream()
+                        .map(m -> m.path().getFileName().toString()).toList())));
         notify(() -> listener().jobSucceeded(progress(job.file, Duration.ZERO), handles(job, job.file, models.get(), true)));
         return true;
     }
@@ -374,7 +526,8 @@ final class GenerationRun {
         OpFile packed = new OpFile("batch-of-" + batch.size() + "-" + batch.get(0).file.name(), batch.get(0).file.set(), ops);
         List<Job> retry = new ArrayList<>();
         try (ModelStore.Staging staging = store.stage(packed)) {
-            CompileOutcome outcome = runCompiler(packed, staging);
+            CompileOutcome outcome = runCompiler(packed, staging, batch);
+            double shares = batch.stream().mapToDouble(j -> Math.max(0, j.estimate - costs.startup())).sum();
             for (int i = 0; i < batch.size(); i++) {
                 Job job = batch.get(i);
                 if (!(outcome instanceof CompileOutcome.Compiled compiled)) {
@@ -394,7 +547,13 @@ final class GenerationRun {
                     retry.add(job);
                     continue;
                 }
-                finished(job, place(job, staging, compiled.elapsed(), System.nanoTime()), batchStart);
+                // What this member would have taken alone, as far as the model can tell: one start-up and its
+                // share of the rest. The manifest keeps it, so later runs predict this job on its own.
+                double seconds = compiled.elapsed().toNanos() / 1e9;
+                double work = Math.max(0, seconds - costs.startup());
+                double share = shares > 0 ? Math.max(0, job.estimate - costs.startup()) / shares : 1.0 / batch.size();
+                double aloneSeconds = Math.min(seconds, costs.startup()) + work * share;
+                finished(job, place(job, staging, Duration.ofNanos((long) (aloneSeconds * 1e9)), System.nanoTime()), batchStart);
             }
         } catch (IOException | RuntimeException e) {
             for (Job job : batch) {
@@ -410,18 +569,43 @@ final class GenerationRun {
         }
     }
 
-    private CompileOutcome runCompiler(OpFile file, ModelStore.Staging staging) {
+    /** Runs the compiler once for the jobs of one call; traces the call and learns from its time. */
+    private CompileOutcome runCompiler(OpFile file, ModelStore.Staging staging, List<Job> forJobs) {
         compilerRuns.incrementAndGet();
+        // The time limit is per job: a call compiling several jobs has theirs together.
         CompileRequest request = new CompileRequest(file, staging.json(), staging.out(), staging.work(), socVersion,
-                settings.jobTimeout(), cancellation, settings.compileWorkers());
+                settings.jobTimeout().map(t -> t.multipliedBy(Math.max(1, forJobs.size()))), cancellation,
+                settings.compileWorkers());
         long t = System.nanoTime();
+        CompileOutcome outcome;
         try {
-            return compiler.compile(request);
+            outcome = compiler.compile(request);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return failure(file, CompileFailure.Kind.CANCELLED, "interrupted", t);
+            outcome = failure(file, CompileFailure.Kind.CANCELLED, "interrupted", t);
         } catch (RuntimeException e) {
-            return failure(file, CompileFailure.Kind.BACKEND, "compiler " + compiler.name() + " threw " + e, t);
+            outcome = failure(file, CompileFailure.Kind.BACKEND, "compiler " + compiler.name() + " threw " + e, t);
+        }
+        long end = System.nanoTime();
+        if (outcome instanceof CompileOutcome.Compiled c) {
+            learn(file.ops().size(), CostModel.millionElements(file), c.elapsed());
+        }
+        CompileOutcome traced = outcome;
+        trace.ifPresent(tw -> tw.call(lane.get(), t, end, forJobs.stream().map(j -> j.file.fileName()).toList(),
+                file.ops().stream().map(OpDesc::opType).toList(), predicted(forJobs),
+                traced instanceof CompileFailure f ? f.kind() + (f.errorCode().map(code -> " " + code).orElse(""))
+                        : "ok"));
+        return outcome;
+    }
+
+    private void writeTrace() {
+        if (trace.isEmpty() || settings.trace().isEmpty()) {
+            return;
+        }
+        try {
+            trace.get().write(settings.trace().get());
+        } catch (IOException | RuntimeException e) {
+            log.warn("could not write the trace {}: {}", settings.trace().get(), e.toString());
         }
     }
 
@@ -429,7 +613,7 @@ final class GenerationRun {
     private Outcome compile(OpFile file, String key, List<Job> forJobs) {
         long jobStart = System.nanoTime();
         try (ModelStore.Staging staging = store.stage(file)) {
-            CompileOutcome outcome = runCompiler(file, staging);
+            CompileOutcome outcome = runCompiler(file, staging, forJobs);
             if (outcome instanceof CompileFailure f) {
                 return Outcome.failed(f);
             }

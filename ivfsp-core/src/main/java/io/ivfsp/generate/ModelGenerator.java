@@ -67,7 +67,8 @@ public final class ModelGenerator {
     private final Verification verification;
     private final int compileWorkers;
     private final Scheduling scheduling;
-    private final boolean batching;
+    private final BatchingMode batching;
+    private final Optional<Path> trace;
     private final Optional<RemoteSettings> remote;
 
     private ModelGenerator(Builder b) {
@@ -83,6 +84,7 @@ public final class ModelGenerator {
         this.compileWorkers = b.compileWorkers;
         this.scheduling = b.scheduling;
         this.batching = b.batching;
+        this.trace = Optional.ofNullable(b.trace);
         this.remote = Optional.ofNullable(b.remote);
     }
 
@@ -254,13 +256,14 @@ public final class ModelGenerator {
 
     private Settings settings() {
         return new Settings(compiler, parallelism, executor, jobTimeout, listener, failFast, incremental, verification,
-                compileWorkers(), scheduling, batching, remote);
+                compileWorkers(), scheduling, batching, trace, remote);
     }
 
     /** What a run needs of its generator. */
     record Settings(OpCompiler compiler, int parallelism, Executor executor, Optional<Duration> jobTimeout,
                     GenerationListener listener, boolean failFast, boolean incremental, Verification verification,
-                    int compileWorkers, Scheduling scheduling, boolean batching, Optional<RemoteSettings> remote) {
+                    int compileWorkers, Scheduling scheduling, BatchingMode batching, Optional<Path> trace,
+                    Optional<RemoteSettings> remote) {
     }
 
     /** A generation in progress; {@link #cancel(boolean)} kills its running compiler processes. */
@@ -294,7 +297,8 @@ public final class ModelGenerator {
         private Verification verification = Verification.SIZE;
         private int compileWorkers;
         private Scheduling scheduling = Scheduling.LONGEST_FIRST;
-        private boolean batching;
+        private BatchingMode batching = BatchingMode.AUTO;
+        private Path trace;
         private RemoteSettings remote;
 
         private Builder() {
@@ -314,12 +318,30 @@ public final class ModelGenerator {
         }
 
         /**
-         * Whether small single-op jobs of one set may share one compiler run, paying ATC's start-up once,
-         * in batches chosen not to lengthen the makespan; default off. Every model is still checked, and a
-         * member a batch did not produce is compiled alone.
+         * Whether small single-op jobs of one set may share one compiler call, paying ATC's start-up once;
+         * default {@link BatchingMode#AUTO}: only where the costs (learned from the compile times the
+         * manifests recorded) predict a shorter makespan. Every model is still checked; an op a shared call
+         * did not produce is compiled alone and reported as its own job.
          */
+        public Builder batching(BatchingMode mode) {
+            this.batching = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** {@code batching(ALWAYS)} when true, {@code batching(NEVER)} when false. */
         public Builder batching(boolean batching) {
-            this.batching = batching;
+            return batching(batching ? BatchingMode.ALWAYS : BatchingMode.NEVER);
+        }
+
+        /**
+         * Writes the generation as Chrome trace events to {@code file} when it ends (open it in Perfetto or
+         * chrome://tracing): a lane per worker, a slice per compiler call with its files, ops, predicted and
+         * real seconds, an instant per reused job. Replaced atomically; a failure to write it is logged.
+         *
+         * <pre>{@code ModelGenerator.builder().compiler(atc).trace(Path.of("generate-trace.json")).build()}</pre>
+         */
+        public Builder trace(Path file) {
+            this.trace = Objects.requireNonNull(file, "file").toAbsolutePath();
             return this;
         }
 

@@ -94,7 +94,7 @@ class DedupAndBatchingTest {
     void batchingPacksSmallJobsIntoFewerRunsAndKeepsEveryName() throws IOException {
         ModelPlan plan = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.SERVICE);
 
-        GenerationResult r = generator().batching(true).build().generate(plan);
+        GenerationResult r = generator().batching(BatchingMode.ALWAYS).build().generate(plan);
 
         assertThat(r.isSuccess()).as(r.failures().toString()).isTrue();
         assertThat(r.compilerRuns()).isLessThan(27);
@@ -107,7 +107,7 @@ class DedupAndBatchingTest {
         }
         // Each member is recorded under its own file: a second run reuses everything.
         int runs = fake.runs().size();
-        assertThat(generator().batching(true).build().generate(plan).reusedModels()).isEqualTo(27);
+        assertThat(generator().batching(BatchingMode.ALWAYS).build().generate(plan).reusedModels()).isEqualTo(27);
         assertThat(fake.runs()).hasSize(runs);
     }
 
@@ -117,7 +117,7 @@ class DedupAndBatchingTest {
         fake.configure(Map.of("fail_op", Map.of("FpToFp16", "EZ9999")));
         ModelPlan plan = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.SERVICE);
 
-        GenerationResult r = generator().batching(true).build().generate(plan);
+        GenerationResult r = generator().batching(BatchingMode.ALWAYS).build().generate(plan);
 
         // Alone, the failing op is the last one: ATC's exit status reports it.
         assertThat(r.failures()).hasSize(17).allSatisfy(f -> {
@@ -132,33 +132,90 @@ class DedupAndBatchingTest {
     }
 
     @Test
-    void batchesNeverExceedTheUnbatchedMakespan() {
-        List<Double> jobs = List.of(10.0, 4.0, 3.5, 3.2, 3.1, 3.1, 3.0, 3.0);
-        double startup = 3.0;
+    void aFailedOpInASharedCallIsItsOwnJobAndTheOthersOfTheCallAreKept() {
+        fake.configure(Map.of("fail_op", Map.of("IvfCidFilter3", "EZ9999")));
+        ModelPlan plan = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.SERVICE);
 
-        List<List<Double>> tasks = Batching.tasks(jobs, x -> x, startup, 2, x -> true, x -> "s");
+        GenerationResult r = generator().parallelism(1).batching(BatchingMode.ALWAYS).build().generate(plan);
 
-        double capacity = Math.max(10.0, jobs.stream().mapToDouble(x -> x).sum() / 2);
-        assertThat(tasks.stream().mapToInt(List::size).sum()).isEqualTo(jobs.size());
-        assertThat(tasks).allSatisfy(t -> assertThat(startup + t.stream().mapToDouble(x -> x - startup).sum())
-                .isLessThanOrEqualTo(capacity));
-        assertThat(tasks.size()).isLessThan(jobs.size());
+        assertThat(r.failures()).singleElement().satisfies(f -> {
+            assertThat(f.file().name()).startsWith("ivf_cid_filter3_op");
+            assertThat(f.errorCode()).hasValue("EZ9999");
+        });
+        assertThat(r.models()).hasSize(26);
+        // One shared call, then only the failed op again alone: the others were kept from the shared call.
+        assertThat(fake.runs()).hasSize(2);
+        assertThat(compiledFiles()).hasSize(2).contains(plan.files().get(0).fileName())
+                .anyMatch(n -> n.startsWith("batch-of-27-"));
     }
 
     @Test
-    void jobsThatCannotJoinABatchStayAlone() {
-        List<String> jobs = List.of("a", "multi", "b");
-
-        List<List<String>> tasks = Batching.tasks(jobs, x -> x.equals("multi") ? 10 : 3.1, 3.0, 16,
-                x -> !x.equals("multi"), x -> "s");
-
-        assertThat(tasks).containsExactlyInAnyOrder(List.of("multi"), List.of("a", "b"));
+    void aJobLockedByAnotherGeneratorDoesNotHoldTheWorker() throws Exception {
+        ModelPlan plan = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.SERVICE);
+        OpFile first = plan.files().get(0);
+        var atc = io.ivfsp.atc.AtcCompiler.builder().toolkit(fake.toolkit()).build();
+        String key = io.ivfsp.store.CacheKey.of(first, plan.config().socVersion(), atc.name(), atc.cacheIdentity());
+        java.util.concurrent.CountDownLatch othersDone = new java.util.concurrent.CountDownLatch(26);
+        GenerationListener listener = new GenerationListener() {
+            @Override
+            public void jobSucceeded(JobProgress progress, List<ModelHandle> models) {
+                if (!progress.file().equals(first)) {
+                    othersDone.countDown();
+                }
+            }
+        };
+        try (ModelStore other = ModelStore.open(root)) {
+            ModelStore.JobLock held = other.lockJob(first.outputDirectory(), key, () -> false).orElseThrow();
+            ModelGenerator.GenerationFuture future;
+            try {
+                // One worker, the locked job first in line: it must not wait while the others can run.
+                future = generator().parallelism(1).scheduling(Scheduling.PLAN_ORDER).batching(BatchingMode.NEVER)
+                        .listener(listener).build().generateAsync(plan);
+                assertThat(othersDone.await(5, java.util.concurrent.TimeUnit.MINUTES))
+                        .as("the other 26 jobs ran while the first was locked").isTrue();
+                assertThat(compiledFiles()).hasSize(26).doesNotContain(first.fileName());
+            } finally {
+                held.close();
+            }
+            GenerationResult r = future.get();
+            assertThat(r.isSuccess()).isTrue();
+            assertThat(compiledFiles()).hasSize(27).contains(first.fileName());
+        }
     }
 
     @Test
-    void noBatchThatWouldOutlastTheLongestJob() {
-        List<Double> jobs = List.of(3.1, 3.1, 3.1);
+    void traceHasALanePerWorkerASlicePerCallAndAnInstantPerReusedJob() throws IOException {
+        ModelPlan plan = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.SERVICE, ModelSet.AICPU);
+        Path trace = dir.resolve("trace.json");
 
-        assertThat(Batching.tasks(jobs, x -> x, 3.0, 16, x -> true, x -> "s")).hasSize(3);
+        GenerationResult r = generator().parallelism(3).batching(BatchingMode.ALWAYS).trace(trace).build().generate(plan);
+
+        Map<?, ?> json = (Map<?, ?>) io.ivfsp.json.JsonReader.read(Files.readString(trace));
+        List<Map<?, ?>> events = ((List<?>) json.get("traceEvents")).stream().<Map<?, ?>>map(e -> (Map<?, ?>) e).toList();
+        assertThat(events).filteredOn(e -> "thread_name".equals(e.get("name"))).hasSize(3);
+        List<Map<?, ?>> calls = events.stream().filter(e -> "X".equals(e.get("ph"))).toList();
+        assertThat(calls).hasSize(r.compilerRuns());
+        assertThat(calls).allSatisfy(c -> {
+            Map<?, ?> args = (Map<?, ?>) c.get("args");
+            assertThat((List<?>) args.get("files")).isNotEmpty();
+            assertThat((List<?>) args.get("ops")).isNotEmpty();
+            assertThat(((Number) args.get("predicted_s")).doubleValue()).isPositive();
+            assertThat(((Number) args.get("real_s")).doubleValue()).isNotNegative();
+            assertThat(args.get("status")).isEqualTo("ok");
+            assertThat(((Number) c.get("tid")).intValue()).isBetween(1, 3);
+        });
+        assertThat(calls.stream().flatMap(c -> ((List<?>) ((Map<?, ?>) c.get("args")).get("files")).stream()))
+                .hasSize(28);
+        assertThat(calls).anyMatch(c -> ((List<?>) ((Map<?, ?>) c.get("args")).get("ops")).size() == 14);
+
+        generator().trace(trace).build().generate(plan);
+
+        List<?> again = (List<?>) ((Map<?, ?>) io.ivfsp.json.JsonReader.read(Files.readString(trace))).get("traceEvents");
+        assertThat(again).filteredOn(e -> "i".equals(((Map<?, ?>) e).get("ph"))
+                && "reuse".equals(((Map<?, ?>) e).get("cat"))).hasSize(28);
+        assertThat(again).noneMatch(e -> "X".equals(((Map<?, ?>) e).get("ph")));
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+        }
     }
 }

@@ -128,7 +128,7 @@ class ModelGeneratorAtcTest {
         // The longest-expected job starts first.
         fake.configure(Map.of("fail", Map.of("DistanceMaskedIVFSpIntL2Mins", "E10027")));
 
-        GenerationResult r = generator().parallelism(1).failFast(true).build()
+        GenerationResult r = generator().parallelism(1).failFast(true).batching(BatchingMode.NEVER).build()
                 .generate(IvfspConfig.defaults(), ModelSet.SERVICE);
 
         assertThat(fake.runs()).hasSize(1);
@@ -184,7 +184,7 @@ class ModelGeneratorAtcTest {
         // their own, and the timeout is far longer than any of them needs to start and finish.
         fake.configure(Map.of("hang_tree", List.of("aicpu_topk_ops0.json")));
 
-        GenerationResult r = generator().jobTimeout(Duration.ofSeconds(20)).build()
+        GenerationResult r = generator().jobTimeout(Duration.ofSeconds(20)).batching(BatchingMode.NEVER).build()
                 .generate(IvfspConfig.defaults(), ModelSet.SERVICE, ModelSet.AICPU);
 
         assertThat(r.failures()).singleElement().satisfies(f -> {
@@ -244,8 +244,8 @@ class ModelGeneratorAtcTest {
 
     @Test
     void longestExpectedJobsStartFirst() {
-        GenerationResult r = generator().parallelism(1).build().generate(IvfspConfig.defaults(), ModelSet.SERVICE,
-                ModelSet.AICPU, ModelSet.TRAINING);
+        GenerationResult r = generator().parallelism(1).batching(BatchingMode.NEVER).build()
+                .generate(IvfspConfig.defaults(), ModelSet.SERVICE, ModelSet.AICPU, ModelSet.TRAINING);
 
         List<String> started = fake.runs().stream().map(run -> Path.of(run.arg("singleop")).getFileName().toString())
                 .toList();

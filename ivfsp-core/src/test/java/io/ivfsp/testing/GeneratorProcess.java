@@ -24,7 +24,8 @@ public final class GeneratorProcess {
     public static void main(String[] args) {
         GenerationResult r = ModelGenerator.builder()
                 .compiler(AtcCompiler.builder().toolkit(AtcToolkit.at(Path.of(args[1]))).build())
-                .outputRoot(Path.of(args[0])).parallelism(Integer.parseInt(args[2])).build()
+                .outputRoot(Path.of(args[0])).parallelism(Integer.parseInt(args[2]))
+                .batching(io.ivfsp.generate.BatchingMode.NEVER).build()
                 .generate(OpCatalog.plan(IvfspConfig.defaults(), EnumSet.allOf(ModelSet.class)));
         System.out.println("compiled " + r.compiledModels() + " reused " + r.reusedModels() + " failed " + r.failures().size());
         r.failures().forEach(f -> System.out.println(f.describe()));

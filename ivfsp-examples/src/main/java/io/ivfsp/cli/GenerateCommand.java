@@ -6,6 +6,7 @@ import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.IvfspParameter;
 import io.ivfsp.config.ModelSet;
 import io.ivfsp.generate.GenerationResult;
+import io.ivfsp.generate.BatchingMode;
 import io.ivfsp.generate.ModelGenerator;
 import io.ivfsp.ops.ModelPlan;
 import io.ivfsp.ops.OpCatalog;
@@ -93,10 +94,20 @@ final class GenerateCommand implements Callable<Integer> {
             description = "How reused models are checked: size (one stat each) or hash (SHA-256 of each). Default: ${DEFAULT-VALUE}.")
     String verification;
 
+    // Two flags, not a picocli negatable option: the argparse-like reader knows each name as written.
     @Option(names = "--batch", order = 112,
-            description = "Let small single-op jobs of one set share one ATC run (pays ATC's start-up once), in batches"
-                    + " chosen not to lengthen the run; every model is still checked.")
+            description = "Force small single-op jobs of one set to share one ATC run (pays ATC's start-up once); every"
+                    + " model is still checked. Default: only where the compile times the manifests recorded predict a"
+                    + " shorter run.")
     boolean batch;
+
+    @Option(names = "--no-batch", order = 112,
+            description = "One ATC run per JSON file, as the scripts do.")
+    boolean noBatch;
+
+    @Option(names = "--trace", paramLabel = "<file>", order = 114,
+            description = "Write the run as Chrome trace events to <file> (open in Perfetto or chrome://tracing).")
+    Path trace;
 
     @Option(names = "--compile-workers", paramLabel = "<n>", order = 113,
             description = "Compile workers per ATC process (TE_PARALLEL_COMPILER), 1 to 32. Default: the processors"
@@ -166,6 +177,9 @@ final class GenerateCommand implements Callable<Integer> {
         OptionSpec poolOption = spec.findOption(POOL_FLAG);
         Integer pool = poolOption == null ? Integer.valueOf(ModelGenerator.DEFAULT_PARALLELISM)
                 : ConfigOptions.bounded(POOL_FLAG, poolOption.getValue(), 1, ModelGenerator.MAX_PARALLELISM, problems);
+        if (batch && noBatch) {
+            problems.add("--batch and --no-batch: choose one");
+        }
         if (!verification.equals("size") && !verification.equals("hash")) {
             problems.add("--verification = " + verification + ": must be size or hash");
         }
@@ -272,7 +286,8 @@ final class GenerateCommand implements Callable<Integer> {
         Reports.JobClock clock = new Reports.JobClock();
         ProgressLine progress = ProgressLine.create(cli.terminal() ? cli.status(err) : null, err, quiet || json);
         ModelGenerator.Builder gb = ModelGenerator.builder().compiler(compiler).outputRoot(root).parallelism(pool)
-                .failFast(failFast).listener(clock.then(progress)).incremental(!rebuild).batching(batch)
+                .failFast(failFast).listener(clock.then(progress)).incremental(!rebuild)
+                .batching(batch ? BatchingMode.ALWAYS : noBatch ? BatchingMode.NEVER : BatchingMode.AUTO)
                 .verification(verification.equals("hash") ? Verification.HASH : Verification.SIZE);
         if (timeoutSeconds != null) {
             gb.jobTimeout(Duration.ofSeconds(timeoutSeconds));
@@ -281,6 +296,9 @@ final class GenerateCommand implements Callable<Integer> {
             gb.compileWorkers(workers);
         }
         remoteSettings.ifPresent(gb::remote);
+        if (trace != null) {
+            gb.trace(cli.workingDirectory().resolve(trace));
+        }
         ModelGenerator generator = gb.build();
         GenerationResult result;
         try {

@@ -65,7 +65,7 @@ class IvfspCliTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectors")
     void reproducesTheReferenceScriptsOutputs(Path vector) throws IOException {
-        String[] command = Files.readString(vector.resolve("command.txt")).trim().split("\\s+");
+        String[] command = Files.readString(vector.resolve("command.txt")).trim().concat(" --no-batch").split("\\s+");
 
         CliRunner.Result r = cli.run(command);
 
@@ -342,7 +342,7 @@ class IvfspCliTest {
         // The longest-expected job starts first.
         fake.configure(Map.of("fail", Map.of("DistanceMaskedIVFSpIntL2Mins", "E10025")));
 
-        CliRunner.Result r = cli.run("service", "--pool", "1", "--fail-fast");
+        CliRunner.Result r = cli.run("service", "--pool", "1", "--fail-fast", "--no-batch");
 
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("26 not started").contains("not started");
