@@ -1,5 +1,6 @@
 package io.ivfsp.store;
 
+import io.ivfsp.compile.AtcArguments;
 import io.ivfsp.ops.OpFile;
 
 import java.nio.charset.StandardCharsets;
@@ -23,8 +24,8 @@ public final class CacheKey {
         MessageDigest md = sha256();
         update(md, "ivfsp-cache-key-1");
         md.update(file.jsonBytes());
-        update(md, "--soc_version=" + socVersion);
-        update(md, file.set().atcLogLevel().map(l -> "--log=" + l).orElse("(no --log)"));
+        update(md, AtcArguments.socVersion(socVersion));
+        update(md, AtcArguments.log(file).orElse("(no --log)"));
         update(md, backend);
         update(md, backendIdentity);
         return HexFormat.of().formatHex(md.digest());
