@@ -8,6 +8,7 @@ import io.ivfsp.ops.DataType;
 import io.ivfsp.ops.OpDesc;
 import io.ivfsp.ops.OpFile;
 import io.ivfsp.ops.TensorDesc;
+import io.ivfsp.testing.RunningProcesses;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -206,11 +207,7 @@ class MockOpCompilerTest {
 
     /** Waits (generously) until {@code n} jobs have been running at once. */
     private static void awaitRunning(MockOpCompiler mock, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        while (mock.maxConcurrentJobs() < n) {
-            assertThat(System.nanoTime()).as("%d jobs running", n).isLessThan(deadline);
-            Thread.sleep(5);
-        }
+        RunningProcesses.await(n + " jobs running at once", 300, () -> mock.maxConcurrentJobs() >= n);
     }
 
     @Test
