@@ -1,5 +1,6 @@
 package io.ivfsp.atc;
 
+import io.ivfsp.compile.AtcArguments;
 import io.ivfsp.compile.Cancellation;
 import io.ivfsp.compile.CompileFailure;
 import io.ivfsp.compile.CompileOutcome;
@@ -56,10 +57,6 @@ public final class AtcCompiler implements OpCompiler {
         this.tailLines = b.tailLines;
         this.identity = "atc/" + toolkit.identity();
         this.watchdog = b.watchdog;
-        if (watchdog.isEmpty()) {
-            log.warn("setsid, sh or env not found: ATC runs without a watchdog, and its processes may outlive"
-                    + " this JVM if it is killed with SIGKILL");
-        }
     }
 
     /** A builder; the toolkit defaults to {@link AtcToolkit#discover()}. */
@@ -87,11 +84,8 @@ public final class AtcCompiler implements OpCompiler {
     public List<String> command(CompileRequest request) {
         List<String> cmd = new ArrayList<>();
         cmd.add(toolkit.atc().toString());
-        cmd.add("--singleop=" + request.jsonFile().toAbsolutePath());
-        cmd.add("--soc_version=" + request.socVersion());
-        cmd.add("--output=" + request.outputDirectory().toAbsolutePath());
-        request.file().set().atcLogLevel().ifPresent(level -> cmd.add("--log=" + level));
-        return cmd;
+        cmd.addAll(AtcArguments.of(request));
+        return List.copyOf(cmd);
     }
 
     /** The environment a request's process sees. */

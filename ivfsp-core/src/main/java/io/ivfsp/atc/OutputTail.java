@@ -53,7 +53,7 @@ final class OutputTail {
         byte[] buffer = new byte[8192];
         try (in) {
             int n;
-            while ((n = in.read(buffer)) >= 0) {
+            while ((n = in.read(buffer)) != -1) {
                 accept(buffer, 0, n);
             }
         } catch (IOException e) {
@@ -107,7 +107,9 @@ final class OutputTail {
         }
         tail.addLast(line);
         tailChars += text.length();
-        while (tail.size() > maxLines || (tailChars > MAX_TAIL_CHARS && tail.size() > 1)) {
+        // One line is never longer than MAX_TAIL_CHARS (MAX_LINE_BYTES and its note are far below), so the
+        // character bound never empties the tail.
+        while (tail.size() > maxLines || tailChars > MAX_TAIL_CHARS) {
             tailChars -= tail.removeFirst().text().length();
         }
     }

@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Starts each ATC through {@code atc-watchdog.sh}: ATC runs in a process group of its own, which the
  * watchdog kills as a whole when the pipe on its standard input closes. The JVM never writes that
@@ -22,6 +25,8 @@ import java.util.Optional;
  * or set back to the given values, by {@code env} just before ATC starts.
  */
 final class Watchdog {
+
+    private static final Logger log = LoggerFactory.getLogger(Watchdog.class);
 
     /** Variables that {@code sh} may add to or change in the environment of the commands it runs. */
     private static final List<String> SHELL_VARIABLES = List.of("PWD", "OLDPWD", "SHLVL", "_");
@@ -44,6 +49,8 @@ final class Watchdog {
         Optional<Path> shell = first("/bin/sh", "/usr/bin/sh");
         Optional<Path> env = first("/usr/bin/env", "/bin/env");
         if (setsid.isEmpty() || shell.isEmpty() || env.isEmpty()) {
+            log.warn("setsid, sh or env not found: ATC runs without a watchdog, and its processes may outlive"
+                    + " this JVM if it is killed with SIGKILL");
             return Optional.empty();
         }
         return Optional.of(new Watchdog(setsid.get(), shell.get(), env.get()));

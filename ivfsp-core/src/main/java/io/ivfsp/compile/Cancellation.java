@@ -1,6 +1,5 @@
 package io.ivfsp.compile;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -32,16 +31,15 @@ public final class Cancellation {
 
     /** Raises the signal and runs every registered callback once, in this thread. Idempotent. */
     public void cancel() {
-        List<Runnable> toRun;
         synchronized (this) {
             if (cancelled) {
                 return;
             }
             cancelled = true;
-            toRun = new ArrayList<>(callbacks);
-            callbacks.clear();
         }
-        toRun.forEach(Cancellation::runQuietly);
+        // No callback is added once cancelled; the list iterates over a snapshot, so a registration
+        // closed meanwhile does no harm.
+        callbacks.forEach(Cancellation::runQuietly);
     }
 
     /**

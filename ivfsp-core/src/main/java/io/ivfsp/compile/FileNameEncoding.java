@@ -1,7 +1,6 @@
 package io.ivfsp.compile;
 
 import java.nio.charset.Charset;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -38,15 +37,9 @@ public final class FileNameEncoding {
             // a name that did not decode was turned into '?'s, and relative paths lead there.
             return Optional.of("it lies in the working directory " + cwd + ", whose name " + advice());
         }
-        String text = path.toString();
-        if (!representable(text)) {
-            return Optional.of("its name " + advice());
-        }
-        try {
-            if (!Path.of(text).equals(path)) {
-                return Optional.of("its name " + advice());
-            }
-        } catch (InvalidPathException e) {
+        // A Path holds its name encoded with the file-name character set already (an unencodable name
+        // cannot be made into one), and its text is decoded with it: the text is all there is to check.
+        if (!representable(path.toString())) {
             return Optional.of("its name " + advice());
         }
         return Optional.empty();
@@ -54,7 +47,7 @@ public final class FileNameEncoding {
 
     private static boolean representable(String text) {
         // U+FFFD is what a name that did not decode became; it encodes in UTF-8, but as other bytes.
-        return text.indexOf('\uFFFD') < 0 && fileNames().newEncoder().canEncode(text)
+        return !text.contains("\uFFFD") && fileNames().newEncoder().canEncode(text)
                 && Charset.defaultCharset().newEncoder().canEncode(text);
     }
 

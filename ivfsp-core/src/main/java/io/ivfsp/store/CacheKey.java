@@ -1,5 +1,6 @@
 package io.ivfsp.store;
 
+import io.ivfsp.compile.AtcArguments;
 import io.ivfsp.files.Sha256;
 import io.ivfsp.ops.OpFile;
 
@@ -22,8 +23,8 @@ public final class CacheKey {
         MessageDigest md = Sha256.newDigest();
         update(md, "ivfsp-cache-key-1");
         md.update(file.jsonBytes());
-        update(md, "--soc_version=" + socVersion);
-        update(md, file.set().atcLogLevel().map(l -> "--log=" + l).orElse("(no --log)"));
+        update(md, AtcArguments.socVersion(socVersion));
+        update(md, AtcArguments.log(file).orElse("(no --log)"));
         update(md, backend);
         update(md, backendIdentity);
         return Sha256.hex(md);

@@ -21,6 +21,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,14 +118,7 @@ class AtcCompilerTest {
 
         assertThat(compiler.compile(request)).isInstanceOf(CompileOutcome.Compiled.class);
 
-        Path records = fake.home().resolve("records");
-        Path dump;
-        try (var files = Files.list(records)) {
-            dump = files.filter(p -> p.getFileName().toString().startsWith("env-")).findFirst().orElseThrow();
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> seen = (Map<String, Object>) io.ivfsp.json.JsonReader.read(Files.readString(dump));
-        assertThat(seen).isEqualTo(compiler.environment(request));
+        assertThat(dumpedEnvironment()).isEqualTo(compiler.environment(request));
     }
 
     @Test
@@ -206,6 +203,151 @@ class AtcCompilerTest {
                 f -> assertThat(f.kind()).isEqualTo(CompileFailure.Kind.TIMEOUT));
         long[] pids = fake.hungPids().get(0);
         RunningProcesses.await("atc and its child are gone", 30, () -> RunningProcesses.running(pids).isEmpty());
+    }
+
+    @Test
+    void aTimedJobThatFinishesInTimeCompiles() throws Exception {
+        OpFile f = file(ModelSet.SERVICE, 0);
+
+        CompileOutcome outcome = compiler().compile(request(f, Optional.of(Duration.ofMinutes(10))));
+
+        assertReferenceRun(outcome, f);
+    }
+
+    @Test
+    void childDoesNotInheritTheJvmsEnvironment() throws Exception {
+        // A variable of this JVM's own environment that the base environment leaves out.
+        String inherited = System.getenv().keySet().stream()
+                .filter(k -> !k.equals("PATH") && !k.equals("LD_LIBRARY_PATH") && !k.equals("HOME"))
+                .filter(k -> !List.of("PWD", "OLDPWD", "SHLVL", "_", "LC_CTYPE", "LC_ALL").contains(k))
+                .findFirst().orElseThrow();
+        fake.configure(Map.of("dump_env", true));
+
+        CompileRequest request = request(file(ModelSet.SERVICE, 0), Optional.empty());
+        assertThat(compiler().compile(request)).isInstanceOf(CompileOutcome.Compiled.class);
+
+        assertThat(dumpedEnvironment()).doesNotContainKey(inherited).containsEntry("HOME", dir.toString());
+    }
+
+    private Map<String, Object> dumpedEnvironment() throws IOException {
+        try (var files = Files.list(fake.home().resolve("records"))) {
+            Path dump = files.filter(p -> p.getFileName().toString().startsWith("env-")).findFirst().orElseThrow();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> seen = (Map<String, Object>) io.ivfsp.json.JsonReader.read(Files.readString(dump));
+            return seen;
+        }
+    }
+
+    @Test
+    void compileWorkersAreHandedToAtcOnlyWhenSet() throws Exception {
+        OpFile f = file(ModelSet.SERVICE, 0);
+        Path json = Files.write(dir.resolve(f.fileName()), f.jsonBytes());
+        AtcCompiler atc = compiler();
+
+        assertThat(atc.environment(new CompileRequest(f, json, out, work, "Ascend310P3", Optional.empty(),
+                new Cancellation(), 3))).containsEntry("TE_PARALLEL_COMPILER", "3");
+        assertThat(atc.environment(new CompileRequest(f, json, out, work, "Ascend310P3", Optional.empty(),
+                new Cancellation(), 0))).doesNotContainKey("TE_PARALLEL_COMPILER");
+    }
+
+    @Test
+    void aJobCancelledBeforeItStartsRunsNoAtc() throws Exception {
+        Cancellation cancelled = new Cancellation();
+        cancelled.cancel();
+        OpFile f = file(ModelSet.SERVICE, 0);
+        Path json = Files.write(dir.resolve(f.fileName()), f.jsonBytes());
+
+        CompileOutcome outcome = compiler().compile(new CompileRequest(f, json, out, work, "Ascend310P3",
+                Optional.empty(), cancelled));
+
+        assertThat(outcome).isInstanceOfSatisfying(CompileFailure.class, failure -> {
+            assertThat(failure.kind()).isEqualTo(CompileFailure.Kind.CANCELLED);
+            assertThat(failure.detail()).isEqualTo("cancelled before start");
+            assertThat(failure.command()).first().isEqualTo(fake.home().resolve("bin/atc").toString());
+        });
+        assertThat(fake.runs()).isEmpty();
+    }
+
+    @Test
+    void anAtcThatCannotBeStartedIsALaunchFailureNamingTheCommand() throws Exception {
+        AtcCompiler atc = AtcCompiler.builder().toolkit(fake.toolkit()).withoutWatchdog().build();
+        Files.delete(fake.home().resolve("bin/atc"));
+
+        CompileOutcome outcome = atc.compile(request(file(ModelSet.SERVICE, 0), Optional.empty()));
+
+        assertThat(outcome).isInstanceOfSatisfying(CompileFailure.class, failure -> {
+            assertThat(failure.kind()).isEqualTo(CompileFailure.Kind.LAUNCH);
+            assertThat(failure.detail()).startsWith("could not start ATC: ");
+            assertThat(failure.command()).first().isEqualTo(fake.home().resolve("bin/atc").toString());
+            assertThat(failure.exitStatus()).isEmpty();
+        });
+    }
+
+    @Test
+    void withoutAWatchdogAJobStillCompilesWithTheReferenceArguments() throws Exception {
+        OpFile f = file(ModelSet.SERVICE, 0);
+        AtcCompiler atc = AtcCompiler.builder().toolkit(fake.toolkit()).withoutWatchdog().build();
+
+        assertReferenceRun(atc.compile(request(f, Optional.of(Duration.ofMinutes(10)))), f);
+    }
+
+    @Test
+    void aJobCancelledWhileRunningIsKilledWithItsChildrenAndSaysHowItEnded() throws Exception {
+        fake.configure(Map.of("hang", List.of("IvfCidFilter3")));
+        Cancellation cancellation = new Cancellation();
+        OpFile f = file(ModelSet.SERVICE, 0);
+        Path json = Files.write(dir.resolve(f.fileName()), f.jsonBytes());
+        CompileRequest request = new CompileRequest(f, json, out, work, "Ascend310P3", Optional.empty(), cancellation);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<CompileOutcome> job = pool.submit(() -> compiler().compile(request));
+            RunningProcesses.await("atc hangs", 120, () -> !fake.hungPids().isEmpty());
+            cancellation.cancel();
+
+            assertThat(job.get(5, TimeUnit.MINUTES)).isInstanceOfSatisfying(CompileFailure.class, failure -> {
+                assertThat(failure.kind()).isEqualTo(CompileFailure.Kind.CANCELLED);
+                assertThat(failure.detail()).isEqualTo("cancelled and killed with its children");
+                assertThat(failure.exitStatus()).as("killed by SIGKILL").hasValue(128 + 9);
+            });
+        } finally {
+            pool.shutdownNow();
+        }
+        long[] pids = fake.hungPids().get(0);
+        RunningProcesses.await("atc and its child are gone", 30, () -> RunningProcesses.running(pids).isEmpty());
+    }
+
+    @Test
+    void anInterruptedJobKillsItsAtcAndPassesTheInterruptOn() throws Exception {
+        fake.configure(Map.of("hang", List.of("IvfCidFilter3")));
+        CompileRequest request = request(file(ModelSet.SERVICE, 0), Optional.empty());
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<CompileOutcome> job = pool.submit(() -> compiler().compile(request));
+            RunningProcesses.await("atc hangs", 120, () -> !fake.hungPids().isEmpty());
+            job.cancel(true);
+            pool.shutdown();
+            assertThat(pool.awaitTermination(5, TimeUnit.MINUTES)).isTrue();
+        } finally {
+            pool.shutdownNow();
+        }
+        long[] pids = fake.hungPids().get(0);
+        RunningProcesses.await("atc and its child are gone", 30, () -> RunningProcesses.running(pids).isEmpty());
+    }
+
+    @Test
+    void theTimeAJobTookIsMeasuredAroundIt() throws Exception {
+        fake.configure(Map.of("fail", Map.of("FpToFp16", "E10025")));
+        CompileRequest ok = request(file(ModelSet.SERVICE, 0), Optional.empty());
+        CompileRequest failing = request(file(ModelSet.SERVICE, 10), Optional.empty());
+        AtcCompiler atc = compiler();
+
+        for (CompileRequest r : List.of(ok, failing)) {
+            long before = System.nanoTime();
+            CompileOutcome outcome = atc.compile(r);
+            Duration around = Duration.ofNanos(System.nanoTime() - before);
+
+            assertThat(outcome.elapsed()).isPositive().isLessThanOrEqualTo(around);
+        }
     }
 
     @Test

@@ -74,6 +74,44 @@ class AtcOutputTest {
     }
 
     @Test
+    void carriageReturnsEndingLinesAreRemovedAndEmptyLinesKept() {
+        assertThat(drained(5, "a\r\n\nb\r\n").text()).isEqualTo(String.join(System.lineSeparator(), "a", "", "b"));
+    }
+
+    @Test
+    void aCarriageReturnInsideACutLineIsContent() {
+        // The line is cut after its \r: that \r did not end the line, the dropped bytes did.
+        String line = "y".repeat(OutputTail.MAX_LINE_BYTES - 1) + "\r" + "zz";
+
+        assertThat(drained(5, line + "\n").text())
+                .isEqualTo("y".repeat(OutputTail.MAX_LINE_BYTES - 1) + "\r [... 2 more bytes of this line dropped]");
+    }
+
+    @Test
+    void theTailKeepsAsManyWholeLinesAsFitItsCharacterBound() {
+        StringBuilder out = new StringBuilder();
+        int lineChars = 1024;
+        int lines = 100;
+        for (int i = 0; i < lines; i++) {
+            out.append(String.format("%04d", i)).append("z".repeat(lineChars - 4)).append('\n');
+        }
+        int fit = OutputTail.MAX_TAIL_CHARS / lineChars;
+
+        List<String> kept = drained(1000, out.toString()).text().lines().toList();
+
+        assertThat(kept).hasSize(fit + 1);
+        assertThat(kept.get(0)).isEqualTo("[... " + (lines - fit) + " lines not shown ...]");
+        assertThat(kept.get(1)).startsWith(String.format("%04d", lines - fit));
+    }
+
+    @Test
+    void theLineCountMustBePositive() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new OutputTail(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("tail lines must be positive: 0");
+        assertThat(drained(1, "a\nb").text()).isEqualTo("[... 1 lines not shown ...]" + System.lineSeparator() + "b");
+    }
+
+    @Test
     void errorLinesKeptAreBounded() {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < 1000; i++) {

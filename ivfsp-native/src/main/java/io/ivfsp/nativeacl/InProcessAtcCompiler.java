@@ -1,5 +1,6 @@
 package io.ivfsp.nativeacl;
 
+import io.ivfsp.compile.AtcArguments;
 import io.ivfsp.compile.CompileFailure;
 import io.ivfsp.compile.CompileOutcome;
 import io.ivfsp.compile.CompileRequest;
@@ -244,10 +245,7 @@ public final class InProcessAtcCompiler implements OpCompiler {
     public CompileOutcome compile(CompileRequest request) throws InterruptedException {
         List<String> argv = new ArrayList<>();
         argv.add("atc");
-        argv.add("--singleop=" + request.jsonFile().toAbsolutePath());
-        argv.add("--soc_version=" + request.socVersion());
-        argv.add("--output=" + request.outputDirectory().toAbsolutePath());
-        request.file().set().atcLogLevel().ifPresent(level -> argv.add("--log=" + level));
+        argv.addAll(AtcArguments.of(request));
         List<String> shown = new ArrayList<>(argv);
         shown.set(0, library + ":" + SYMBOL);
         Path output = request.workDirectory().toAbsolutePath().resolve(OUTPUT_FILE);
