@@ -340,6 +340,25 @@ class CliOutcomesTest {
         assertThat(r.err()).contains("unknown compiler backend 'tbe' (environment IVFSP_COMPILER)");
     }
 
+    /** An explicit --backend is a value like any other: empty or unknown is refused, even by --plan, which needs none. */
+    @Test
+    void backend_explicitEmptyOrUnknownNameIsRefusedBeforeAnythingIsWritten() throws IOException {
+        CliRunner.Result empty = withEnv(Map.of(OpCompilers.ENVIRONMENT, "mock")).run("aicpu", "--backend", "");
+        CliRunner.Result emptyEquals = cli.run("aicpu", "--backend=");
+        CliRunner.Result planUnknown = noToolkit.run("aicpu", "--plan", "--backend", "bogus");
+        CliRunner.Result planEmpty = noToolkit.run("service", "--plan", "--back=");
+
+        for (CliRunner.Result r : List.of(empty, emptyEquals, planUnknown, planEmpty)) {
+            assertThat(r.exit()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).contains("--backend").contains("must be one of atc, native, mock, auto");
+        }
+        assertThat(empty.err()).contains("--backend = '':");
+        assertThat(planUnknown.err()).contains("--backend = 'bogus':");
+        assertThat(entries(cwd)).isEmpty();
+        assertThat(fake.runs()).isEmpty();
+        assertThat(noToolkit.run("aicpu", "--plan", "--backend", "auto").exit()).isZero();
+    }
+
     // --timeout through the command line (issue 16, item 10): one job, so no other job can be slow
 
     @Test
