@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -253,6 +254,29 @@ class CliOutcomesTest {
         assertThat(r.err()).contains("--install-to " + file + ": is not a directory");
         assertThat(under.exit()).isEqualTo(2);
         assertThat(under.err()).contains("(cannot create it: " + file + "): is not a directory");
+        assertThat(fake.runs()).isEmpty();
+        assertThat(entries(cwd)).isEmpty();
+    }
+
+    /**
+     * A directory that cannot be created although its parent looks writable: root passes every
+     * permission check, but nothing can be created in /proc. Refused before compiling, like a file.
+     */
+    @Test
+    void locationsThatCannotBeCreatedAreRefusedBeforeCompiling() throws IOException {
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs Linux /proc");
+        Path uncreatable = Path.of("/proc/ivfsp-no-such-dir-" + ProcessHandle.current().pid(), "models");
+
+        CliRunner.Result install = cli.run("aicpu", "-q", "--install-to", uncreatable.toString());
+        CliRunner.Result output = cli.run("aicpu", "-q", "-o", uncreatable.toString());
+        CliRunner.Result plan = noToolkit.run("aicpu", "--plan", "-o", uncreatable.toString());
+
+        assertThat(install.exit()).as(install.err()).isEqualTo(2);
+        assertThat(install.err()).startsWith("ivfsp aicpu: --install-to " + uncreatable);
+        for (CliRunner.Result r : List.of(output, plan)) {
+            assertThat(r.exit()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).startsWith("ivfsp aicpu: -o/--output-root " + uncreatable);
+        }
         assertThat(fake.runs()).isEmpty();
         assertThat(entries(cwd)).isEmpty();
     }
