@@ -228,6 +228,8 @@ class CliOutcomesTest {
         assertThat(missing.exit()).isEqualTo(1);
         assertThat(missing.out()).contains("atc:      missing: " + dir.resolve("none/bin/atc"))
                 .contains("atc (rank 100): unavailable").doesNotContain("atc (rank 100): available");
+        assertThat(missing.out().lines().filter(l -> l.startsWith("default:")).findFirst().orElseThrow())
+                .as("a complete sentence, not the head of a list that is not there").doesNotEndWith(":");
     }
 
     // 14: bad locations, before any compile
