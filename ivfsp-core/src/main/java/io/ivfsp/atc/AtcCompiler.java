@@ -151,7 +151,7 @@ public final class AtcCompiler implements OpCompiler {
         reader.join(READER_GRACE_MILLIS);
         if (timedOut) {
             return failure(request, cmd, CompileFailure.Kind.TIMEOUT,
-                    "timed out after " + request.timeout().orElseThrow() + " and was killed with its children",
+                    "timed out after " + CompileFailure.seconds(request.timeout().orElseThrow()) + " and was killed with its children",
                     OptionalInt.empty(), tail, start);
         }
         if (cancelled.isDone()) {

@@ -96,4 +96,14 @@ public record CompileFailure(OpFile file, Kind kind, String detail, List<String>
     public String toString() {
         return describe();
     }
+
+    /** A duration as people read it in a message: {@code 2 s}, {@code 0.02 s}, {@code 1 min 30 s}. */
+    public static String seconds(Duration d) {
+        long millis = d.toMillis();
+        if (millis >= 60_000) {
+            long s = millis / 1000;
+            return s / 60 + " min" + (s % 60 == 0 ? "" : " " + s % 60 + " s");
+        }
+        return java.math.BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString() + " s";
+    }
 }

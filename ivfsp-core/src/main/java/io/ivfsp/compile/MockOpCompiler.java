@@ -96,7 +96,7 @@ public final class MockOpCompiler implements OpCompiler {
                         return failure(file, CompileFailure.Kind.CANCELLED, "cancelled", start);
                     }
                     if (wait.compareTo(delay) < 0) {
-                        return failure(file, CompileFailure.Kind.TIMEOUT, "timed out after " + wait, start);
+                        return failure(file, CompileFailure.Kind.TIMEOUT, "timed out after " + CompileFailure.seconds(wait), start);
                     }
                 }
             }

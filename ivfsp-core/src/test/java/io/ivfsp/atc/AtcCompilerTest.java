@@ -185,7 +185,7 @@ class AtcCompilerTest {
 
         assertThat(outcome).isInstanceOfSatisfying(CompileFailure.class, f -> {
             assertThat(f.kind()).isEqualTo(CompileFailure.Kind.TIMEOUT);
-            assertThat(f.describe()).contains("timed out after PT10S");
+            assertThat(f.describe()).contains("timed out after 10 s");
         });
         long[] pids = fake.treePids().get(0);
         RunningProcesses.await("atc, its child and its re-parented grandchild are gone", 30,

@@ -107,4 +107,14 @@ class CompileFailureTest {
     void cancellation_aNewSignalIsNotRaised() {
         assertThat(new Cancellation().isCancelled()).isFalse();
     }
+
+    @Test
+    void secondsAreWrittenAsPeopleReadThemNotAsIsoDurations() {
+        assertThat(CompileFailure.seconds(Duration.ofSeconds(2))).isEqualTo("2 s");
+        assertThat(CompileFailure.seconds(Duration.ofMillis(20))).isEqualTo("0.02 s");
+        assertThat(CompileFailure.seconds(Duration.ofMillis(1500))).isEqualTo("1.5 s");
+        assertThat(CompileFailure.seconds(Duration.ofSeconds(90))).isEqualTo("1 min 30 s");
+        assertThat(CompileFailure.seconds(Duration.ofMinutes(30))).isEqualTo("30 min");
+        assertThat(CompileFailure.seconds(Duration.ZERO)).isEqualTo("0 s");
+    }
 }

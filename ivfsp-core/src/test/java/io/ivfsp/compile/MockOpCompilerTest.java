@@ -126,7 +126,7 @@ class MockOpCompilerTest {
 
         assertThat(outcome).isInstanceOfSatisfying(CompileFailure.class, f -> {
             assertThat(f.kind()).isEqualTo(CompileFailure.Kind.TIMEOUT);
-            assertThat(f.detail()).isEqualTo("timed out after PT0.02S");
+            assertThat(f.detail()).isEqualTo("timed out after 0.02 s");
         });
         assertThat(mock.compiled()).isEmpty();
     }

@@ -8,6 +8,7 @@ import io.ivfsp.compile.OpCompilerProvider;
 import io.ivfsp.compile.OpCompilers;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +27,13 @@ final class Backends {
     static List<OpCompilerProvider> providers(AtcToolkit toolkit, Map<String, String> environment) {
         return OpCompilers.byRankOrder(OpCompilers.providers().stream()
                 .map(p -> p.name().equals("atc") ? new BoundAtc(toolkit, environment) : p).toList());
+    }
+
+    /** The names {@code --backend} takes: every backend on the class path, highest rank first, then {@code auto}. */
+    static List<String> names() {
+        List<String> names = new ArrayList<>(OpCompilers.providers().stream().map(OpCompilerProvider::name).toList());
+        names.add(OpCompilers.AUTO);
+        return names;
     }
 
     /** The backend asked for by flag, system property, then the CLI's environment; empty: by rank. */

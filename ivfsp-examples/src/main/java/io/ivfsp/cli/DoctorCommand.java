@@ -78,7 +78,9 @@ final class DoctorCommand implements Callable<Integer> {
             chosen = p.name() + request.filter(r -> !r.isAuto()).map(r -> " (named by " + r.source() + ")")
                     .orElse(" (the available real backend of highest rank)");
         } catch (IllegalArgumentException | IllegalStateException e) {
-            chosen = "none: " + e.getMessage().lines().findFirst().orElse("");
+            // The message's list of backends is printed just above: say so instead of ending on its colon.
+            String first = e.getMessage().lines().findFirst().orElse("");
+            chosen = "none: " + (first.endsWith(":") ? first.substring(0, first.length() - 1) + " (see backends above)" : first);
         }
         out.println("default:  " + chosen);
         boolean registryOk = remote.report(cli, spec, toolkitDir, out, spec.commandLine().getErr());

@@ -183,6 +183,11 @@ final class GenerateCommand implements Callable<Integer> {
         if (!verification.equals("size") && !verification.equals("hash")) {
             problems.add("--verification = " + verification + ": must be size or hash");
         }
+        if (backend != null && !Backends.names().contains(backend)) {
+            // An explicit value, even an empty one, is checked like any other (the library reads a blank name as none),
+            // and before --plan, which needs no backend: a typo is not silently ignored.
+            problems.add("--backend = " + PythonInt.repr(backend) + ": must be one of " + String.join(", ", Backends.names()));
+        }
         Integer workers = compileWorkers == null ? null : ConfigOptions.bounded("--compile-workers", compileWorkers, 1, 32, problems);
         Integer timeoutSeconds = timeout == null ? null
                 : ConfigOptions.bounded("--timeout", timeout, 1, Integer.MAX_VALUE, problems);

@@ -1,8 +1,15 @@
 package io.ivfsp.cli;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Optional;
 
 /** Checks of the directories a command will write or read, made before any work starts. */
@@ -31,7 +38,58 @@ final class Locations {
         if (!Files.isWritable(existing)) {
             return Optional.of(flag + " " + dir + subject + ": is not writable");
         }
+        if (!self) {
+            return creationFailure(existing, dir.toAbsolutePath().normalize())
+                    .map(why -> flag + " " + dir + " (cannot create it): " + why);
+        }
         return Optional.empty();
+    }
+
+    /**
+     * Creates the missing directories from {@code existing} down to {@code target}, then removes those
+     * it created; why that failed, if it did. Permission bits do not stop root, but a pseudo file system
+     * such as /proc or /sys does, and a run must not find that out after compiling.
+     */
+    private static Optional<String> creationFailure(Path existing, Path target) {
+        Deque<Path> created = new ArrayDeque<>();
+        try {
+            Path p = existing;
+            for (Path name : existing.relativize(target)) {
+                p = p.resolve(name);
+                try {
+                    Files.createDirectory(p);
+                    created.push(p);
+                } catch (FileAlreadyExistsException e) {
+                    if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                        return Optional.of(p + " exists and is not a directory");
+                    }
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of(reason(e));
+        } finally {
+            for (Path p : created) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // another process has started to use it: leave it
+                }
+            }
+        }
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getFile() + ": " + f.getReason();
+        }
+        if (e instanceof NoSuchFileException f) {
+            return f.getFile() + ": no such file or directory";
+        }
+        if (e instanceof AccessDeniedException f) {
+            return f.getFile() + ": permission denied";
+        }
+        return e.toString();
     }
 
     /** Why {@code dir} cannot be read as a directory; empty when it can. */

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -227,6 +228,8 @@ class CliOutcomesTest {
         assertThat(missing.exit()).isEqualTo(1);
         assertThat(missing.out()).contains("atc:      missing: " + dir.resolve("none/bin/atc"))
                 .contains("atc (rank 100): unavailable").doesNotContain("atc (rank 100): available");
+        assertThat(missing.out().lines().filter(l -> l.startsWith("default:")).findFirst().orElseThrow())
+                .as("a complete sentence, not the head of a list that is not there").doesNotEndWith(":");
     }
 
     // 14: bad locations, before any compile
@@ -277,6 +280,29 @@ class CliOutcomesTest {
         assertThat(r.err()).contains(target.resolve(names.get(0)).toString()).contains("is a directory");
         assertThat(viaLink.exit()).isEqualTo(2);
         assertThat(viaLink.err()).contains(linked.toString()).contains("symbolic link");
+        assertThat(fake.runs()).isEmpty();
+        assertThat(entries(cwd)).isEmpty();
+    }
+
+    /**
+     * A directory that cannot be created although its parent looks writable: root passes every
+     * permission check, but nothing can be created in /proc. Refused before compiling, like a file.
+     */
+    @Test
+    void locationsThatCannotBeCreatedAreRefusedBeforeCompiling() throws IOException {
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs Linux /proc");
+        Path uncreatable = Path.of("/proc/ivfsp-no-such-dir-" + ProcessHandle.current().pid(), "models");
+
+        CliRunner.Result install = cli.run("aicpu", "-q", "--install-to", uncreatable.toString());
+        CliRunner.Result output = cli.run("aicpu", "-q", "-o", uncreatable.toString());
+        CliRunner.Result plan = noToolkit.run("aicpu", "--plan", "-o", uncreatable.toString());
+
+        assertThat(install.exit()).as(install.err()).isEqualTo(2);
+        assertThat(install.err()).startsWith("ivfsp aicpu: --install-to " + uncreatable);
+        for (CliRunner.Result r : List.of(output, plan)) {
+            assertThat(r.exit()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).startsWith("ivfsp aicpu: -o/--output-root " + uncreatable);
+        }
         assertThat(fake.runs()).isEmpty();
         assertThat(entries(cwd)).isEmpty();
     }
@@ -364,6 +390,25 @@ class CliOutcomesTest {
         assertThat(r.err()).contains("unknown compiler backend 'tbe' (environment IVFSP_COMPILER)");
     }
 
+    /** An explicit --backend is a value like any other: empty or unknown is refused, even by --plan, which needs none. */
+    @Test
+    void backend_explicitEmptyOrUnknownNameIsRefusedBeforeAnythingIsWritten() throws IOException {
+        CliRunner.Result empty = withEnv(Map.of(OpCompilers.ENVIRONMENT, "mock")).run("aicpu", "--backend", "");
+        CliRunner.Result emptyEquals = cli.run("aicpu", "--backend=");
+        CliRunner.Result planUnknown = noToolkit.run("aicpu", "--plan", "--backend", "bogus");
+        CliRunner.Result planEmpty = noToolkit.run("service", "--plan", "--back=");
+
+        for (CliRunner.Result r : List.of(empty, emptyEquals, planUnknown, planEmpty)) {
+            assertThat(r.exit()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).contains("--backend").contains("must be one of atc, native, mock, auto");
+        }
+        assertThat(empty.err()).contains("--backend = '':");
+        assertThat(planUnknown.err()).contains("--backend = 'bogus':");
+        assertThat(entries(cwd)).isEmpty();
+        assertThat(fake.runs()).isEmpty();
+        assertThat(noToolkit.run("aicpu", "--plan", "--backend", "auto").exit()).isZero();
+    }
+
     // --timeout through the command line (issue 16, item 10): one job, so no other job can be slow
 
     @Test
@@ -373,7 +418,7 @@ class CliOutcomesTest {
         CliRunner.Result r = cli.run("aicpu", "--timeout", "2");
 
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err()).contains("FAILED aicpu_topk_ops0.json").contains("timed out after PT2S and was killed with its children");
+        assertThat(r.err()).contains("FAILED aicpu_topk_ops0.json").contains("timed out after 2 s and was killed with its children");
         assertThat(entries(cwd.resolve("op_models"))).noneMatch(n -> n.endsWith(".om"));
     }
 

@@ -322,7 +322,7 @@ class IvfspCliTest {
         CliRunner.Result r = cli.run("service", "--backend", "tbe");
 
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("unknown compiler backend 'tbe' (explicit); available: atc, native, mock, auto");
+        assertThat(r.err()).contains("--backend = 'tbe': must be one of atc, native, mock, auto");
     }
 
     @Test
