@@ -57,7 +57,7 @@ public final class AtcCompiler implements OpCompiler {
         this.identity = "atc/" + toolkit.identity();
         this.watchdog = b.watchdog;
         if (watchdog.isEmpty()) {
-            log.warn("setsid, sh or env not found: ATC runs without a watchdog, and its processes may outlive"
+            log.warn("python3, setsid, sh or env not found: ATC runs without a watchdog, and its processes may outlive"
                     + " this JVM if it is killed with SIGKILL");
         }
     }
@@ -236,6 +236,12 @@ public final class AtcCompiler implements OpCompiler {
         /** Runs ATC without the watchdog, as on a machine without {@code setsid}: for the tests of that path. */
         Builder withoutWatchdog() {
             this.watchdog = Optional.empty();
+            return this;
+        }
+
+        /** Runs ATC under the shell watchdog, as on a machine without {@code python3}: for the tests of that path. */
+        Builder withShellWatchdog() {
+            this.watchdog = Watchdog.env().flatMap(Watchdog::shell);
             return this;
         }
 

@@ -1,0 +1,98 @@
+# ivfsp's ATC watchdog, run as: python3 -I -S -c "<this script>" COMMAND [ARG]...
+#
+# Like atc-watchdog.sh (the fallback where python3 is missing), it runs COMMAND in a session of its
+# own and kills it with everything it started as soon as this process's standard input (a pipe from
+# the JVM that nobody writes) reaches end of file: when the JVM closes it or dies, even by kill -9.
+# It is also a child subreaper, so a descendant that leaves COMMAND's process group (setsid, a
+# daemon's double fork) is re-parented here, not to init, and is found by walking /proc from here.
+# When COMMAND ends by itself, what is left below this process is killed too; the exit status is
+# COMMAND's (128 + the signal's number when a signal ended it, as a shell reports it).
+import os
+import signal
+import subprocess
+import sys
+import threading
+
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def descendants():
+    """Process ids below this process, from the parent links in /proc."""
+    children = {}
+    for name in os.listdir('/proc'):
+        if not name.isdigit():
+            continue
+        try:
+            with open('/proc/' + name + '/stat', 'rb') as f:
+                stat = f.read(4096)
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b')') + 2:].split()
+        if len(fields) > 1:
+            children.setdefault(int(fields[1]), []).append(int(name))
+    found, todo = [], [os.getpid()]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def kill_all(group):
+    # COMMAND's group first, at once, while COMMAND is not yet reaped (its id cannot be reused then).
+    if group is not None:
+        for target in (-group, group):
+            try:
+                os.kill(target, signal.SIGKILL)
+            except OSError:
+                pass
+    for pid in descendants():
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def guard(atc):
+    try:
+        while os.read(0, 65536):
+            pass
+    except OSError:
+        pass
+    kill_all(None if atc.returncode is not None else atc.pid)
+
+
+def main():
+    try:
+        os.setsid()
+    except OSError:
+        pass
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except Exception:
+        pass
+    try:
+        atc = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, start_new_session=True)
+    except OSError as e:
+        sys.stderr.write('ivfsp-atc-watchdog: cannot run %s: %s\n' % (sys.argv[1], e.strerror))
+        sys.stderr.flush()
+        os._exit(127 if isinstance(e, FileNotFoundError) else 126)
+    threading.Thread(target=guard, args=(atc,), daemon=True).start()
+    status = None
+    while status is None:
+        pid, raw = os.wait()
+        if pid == atc.pid:
+            status = os.waitstatus_to_exitcode(raw)
+            atc.returncode = status
+    # What is left: killed and reaped until no child remains. Orphans come here, so none escapes.
+    while True:
+        kill_all(None)
+        try:
+            os.wait()
+        except ChildProcessError:
+            break
+    os._exit(status if status >= 0 else 128 - status)
+
+
+main()
