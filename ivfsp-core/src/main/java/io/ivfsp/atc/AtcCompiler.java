@@ -233,6 +233,12 @@ public final class AtcCompiler implements OpCompiler {
             return this;
         }
 
+        /** Runs ATC under the shell watchdog, as on a machine without {@code python3}: for the tests of that path. */
+        Builder withShellWatchdog() {
+            this.watchdog = Watchdog.env().flatMap(Watchdog::shell);
+            return this;
+        }
+
         /** The toolkit to use; default {@link AtcToolkit#discover()}. */
         public Builder toolkit(AtcToolkit toolkit) {
             this.toolkit = Objects.requireNonNull(toolkit, "toolkit");

@@ -32,6 +32,9 @@ final class FileLocks {
 
     private static final Logger log = LoggerFactory.getLogger(FileLocks.class);
 
+    /** How long a wait for another process's lock stays silent before one warning names the lock. */
+    static final long WARN_AFTER_NANOS = TimeUnit.SECONDS.toNanos(5);
+
     /**
      * One permit per lock file for this JVM (FileLock alone cannot exclude two threads of one process),
      * with the number of threads holding or waiting for it: the entry goes when the last one leaves, so a
@@ -91,6 +94,8 @@ final class FileLocks {
             }
             // Then other processes: the OS gives no wake-up, so poll with a growing pause.
             long pause = 5;
+            long since = System.nanoTime();
+            boolean warned = false;
             while (true) {
                 Optional<HeldLock> held = tryLockFile(key, jvm);
                 if (held.isPresent()) {
@@ -99,6 +104,11 @@ final class FileLocks {
                 }
                 if (!wait || cancelled.getAsBoolean()) {
                     return Optional.empty();
+                }
+                if (!warned && System.nanoTime() - since >= WARN_AFTER_NANOS) {
+                    warned = true;
+                    log.warn("waiting for the lock {}: another process (another generator on the same output root)"
+                            + " holds it; still waiting until it ends or releases it", key);
                 }
                 Thread.sleep(pause);
                 pause = Math.min(pause * 2, 100);

@@ -126,6 +126,19 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed) {
         return new Manifest(m, p);
     }
 
+    /**
+     * This manifest with {@code models} recorded as placed, before they are moved into place: a crash
+     * between the move and the entry that records them then leaves models that prune still knows.
+     * Entries naming a model about to be replaced with other content are stale and dropped.
+     */
+    public Manifest placing(List<Model> models) {
+        Map<String, Model> p = new TreeMap<>(placed);
+        models.forEach(x -> p.put(x.name(), x));
+        Map<String, Entry> m = new TreeMap<>(entries);
+        m.entrySet().removeIf(e -> e.getValue().models().stream().anyMatch(x -> !x.equals(p.get(x.name()))));
+        return new Manifest(m, p);
+    }
+
     /** This manifest without {@code jsonFile}'s entry; the models stay recorded as placed. */
     public Manifest without(String jsonFile) {
         Map<String, Entry> m = new TreeMap<>(entries);

@@ -181,7 +181,8 @@ public final class ModelStore implements AutoCloseable {
 
     /**
      * Moves a job's models from staging into their set's directory, each atomically, replacing a model
-     * of the same name.
+     * of the same name. They are recorded as placed in the manifest first, so that prune knows them
+     * even if the process dies before {@link #record} (whose entry makes them reusable).
      *
      * @return the models in their final place, in op order
      * @throws IOException if a model cannot be read or moved (naming it and the space left); models
@@ -189,7 +190,7 @@ public final class ModelStore implements AutoCloseable {
      * @throws OutputRefusedException if anything but a regular file has appeared in place of a model
      */
     public List<StoredModel> publish(OpFile file, Staging staging) throws IOException {
-        return Publication.publish(file, staging, directories.ensure(modelDirectory(file.set())), faults);
+        return Publication.publish(file, staging, directories.ensure(modelDirectory(file.set())), manifests, faults);
     }
 
     /**

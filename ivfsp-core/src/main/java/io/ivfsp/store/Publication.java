@@ -36,22 +36,32 @@ final class Publication {
         return missing;
     }
 
-    /** Moves the models into {@code dir} (a checked directory of the store), in op order. */
-    static List<StoredModel> publish(OpFile file, ModelStore.Staging staging, Path dir, StoreFaults faults) throws IOException {
+    /**
+     * Moves the models into {@code dir} (a checked directory of the store), in op order, after
+     * recording them in its manifest as placed: a crash between the moves and the job's record leaves
+     * models that a later prune still knows as the store's.
+     */
+    static List<StoredModel> publish(OpFile file, ModelStore.Staging staging, Path dir, ManifestStore manifests,
+                                     StoreFaults faults) throws IOException {
         List<StoredModel> stored = new ArrayList<>();
         for (String om : file.omFileNames()) {
             Path src = staging.out().resolve(om);
             Path target = dir.resolve(om);
             StoreLayout.checkFile(target, "an output file");
             long size = RegularFiles.requireRegular(src).size();
-            String sha = Sha256.of(src);
+            stored.add(new StoredModel(target, size, Sha256.of(src)));
+        }
+        manifests.update(dir, m -> m.placing(stored.stream()
+                .map(x -> new Manifest.Model(x.path().getFileName().toString(), x.size(), x.sha256())).toList()));
+        for (StoredModel model : stored) {
+            Path src = staging.out().resolve(model.path().getFileName());
+            Path target = model.path();
             try {
                 faults.beforeWrite(target);
             } catch (IOException e) {
                 throw AtomicFiles.failure("move into place", target, e);
             }
             AtomicFiles.move(src, target);
-            stored.add(new StoredModel(target, size, sha));
         }
         return stored;
     }

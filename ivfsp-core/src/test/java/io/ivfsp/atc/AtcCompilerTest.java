@@ -104,12 +104,21 @@ class AtcCompilerTest {
 
     @Test
     void childSeesExactlyTheEnvironmentItIsGivenNothingTheWatchdogShellAdds() throws Exception {
+        childSeesExactlyTheEnvironmentItIsGiven(AtcCompiler.builder());
+    }
+
+    @Test
+    void underTheShellWatchdogTooTheChildSeesExactlyTheEnvironmentItIsGiven() throws Exception {
+        childSeesExactlyTheEnvironmentItIsGiven(AtcCompiler.builder().withShellWatchdog());
+    }
+
+    private void childSeesExactlyTheEnvironmentItIsGiven(AtcCompiler.Builder builder) throws Exception {
         // bin/atc is the fixture itself, run by the real interpreter: no shell of the fixture's own
         // (nor a pyenv shim) adds PWD, SHLVL or _ to what is recorded.
         Path atc = fake.home().resolve("bin/atc");
         Files.writeString(atc, "#!" + realPython() + "\n" + Files.readString(fake.home().resolve("bin/fake_atc.py")));
         fake.configure(Map.of("dump_env", true));
-        AtcCompiler compiler = AtcCompiler.builder().toolkit(fake.toolkit())
+        AtcCompiler compiler = builder.toolkit(fake.toolkit())
                 // LC_ALL set: Python would otherwise add LC_CTYPE itself when the locale is C (PEP 538).
                 .baseEnvironment(Map.of("PATH", "/usr/bin:/bin", "HOME", dir.toString(), "PWD", "/not/the/cwd",
                         "LC_ALL", "C.UTF-8", "ODD", "a b'c\"$(d)\n"))

@@ -168,8 +168,6 @@ class AtcProcessLifetimeTest {
      * watchdog cannot make.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("open (issue 11 item 9): a descendant in a session of its own escapes the watchdog's"
-            + " process group; needs a PID namespace, cgroup or subreaper around ATC")
     void killMinus9OfTheGeneratorAlsoKillsADescendantThatStartedASessionOfItsOwn() throws Exception {
         Path escaped = Files.createDirectories(dir.resolve("escaped"));
         Path atc = fake.home().resolve("bin").resolve("atc");

@@ -108,4 +108,48 @@ class FileLocksTest {
         });
         assertThat(Files.isRegularFile(fifo, LinkOption.NOFOLLOW_LINKS)).isFalse();
     }
+
+    @Test
+    void aLockHeldByAnotherProcessIsNamedInOneWarningAndStillAwaited() throws Exception {
+        Path file = dir.resolve("manifest-op_models.lock");
+        Files.createFile(file);
+        // Another process holds the lock (an fcntl lock, as the JVM's FileLock) until its input ends.
+        Process holder = new ProcessBuilder("python3", "-c", "import fcntl, os, sys\n"
+                + "f = os.open(sys.argv[1], os.O_RDWR)\n"
+                + "fcntl.lockf(f, fcntl.LOCK_EX)\n"
+                + "print('held', flush=True)\n"
+                + "sys.stdin.read()\n", file.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        try {
+            assertThat(new String(holder.getInputStream().readNBytes(4), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo("held");
+            System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            CompletableFuture<FileLocks.HeldLock> waiter = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return FileLocks.acquire(file, () -> false, true).orElseThrow();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            String warning = "waiting for the lock " + file.toAbsolutePath().normalize() + ": another process";
+            assertTimeoutPreemptively(Duration.ofMinutes(2), () -> {
+                while (!captured.toString(java.nio.charset.StandardCharsets.UTF_8).contains(warning)) {
+                    Thread.sleep(20);
+                }
+            }, () -> "no warning naming the lock in: " + captured);
+            assertThat(waiter).as("still waiting after the warning").isNotDone();
+
+            holder.getOutputStream().close();
+            try (FileLocks.HeldLock held = assertTimeoutPreemptively(Duration.ofMinutes(2), () -> waiter.get())) {
+                assertThat(FileLocks.isTracked(file)).isTrue();
+            }
+            String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(log.split(java.util.regex.Pattern.quote(warning), -1)).as(log).hasSize(2);
+        } finally {
+            System.setErr(err);
+            holder.destroyForcibly();
+            holder.waitFor();
+        }
+    }
 }

@@ -372,4 +372,38 @@ class StoreSafetyTest {
         assertThat(r.failures()).hasSize(service.files().size()).allSatisfy(f ->
                 assertThat(f.detail()).contains(root.resolve("op_models").toString()).containsPattern("\\d+ bytes free on "));
     }
+
+    @Test
+    void modelsPublishedByARunThatDiedBeforeRecordingThemAreStillPruned() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Path models = root.resolve("op_models");
+        Path manifest = models.resolve(Manifest.FILE_NAME);
+        // The run "dies" once a model is in place: every later manifest write fails, as none happens
+        // after a kill -9, so models are moved into place and never recorded by their job.
+        List<Path> moved = java.util.Collections.synchronizedList(new ArrayList<>());
+        StoreFaults dies = target -> {
+            if (target.toString().endsWith(".om")) {
+                moved.add(target);
+            } else if (target.equals(manifest) && !moved.isEmpty()) {
+                throw new IOException("killed");
+            }
+        };
+        try (AutoCloseable injected = StoreFaults.inject(root, dies)) {
+            generate(root, service);
+        }
+        Set<String> published = omFiles(models);
+        assertThat(published).as("models moved into place before the run died").isNotEmpty();
+        try (ModelStore store = ModelStore.open(root)) {
+            assertThat(service.files().stream().filter(f -> store.manifest(ModelSet.SERVICE).entry(f.fileName()).isPresent()))
+                    .as("jobs recorded").hasSizeLessThan(service.files().size());
+        }
+
+        List<Path> removed;
+        try (ModelStore store = ModelStore.open(root)) {
+            removed = store.prune(List.of());
+        }
+
+        assertThat(omFiles(models)).isEmpty();
+        assertThat(removed).extracting(p -> p.getFileName().toString()).containsAll(published);
+    }
 }
