@@ -1,4 +1,4 @@
-# ivfsp's ATC watchdog, run as: python3 -I -S -c "<this script>" COMMAND [ARG]...
+# ivfsp's ATC watchdog, run as: python3 -I -S -c "<this script>" COMMAND [ARG]...  (Python 3.5 or later)
 #
 # Like atc-watchdog.sh (the fallback where python3 is missing), it runs COMMAND in a session of its
 # own and kills it with everything it started as soon as this process's standard input (a pipe from
@@ -7,13 +7,19 @@
 # daemon's double fork) is re-parented here, not to init, and is found by walking /proc from here.
 # When COMMAND ends by itself, what is left below this process is killed too; the exit status is
 # COMMAND's (128 + the signal's number when a signal ended it, as a shell reports it).
-# Only os, signal and _thread: subprocess alone would more than double the start-up time.
+# Only os, sys and _thread (and ctypes): subprocess alone would more than double the start-up time.
 import _thread
 import os
-import signal
 import sys
 
 PR_SET_CHILD_SUBREAPER = 36
+SIGKILL = 9
+# Signals Python ignores, which ATC must get at their defaults, as from a shell (same numbers on
+# x86_64 and aarch64).
+SIGPIPE = 13
+SIGXFSZ = 25
+SIG_DFL = 0
+libc = None
 
 
 def descendants():
@@ -43,12 +49,12 @@ def kill_all(group):
     if group is not None:
         for target in (-group, group):
             try:
-                os.kill(target, signal.SIGKILL)
+                os.kill(target, SIGKILL)
             except OSError:
                 pass
     for pid in descendants():
         try:
-            os.kill(pid, signal.SIGKILL)
+            os.kill(pid, SIGKILL)
         except OSError:
             pass
 
@@ -72,10 +78,13 @@ def start(argv):
         null = os.open('/dev/null', os.O_RDONLY)
         os.dup2(null, 0)
         os.close(null)
-        # Python ignores these; ATC must get the defaults, as from a shell.
-        for name in ('SIGPIPE', 'SIGXFSZ', 'SIGXFZ'):
-            if hasattr(signal, name):
-                signal.signal(getattr(signal, name), signal.SIG_DFL)
+        if libc is not None:
+            libc.signal(SIGPIPE, SIG_DFL)
+            libc.signal(SIGXFSZ, SIG_DFL)
+        else:
+            import signal
+            signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+            signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
         os.execvp(argv[0], argv)
     except BaseException as e:
         try:
@@ -87,15 +96,17 @@ def start(argv):
 
 
 def main():
+    global libc
     try:
         os.setsid()
     except OSError:
         pass
     try:
         import ctypes
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     except Exception:
-        pass
+        libc = None
     atc = start(sys.argv[1:])
     reaped = []
     _thread.start_new_thread(guard, (atc, reaped))
@@ -103,16 +114,20 @@ def main():
     while status is None:
         pid, raw = os.wait()
         if pid == atc:
-            status = os.waitstatus_to_exitcode(raw)
+            # Not os.waitstatus_to_exitcode: CANN's Python may be 3.7.
+            status = os.WEXITSTATUS(raw) if os.WIFEXITED(raw) else 128 + os.WTERMSIG(raw)
             reaped.append(pid)
-    # What is left: killed and reaped until no child remains. Orphans come here, so none escapes.
+    # What is left: killed and reaped until no child remains. Orphans come here, so every live
+    # descendant has a live ancestor that is a child of this process: no child, no descendant, and
+    # /proc (tens of milliseconds on a busy machine) is walked only when something is left.
     while True:
-        kill_all(None)
         try:
-            os.wait()
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                kill_all(None)
+                os.wait()
         except ChildProcessError:
             break
-    os._exit(status if status >= 0 else 128 - status)
+    os._exit(status)
 
 
 main()
