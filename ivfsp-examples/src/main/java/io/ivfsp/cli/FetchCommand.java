@@ -2,10 +2,8 @@ package io.ivfsp.cli;
 
 import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.IvfspParameter;
-import io.ivfsp.config.ModelSet;
 import io.ivfsp.json.JsonWriter;
 import io.ivfsp.ops.ModelPlan;
-import io.ivfsp.ops.OpCatalog;
 import io.ivfsp.ops.OpFile;
 import io.ivfsp.remote.RemoteModels;
 import io.ivfsp.remote.RemoteRegistryException;
@@ -23,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
@@ -69,20 +66,19 @@ final class FetchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<String> problems = ConfigOptions.newProblems();
-        Set<ModelSet> chosen = target.sets(problems);
-        List<IvfspConfig> configs = config.read(spec, chosen, problems);
-        Optional<RemoteSettings> settings = remote.settings(cli.environment(), cli.workingDirectory(), err, "fetch",
-                true, problems);
-        Optional<String> identity = target.identity(cli, problems);
-        if (!problems.isEmpty()) {
+        Optional<RegistryTarget.Request> request = target.read(cli, spec, config, remote, err, problems);
+        if (request.isEmpty()) {
             return ConfigOptions.reportInvalid(err, "fetch", problems);
         }
-        List<ModelPlan> plans = configs.stream().map(c -> OpCatalog.plan(c, chosen)).toList();
+        List<ModelPlan> plans = request.get().plans();
+        List<IvfspConfig> configs = plans.stream().map(ModelPlan::config).toList();
+        RemoteSettings settings = request.get().settings();
         List<OpFile> files = plans.stream().flatMap(p -> p.files().stream()).distinct().toList();
         Path root = target.root(cli);
-        String soc = plans.get(0).config().socVersion();
+        String soc = request.get().socVersion();
         List<StoredModel> installed;
-        try (RemoteModels registry = RemoteModels.open(settings.get(), target.backend, identity.get(), soc);
+        try (RemoteModels registry = RemoteModels.open(settings, target.backend,
+                request.get().identity(), soc);
              ModelStore store = ModelStore.open(root)) {
             for (ModelPlan p : plans) {
                 store.prepare(p);
@@ -93,12 +89,12 @@ final class FetchCommand implements Callable<Integer> {
             }
         } catch (RemoteModels.MissingModelsException e) {
             err.println("ivfsp fetch: " + e.missing().size() + " of the models of " + describe(configs) + " are not in "
-                    + settings.get().uri() + " (nothing was installed):");
+                    + settings.uri() + " (nothing was installed):");
             for (RemoteModels.Missing m : e.missing()) {
                 err.println("  " + m.file().fileName() + " (" + m.file().set().cliName() + ", key " + m.key() + "): "
                         + m.reason());
             }
-            err.println("Compile them on a node with the toolkit: ivfsp all --remote " + settings.get().uri() + " ...");
+            err.println("Compile them on a node with the toolkit: ivfsp all --remote " + settings.uri() + " ...");
             return IvfspCli.COMPILE_FAILURE;
         } catch (RemoteRegistryException e) {
             err.println("ivfsp fetch: " + e.getMessage());
@@ -112,12 +108,12 @@ final class FetchCommand implements Callable<Integer> {
         }
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("registry", settings.get().uri().toString());
+            m.put("registry", settings.uri().toString());
             m.put("output_root", root.toString());
             m.put("models", installed.stream().map(s -> root.relativize(s.path()).toString()).toList());
             out.println(JsonWriter.write(m));
         } else {
-            out.println(installed.size() + " models of " + describe(configs) + " fetched from " + settings.get().uri()
+            out.println(installed.size() + " models of " + describe(configs) + " fetched from " + settings.uri()
                     + " into " + root);
         }
         return IvfspCli.OK;

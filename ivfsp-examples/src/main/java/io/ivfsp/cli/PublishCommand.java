@@ -3,11 +3,8 @@ package io.ivfsp.cli;
 import io.ivfsp.atc.AtcCompiler;
 import io.ivfsp.atc.AtcToolkit;
 import io.ivfsp.compile.MockOpCompiler;
-import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.IvfspParameter;
-import io.ivfsp.config.ModelSet;
 import io.ivfsp.ops.ModelPlan;
-import io.ivfsp.ops.OpCatalog;
 import io.ivfsp.ops.OpFile;
 import io.ivfsp.remote.RemoteModels;
 import io.ivfsp.remote.RemoteRegistryException;
@@ -73,11 +70,7 @@ final class PublishCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<String> problems = ConfigOptions.newProblems();
-        Set<ModelSet> chosen = target.sets(problems);
-        List<IvfspConfig> configs = config.read(spec, chosen, problems);
-        Optional<RemoteSettings> settings = remote.settings(cli.environment(), cli.workingDirectory(), err, "publish",
-                true, problems);
-        Optional<String> identity = target.identity(cli, problems);
+        Optional<RegistryTarget.Request> request = target.read(cli, spec, config, remote, err, problems);
         Path root = target.root(cli);
         if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
             problems.add("-o/--output-root = " + root + ": not a directory holding generated models");
@@ -85,12 +78,13 @@ final class PublishCommand implements Callable<Integer> {
         if (!problems.isEmpty()) {
             return ConfigOptions.reportInvalid(err, "publish", problems);
         }
-        List<ModelPlan> plans = configs.stream().map(c -> OpCatalog.plan(c, chosen)).toList();
-        String soc = plans.get(0).config().socVersion();
+        List<ModelPlan> plans = request.get().plans();
+        RemoteSettings settings = request.get().settings();
+        String soc = request.get().socVersion();
         Optional<String> localIdentity = localIdentity();
         Map<RemoteModels.Published, Integer> counts = new EnumMap<>(RemoteModels.Published.class);
         List<String> notPublished = new ArrayList<>();
-        try (RemoteModels registry = RemoteModels.open(settings.get(), target.backend, identity.get(), soc);
+        try (RemoteModels registry = RemoteModels.open(settings, target.backend, request.get().identity(), soc);
              ModelStore store = ModelStore.open(root)) {
             Set<String> done = new HashSet<>();
             for (OpFile f : plans.stream().flatMap(p -> p.files().stream()).distinct().toList()) {
@@ -133,7 +127,7 @@ final class PublishCommand implements Callable<Integer> {
         out.println(counts.getOrDefault(RemoteModels.Published.PUBLISHED, 0) + " model contents published, "
                 + counts.getOrDefault(RemoteModels.Published.ALREADY_PRESENT, 0) + " already there, "
                 + counts.getOrDefault(RemoteModels.Published.DIFFERENT, 0) + " there with other bytes, "
-                + notPublished.size() + " not published, to " + settings.get().uri());
+                + notPublished.size() + " not published, to " + settings.uri());
         return notPublished.isEmpty() ? IvfspCli.OK : IvfspCli.COMPILE_FAILURE;
     }
 

@@ -1,13 +1,19 @@
 package io.ivfsp.cli;
 
+import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.ModelSet;
+import io.ivfsp.ops.ModelPlan;
+import io.ivfsp.ops.OpCatalog;
+import io.ivfsp.remote.RemoteSettings;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -62,5 +68,32 @@ final class RegistryTarget {
     /** The registry identity of the models; see {@link RemoteOptions#identity}. */
     Optional<String> identity(IvfspCli cli, List<String> problems) {
         return RemoteOptions.identity(backend, cannVersion, toolkitDir, cli, problems);
+    }
+
+    /** What {@code fetch} and {@code publish} act on: the plans, the registry and whose models. */
+    record Request(List<ModelPlan> plans, RemoteSettings settings, String identity) {
+        String socVersion() {
+            return plans.get(0).config().socVersion();
+        }
+    }
+
+    /**
+     * Reads the sets, the configuration flags, the registry options and the identity of a registry
+     * command, in that order; every problem is added to {@code problems}.
+     *
+     * @return the request, or empty when there was a problem
+     */
+    Optional<Request> read(IvfspCli cli, CommandSpec spec, ConfigOptions config, RemoteOptions remote, PrintWriter err,
+                           List<String> problems) {
+        Set<ModelSet> chosen = sets(problems);
+        List<IvfspConfig> configs = config.read(spec, chosen, problems);
+        Optional<RemoteSettings> settings = remote.settings(cli.environment(), cli.workingDirectory(), err, spec.name(),
+                true, problems);
+        Optional<String> identity = identity(cli, problems);
+        if (!problems.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Request(configs.stream().map(c -> OpCatalog.plan(c, chosen)).toList(), settings.get(),
+                identity.get()));
     }
 }
