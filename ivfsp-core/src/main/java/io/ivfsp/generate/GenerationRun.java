@@ -50,7 +50,7 @@ final class GenerationRun {
     private static final Logger log = LoggerFactory.getLogger(GenerationRun.class);
     private static final long SHUTDOWN_REPORT_SECONDS = 4;
 
-    private final ModelGenerator.Settings settings;
+    private final GenerationSettings settings;
     private final OpCompiler compiler;
     private final List<ModelPlan> plans;
     private final ModelStore store;
@@ -117,7 +117,7 @@ final class GenerationRun {
         }
     }
 
-    GenerationRun(ModelGenerator.Settings settings, List<ModelPlan> plans, ModelStore store, Map<OpFile, Path> jsonFiles) {
+    GenerationRun(GenerationSettings settings, List<ModelPlan> plans, ModelStore store, Map<OpFile, Path> jsonFiles) {
         this.settings = settings;
         this.compiler = settings.compiler();
         this.plans = List.copyOf(plans);
@@ -148,8 +148,8 @@ final class GenerationRun {
             }
         }, "ivfsp-generation-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        ForkJoinPool ownPool = settings.executor() == null ? new ForkJoinPool(settings.parallelism()) : null;
-        Executor exec = ownPool != null ? ownPool : settings.executor();
+        ForkJoinPool ownPool = settings.executor().isEmpty() ? new ForkJoinPool(settings.parallelism()) : null;
+        Executor exec = settings.executor().orElse(ownPool);
         ModelGenerator.GenerationFuture future = new ModelGenerator.GenerationFuture(cancellation);
 
         Batching.Plan<Job> plan = plan();

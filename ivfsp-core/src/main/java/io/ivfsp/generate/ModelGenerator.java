@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -56,36 +57,13 @@ public final class ModelGenerator {
     /** The largest allowed parallelism: the reference's limit. */
     public static final int MAX_PARALLELISM = 32;
 
-    private final OpCompiler compiler;
-    private final int parallelism;
-    private final Executor executor;
-    private final Path outputRoot;
-    private final Optional<Duration> jobTimeout;
-    private final GenerationListener listener;
-    private final boolean failFast;
-    private final boolean incremental;
-    private final Verification verification;
-    private final int compileWorkers;
-    private final Scheduling scheduling;
-    private final BatchingMode batching;
-    private final Optional<Path> trace;
-    private final Optional<RemoteSettings> remote;
+    /** The largest number of compile workers per compiler process. */
+    public static final int MAX_COMPILE_WORKERS = 32;
 
-    private ModelGenerator(Builder b) {
-        this.compiler = b.compiler;
-        this.parallelism = Math.min(b.parallelism, Math.max(1, b.compiler.maxParallelism()));
-        this.executor = b.executor;
-        this.outputRoot = b.outputRoot;
-        this.jobTimeout = Optional.ofNullable(b.jobTimeout);
-        this.listener = b.listener;
-        this.failFast = b.failFast;
-        this.incremental = b.incremental;
-        this.verification = b.verification;
-        this.compileWorkers = b.compileWorkers;
-        this.scheduling = b.scheduling;
-        this.batching = b.batching;
-        this.trace = Optional.ofNullable(b.trace);
-        this.remote = Optional.ofNullable(b.remote);
+    private final GenerationSettings settings;
+
+    private ModelGenerator(GenerationSettings settings) {
+        this.settings = settings;
     }
 
     /**
@@ -93,10 +71,7 @@ public final class ModelGenerator {
      * number, else the machine's processors shared among the jobs running at once, at least 1.
      */
     public int compileWorkers() {
-        if (compileWorkers > 0) {
-            return compileWorkers;
-        }
-        return Math.max(1, Runtime.getRuntime().availableProcessors() / parallelism);
+        return settings.compileWorkers();
     }
 
     /** A builder; only {@link Builder#compiler} is required. */
@@ -106,12 +81,12 @@ public final class ModelGenerator {
 
     /** The number of jobs run at once: the configured parallelism, capped by the compiler's. */
     public int parallelism() {
-        return parallelism;
+        return settings.parallelism();
     }
 
     /** The output root. */
     public Path outputRoot() {
-        return outputRoot;
+        return settings.outputRoot();
     }
 
     /**
@@ -187,7 +162,7 @@ public final class ModelGenerator {
         }
         checkCompatible(plans);
         refuseUnrepresentableRoot();
-        ModelStore store = ModelStore.open(outputRoot);
+        ModelStore store = ModelStore.open(settings.outputRoot());
         Map<OpFile, Path> jsonFiles = new HashMap<>();
         try {
             for (ModelPlan plan : plans) {
@@ -206,13 +181,13 @@ public final class ModelGenerator {
             store.close();
             throw e;
         }
-        return new GenerationRun(settings(), plans, store, jsonFiles).start();
+        return new GenerationRun(settings, plans, store, jsonFiles).start();
     }
 
     /** A root whose name the locale cannot encode would lead the JVM and ATC to another directory. */
     private void refuseUnrepresentableRoot() {
-        FileNameEncoding.problem(outputRoot).ifPresent(why -> {
-            throw new OutputRefusedException(outputRoot, why);
+        FileNameEncoding.problem(settings.outputRoot()).ifPresent(why -> {
+            throw new OutputRefusedException(settings.outputRoot(), why);
         });
     }
 
@@ -247,23 +222,11 @@ public final class ModelGenerator {
             keep.addAll(p.files());
         }
         refuseUnrepresentableRoot();
-        try (ModelStore store = ModelStore.open(outputRoot)) {
+        try (ModelStore store = ModelStore.open(settings.outputRoot())) {
             return store.prune(keep);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot prune " + outputRoot + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot prune " + settings.outputRoot() + ": " + e.getMessage(), e);
         }
-    }
-
-    private Settings settings() {
-        return new Settings(compiler, parallelism, executor, jobTimeout, listener, failFast, incremental, verification,
-                compileWorkers(), scheduling, batching, trace, remote);
-    }
-
-    /** What a run needs of its generator. */
-    record Settings(OpCompiler compiler, int parallelism, Executor executor, Optional<Duration> jobTimeout,
-                    GenerationListener listener, boolean failFast, boolean incremental, Verification verification,
-                    int compileWorkers, Scheduling scheduling, BatchingMode batching, Optional<Path> trace,
-                    Optional<RemoteSettings> remote) {
     }
 
     /** A generation in progress; {@link #cancel(boolean)} kills its running compiler processes. */
@@ -295,7 +258,7 @@ public final class ModelGenerator {
         private boolean failFast;
         private boolean incremental = true;
         private Verification verification = Verification.SIZE;
-        private int compileWorkers;
+        private OptionalInt compileWorkers = OptionalInt.empty();
         private Scheduling scheduling = Scheduling.LONGEST_FIRST;
         private BatchingMode batching = BatchingMode.AUTO;
         private Path trace;
@@ -355,13 +318,10 @@ public final class ModelGenerator {
          * The compile workers each ATC process may start ({@code TE_PARALLEL_COMPILER}, ATC's default 8);
          * default: the processors divided by the parallelism, so that jobs x workers does not oversubscribe.
          *
-         * @throws IllegalArgumentException if not within 1..32
+         * @throws IllegalArgumentException if not within 1..{@value #MAX_COMPILE_WORKERS}
          */
         public Builder compileWorkers(int workers) {
-            if (workers < 1 || workers > 32) {
-                throw new IllegalArgumentException("compile workers must be within 1..32: " + workers);
-            }
-            this.compileWorkers = workers;
+            this.compileWorkers = OptionalInt.of(GenerationSettings.checkCompileWorkers(workers));
             return this;
         }
 
@@ -392,10 +352,7 @@ public final class ModelGenerator {
          * @throws IllegalArgumentException if not within 1..{@value #MAX_PARALLELISM}
          */
         public Builder parallelism(int parallelism) {
-            if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
-                throw new IllegalArgumentException("parallelism must be within 1.." + MAX_PARALLELISM + ": " + parallelism);
-            }
-            this.parallelism = parallelism;
+            this.parallelism = GenerationSettings.checkParallelism(parallelism);
             return this;
         }
 
@@ -421,10 +378,7 @@ public final class ModelGenerator {
          * @throws IllegalArgumentException if not positive
          */
         public Builder jobTimeout(Duration timeout) {
-            if (timeout.isZero() || timeout.isNegative()) {
-                throw new IllegalArgumentException("job timeout must be positive: " + timeout);
-            }
-            this.jobTimeout = timeout;
+            this.jobTimeout = GenerationSettings.checkJobTimeout(timeout);
             return this;
         }
 
@@ -452,7 +406,15 @@ public final class ModelGenerator {
             if (compiler == null) {
                 throw new IllegalStateException("a compiler is required: call compiler(...)");
             }
-            return new ModelGenerator(this);
+            return new ModelGenerator(settings());
+        }
+
+        /** The settings as set so far, the compiler's own limit applied to the parallelism. */
+        GenerationSettings settings() {
+            return new GenerationSettings(compiler, outputRoot, Math.min(parallelism, Math.max(1, compiler.maxParallelism())),
+                    Optional.ofNullable(executor), Optional.ofNullable(jobTimeout), listener, failFast, incremental,
+                    verification, compileWorkers, scheduling, batching, Optional.ofNullable(trace),
+                    Optional.ofNullable(remote));
         }
     }
 }
