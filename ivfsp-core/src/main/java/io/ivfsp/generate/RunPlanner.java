@@ -1,0 +1,123 @@
+package io.ivfsp.generate;
+
+import io.ivfsp.compile.OpCompiler;
+import io.ivfsp.ops.ModelPlan;
+import io.ivfsp.ops.OpFile;
+import io.ivfsp.store.CacheKey;
+import io.ivfsp.store.Manifest;
+import io.ivfsp.store.ModelStore;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plans a run: groups the plans' JSON files into jobs by output directory and cache key, fits the cost
+ * model to the compile times the manifests recorded, and packs the jobs into compiler calls.
+ */
+final class RunPlanner {
+
+    /** The run's logger: users (the CLI) set its level by the name {@code io.ivfsp.generate.GenerationRun}. */
+    private static final Logger log = LoggerFactory.getLogger(GenerationRun.class);
+
+    private final GenerationSettings settings;
+    private final OpCompiler compiler;
+    private final List<ModelPlan> plans;
+    private final ModelStore store;
+    private final String socVersion;
+    private final List<CostModel.Sample> recorded = new ArrayList<>();
+    private CostModel costs = CostModel.STATIC;
+    private List<Job> jobs;
+
+    RunPlanner(GenerationSettings settings, List<ModelPlan> plans, ModelStore store, String socVersion) {
+        this.settings = settings;
+        this.compiler = settings.compiler();
+        this.plans = plans;
+        this.store = store;
+        this.socVersion = socVersion;
+    }
+
+    /** The jobs, grouped once. */
+    List<Job> jobList() {
+        if (jobs == null) {
+            jobs = jobs();
+        }
+        return jobs;
+    }
+
+    /** The cost model the plan was made with ({@link CostModel#STATIC} before {@link #plan()}). */
+    CostModel costs() {
+        return costs;
+    }
+
+    /** The jobs: the plans' JSON files grouped by output directory and cache key. */
+    private List<Job> jobs() {
+        Map<String, List<OpFile>> groups = new LinkedHashMap<>();
+        Map<String, String> keys = new HashMap<>();
+        for (ModelPlan plan : plans) {
+            for (OpFile f : plan.files()) {
+                String key = CacheKey.of(f, socVersion, compiler.name(), compiler.cacheIdentity());
+                String group = f.outputDirectory() + "/" + key;
+                keys.put(group, key);
+                List<OpFile> members = groups.computeIfAbsent(group, g -> new ArrayList<>());
+                if (!members.contains(f)) {
+                    members.add(f);
+                }
+            }
+        }
+        Map<String, Manifest> manifests = new HashMap<>();
+        List<Job> list = new ArrayList<>();
+        for (Map.Entry<String, List<OpFile>> e : groups.entrySet()) {
+            OpFile first = e.getValue().get(0);
+            // The time recorded for any file of the job: after a toolkit upgrade the keys differ, the costs hardly.
+            double seconds = Double.NaN;
+            for (OpFile m : e.getValue()) {
+                Optional<Double> t = manifests.computeIfAbsent(m.outputDirectory(), d -> store.manifest(m.set()))
+                        .entry(m.fileName()).map(Manifest.Entry::compileSeconds)
+                        .filter(x -> x > 0 && Double.isFinite(x));
+                if (t.isPresent()) {
+                    seconds = t.get();
+                    break;
+                }
+            }
+            Job job = new Job(first, e.getValue(), keys.get(e.getKey()), seconds);
+            if (seconds > 0) {
+                recorded.add(new CostModel.Sample(first.ops().size(), job.millionElements, seconds));
+            }
+            list.add(job);
+        }
+        return list;
+    }
+
+    /**
+     * The calls: the cost model fitted to the compile times the manifests recorded (the static guess
+     * without them), each job's expected time, and the batching that model predicts best.
+     */
+    Batching.Plan<Job> plan() {
+        List<Job> jobs = jobList();
+        costs = CostModel.fit(recorded);
+        for (Job j : jobs) {
+            j.estimate = j.expected(costs);
+        }
+        log.debug("cost model {} from {} recorded compile times", costs, recorded.size());
+        return Batching.plan(jobs, j -> new Batching.Item(j.estimate, j.file.ops().size(), j.millionElements,
+                        j.file.ops().size() == 1, j.file.set()), costs.startup(), settings.parallelism(),
+                // A simulated compiler has no start-up to save.
+                compiler.isSimulated() && settings.batching() == BatchingMode.AUTO ? BatchingMode.NEVER : settings.batching(),
+                !costs.learned());
+    }
+
+    /** The seconds the plan's cost model predicts for one call of these jobs. */
+    double predicted(List<Job> task) {
+        if (task.size() == 1) {
+            return task.get(0).estimate;
+        }
+        return costs.startup() + task.stream().mapToDouble(j -> Math.max(0, j.estimate - costs.startup())).sum();
+    }
+}
