@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -122,5 +123,30 @@ final class GenerationRun {
             }
         });
         return future;
+    }
+
+    /**
+     * Waits for a run, as the blocking {@code generate} calls do: an interrupt cancels it, a failure is
+     * thrown as it was raised.
+     *
+     * @throws CancellationException if the calling thread is interrupted (the run is then cancelled)
+     */
+    static GenerationResult await(ModelGenerator.GenerationFuture future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted; the generation was cancelled");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
+        }
     }
 }

@@ -1,33 +1,23 @@
 package io.ivfsp.generate;
 
 import io.ivfsp.compile.Cancellation;
-import io.ivfsp.compile.FileNameEncoding;
 import io.ivfsp.compile.OpCompiler;
 import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.ModelSet;
 import io.ivfsp.ops.ModelPlan;
 import io.ivfsp.ops.OpCatalog;
-import io.ivfsp.ops.OpFile;
 import io.ivfsp.remote.RemoteSettings;
-import io.ivfsp.store.ModelStore;
-import io.ivfsp.store.OutputRefusedException;
 import io.ivfsp.store.Verification;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 
@@ -96,7 +86,7 @@ public final class ModelGenerator {
      * @throws io.ivfsp.store.OutputRefusedException if an output location is a symbolic link, or the root's name
      *                                                cannot be represented in the locale's file-name encoding
      * @throws UncheckedIOException if the JSON files cannot be written
-     * @throws CancellationException if the calling thread is interrupted (the jobs are then cancelled)
+     * @throws java.util.concurrent.CancellationException if the calling thread is interrupted (the jobs are then cancelled)
      */
     public GenerationResult generate(IvfspConfig config, ModelSet first, ModelSet... rest) {
         return generate(OpCatalog.plan(config, EnumSet.of(first, rest)));
@@ -117,23 +107,7 @@ public final class ModelGenerator {
      * @see #generate(IvfspConfig, ModelSet, ModelSet...)
      */
     public GenerationResult generate(List<ModelPlan> plans) {
-        GenerationFuture future = generateAsync(plans);
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted; the generation was cancelled");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(cause);
-        }
+        return GenerationRun.await(generateAsync(plans));
     }
 
     /**
@@ -157,56 +131,7 @@ public final class ModelGenerator {
 
     /** Same as {@link #generate(List)}, without waiting. */
     public GenerationFuture generateAsync(List<ModelPlan> plans) {
-        if (plans.isEmpty()) {
-            throw new IllegalArgumentException("at least one plan is needed");
-        }
-        checkCompatible(plans);
-        refuseUnrepresentableRoot();
-        ModelStore store = ModelStore.open(settings.outputRoot());
-        Map<OpFile, Path> jsonFiles = new HashMap<>();
-        try {
-            for (ModelPlan plan : plans) {
-                store.prepare(plan);
-                for (OpFile f : plan.files()) {
-                    if (!jsonFiles.containsKey(f)) {
-                        try {
-                            jsonFiles.put(f, store.writeJson(f));
-                        } catch (IOException e) {
-                            throw new UncheckedIOException("cannot write " + store.jsonPath(f) + ": " + e.getMessage(), e);
-                        }
-                    }
-                }
-            }
-        } catch (RuntimeException e) {
-            store.close();
-            throw e;
-        }
-        return new GenerationRun(settings, plans, store, jsonFiles).start();
-    }
-
-    /** A root whose name the locale cannot encode would lead the JVM and ATC to another directory. */
-    private void refuseUnrepresentableRoot() {
-        FileNameEncoding.problem(settings.outputRoot()).ifPresent(why -> {
-            throw new OutputRefusedException(settings.outputRoot(), why);
-        });
-    }
-
-    private static void checkCompatible(List<ModelPlan> plans) {
-        Map<String, OpFile> byName = new HashMap<>();
-        String soc = plans.get(0).config().socVersion();
-        for (ModelPlan plan : plans) {
-            if (!plan.config().socVersion().equals(soc)) {
-                throw new IllegalArgumentException("plans for different SoCs cannot be generated together: "
-                        + soc + " and " + plan.config().socVersion());
-            }
-            for (OpFile f : plan.files()) {
-                OpFile other = byName.putIfAbsent(f.fileName(), f);
-                if (other != null && !other.equals(f)) {
-                    throw new IllegalArgumentException("two configurations give " + f.fileName()
-                            + " different contents; give each configuration its own -p (processId)");
-                }
-            }
-        }
+        return OutputRoot.start(settings, plans);
     }
 
     /**
@@ -217,16 +142,7 @@ public final class ModelGenerator {
      * @throws UncheckedIOException if a manifest cannot be updated
      */
     public List<Path> prune(ModelPlan... plans) {
-        List<OpFile> keep = new ArrayList<>();
-        for (ModelPlan p : plans) {
-            keep.addAll(p.files());
-        }
-        refuseUnrepresentableRoot();
-        try (ModelStore store = ModelStore.open(settings.outputRoot())) {
-            return store.prune(keep);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prune " + settings.outputRoot() + ": " + e.getMessage(), e);
-        }
+        return OutputRoot.prune(settings.outputRoot(), plans);
     }
 
     /** A generation in progress; {@link #cancel(boolean)} kills its running compiler processes. */
