@@ -6,13 +6,12 @@ import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.IvfspParameter;
 import io.ivfsp.config.ModelSet;
 import io.ivfsp.generate.GenerationResult;
-import io.ivfsp.generate.BatchingMode;
 import io.ivfsp.generate.ModelGenerator;
 import io.ivfsp.ops.ModelPlan;
 import io.ivfsp.ops.OpCatalog;
-import io.ivfsp.ops.OpFile;
 import io.ivfsp.store.ModelInstaller;
-import io.ivfsp.store.ModelStore;
+import io.ivfsp.remote.RemoteRegistryException;
+import io.ivfsp.remote.RemoteSettings;
 import io.ivfsp.store.OutputRefusedException;
 import io.ivfsp.store.Verification;
 
@@ -121,7 +120,6 @@ final class GenerateCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Mixin
     RemoteOptions remote;
-    private Optional<io.ivfsp.remote.RemoteSettings> remoteSettings = Optional.empty();
 
     @Option(names = {"-q", "--quiet"}, order = 110, description = "Print only errors.")
     boolean quiet;
@@ -175,7 +173,7 @@ final class GenerateCommand implements Callable<Integer> {
         List<String> problems = ConfigOptions.newProblems();
         List<IvfspConfig> configs = this.config.read(spec, sets, problems);
         OptionSpec poolOption = spec.findOption(POOL_FLAG);
-        Integer pool = poolOption == null ? Integer.valueOf(ModelGenerator.DEFAULT_PARALLELISM)
+        Integer pool = poolOption == null ? null
                 : ConfigOptions.bounded(POOL_FLAG, poolOption.getValue(), 1, ModelGenerator.MAX_PARALLELISM, problems);
         if (batch && noBatch) {
             problems.add("--batch and --no-batch: choose one");
@@ -188,10 +186,11 @@ final class GenerateCommand implements Callable<Integer> {
             // and before --plan, which needs no backend: a typo is not silently ignored.
             problems.add("--backend = " + PythonInt.repr(backend) + ": must be one of " + String.join(", ", Backends.names()));
         }
-        Integer workers = compileWorkers == null ? null : ConfigOptions.bounded("--compile-workers", compileWorkers, 1, 32, problems);
+        Integer workers = compileWorkers == null ? null
+                : ConfigOptions.bounded("--compile-workers", compileWorkers, 1, ModelGenerator.MAX_COMPILE_WORKERS, problems);
         Integer timeoutSeconds = timeout == null ? null
                 : ConfigOptions.bounded("--timeout", timeout, 1, Integer.MAX_VALUE, problems);
-        remoteSettings = remote.settings(cli.environment(), cli.workingDirectory(), err, name, false, problems);
+        Optional<RemoteSettings> remoteSettings = remote.settings(cli.environment(), cli.workingDirectory(), err, name, false, problems);
         if (!problems.isEmpty()) {
             return ConfigOptions.reportInvalid(err, name, problems);
         }
@@ -212,46 +211,34 @@ final class GenerateCommand implements Callable<Integer> {
             locations.forEach(l -> err.println("ivfsp " + name + ": " + l));
             return IvfspCli.INVALID;
         }
+        GenerateOutput output = new GenerateOutput(name, out, err, quiet, json);
         try {
             if (plan) {
-                return writePlan(plans, root, out);
+                return output.plan(plans, root);
             }
             Backends.Choice choice = Backends.choose(name, Optional.ofNullable(backend), toolkit(), cli.environment(),
                     !quiet || installTo != null, err);
             if (choice.compiler().isEmpty()) {
                 return choice.exit();
             }
-            return generate(plans, root, choice, pool, workers, timeoutSeconds, out, err);
+            ModelGenerator.Builder generator = ModelGenerator.builder().outputRoot(root).failFast(failFast)
+                    .incremental(!rebuild).verification(verification.equals("hash") ? Verification.HASH : Verification.SIZE);
+            Optional.ofNullable(pool).ifPresent(generator::parallelism);
+            Optional.ofNullable(workers).ifPresent(generator::compileWorkers);
+            Optional.ofNullable(timeoutSeconds).map(Duration::ofSeconds).ifPresent(generator::jobTimeout);
+            remoteSettings.ifPresent(generator::remote);
+            Optional.ofNullable(trace).map(cli.workingDirectory()::resolve).ifPresent(generator::trace);
+            if (batch || noBatch) {
+                generator.batching(batch);
+            }
+            return generate(plans, root, choice, generator, output, err);
         } catch (OutputRefusedException | IllegalArgumentException e) {
             err.println("ivfsp " + name + ": " + e.getMessage());
             return IvfspCli.INVALID;
-        } catch (UncheckedIOException | io.ivfsp.remote.RemoteRegistryException e) {
+        } catch (UncheckedIOException | RemoteRegistryException e) {
             err.println("ivfsp " + name + ": " + e.getMessage());
             return IvfspCli.COMPILE_FAILURE;
         }
-    }
-
-    private int writePlan(List<ModelPlan> plans, Path root, PrintWriter out) {
-        List<OpFile> files = plans.stream().flatMap(p -> p.files().stream()).distinct().toList();
-        try (ModelStore store = ModelStore.open(root)) {
-            for (ModelPlan p : plans) {
-                store.prepare(p);
-            }
-            for (OpFile f : files) {
-                store.writeJson(f);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the JSON files under " + root + ": " + e.getMessage(), e);
-        }
-        if (json) {
-            out.println(Reports.planJson(files, plans.get(0).config().socVersion(), root));
-        } else if (!quiet) {
-            out.print(Reports.planText(files));
-            out.println(files.size() + " JSON files written to " + root.resolve(ModelStore.CONFIG_DIRECTORY)
-                    + "; " + files.stream().mapToInt(f -> f.ops().size()).sum() + " models to compile for "
-                    + plans.get(0).config().socVersion() + ".");
-        }
-        return IvfspCli.OK;
     }
 
     private AtcToolkit toolkit() {
@@ -259,30 +246,21 @@ final class GenerateCommand implements Callable<Integer> {
                 : AtcToolkit.at(cli.workingDirectory().resolve(toolkitDir));
     }
 
-    private int generate(List<ModelPlan> plans, Path root, Backends.Choice chosen, int pool, Integer workers,
-                         Integer timeoutSeconds, PrintWriter out, PrintWriter err) {
+    /** Runs the generator the options describe with the chosen compiler; installs, prunes and reports. */
+    private int generate(List<ModelPlan> plans, Path root, Backends.Choice chosen, ModelGenerator.Builder options,
+                         GenerateOutput output, PrintWriter err) {
         OpCompiler compiler = chosen.compiler().orElseThrow();
-        if (compiler.isSimulated()) {
-            if (installTo != null && !chosen.named()) {
-                err.println("ivfsp " + spec.name() + ": --install-to " + installTo + ": refusing to install SIMULATED"
-                        + " models (backend '" + compiler.name() + "', chosen because no real backend is available)"
-                        + " into a runtime model directory; name the backend (--backend " + compiler.name()
-                        + ") to install them anyway.");
-                return IvfspCli.INVALID;
-            }
-            if (!quiet || installTo != null) {
-                err.println("SIMULATED: backend '" + compiler.name() + "' writes stand-in .om files that no Ascend"
-                        + " runtime can load" + (installTo != null ? ", and they are installed into " + installTo : "")
-                        + "; install the CANN toolkit to compile for real.");
-            }
+        if (compiler.isSimulated() && !output.simulatedAccepted(compiler, chosen.named(), installTo)) {
+            return IvfspCli.INVALID;
         }
-        if (installTo != null) {
+        Path installDir = installTo == null ? null : cli.workingDirectory().resolve(installTo);
+        if (installDir != null) {
             // Before any compile: a link, a foreign object or an unencodable name there would otherwise
             // be found only after every model is compiled.
             List<String> names = plans.stream().flatMap(p -> p.files().stream())
                     .flatMap(f -> f.omFileNames().stream()).distinct().toList();
             try {
-                ModelInstaller.check(names, cli.workingDirectory().resolve(installTo));
+                ModelInstaller.check(names, installDir);
             } catch (IOException e) {
                 err.println("ivfsp " + spec.name() + ": --install-to " + installTo + ": " + e.getMessage());
                 return IvfspCli.INVALID;
@@ -290,21 +268,7 @@ final class GenerateCommand implements Callable<Integer> {
         }
         Reports.JobClock clock = new Reports.JobClock();
         ProgressLine progress = ProgressLine.create(cli.terminal() ? cli.status(err) : null, err, quiet || json);
-        ModelGenerator.Builder gb = ModelGenerator.builder().compiler(compiler).outputRoot(root).parallelism(pool)
-                .failFast(failFast).listener(clock.then(progress)).incremental(!rebuild)
-                .batching(batch ? BatchingMode.ALWAYS : noBatch ? BatchingMode.NEVER : BatchingMode.AUTO)
-                .verification(verification.equals("hash") ? Verification.HASH : Verification.SIZE);
-        if (timeoutSeconds != null) {
-            gb.jobTimeout(Duration.ofSeconds(timeoutSeconds));
-        }
-        if (workers != null) {
-            gb.compileWorkers(workers);
-        }
-        remoteSettings.ifPresent(gb::remote);
-        if (trace != null) {
-            gb.trace(cli.workingDirectory().resolve(trace));
-        }
-        ModelGenerator generator = gb.build();
+        ModelGenerator generator = options.compiler(compiler).listener(clock.then(progress)).build();
         GenerationResult result;
         try {
             result = generator.generate(plans);
@@ -312,37 +276,6 @@ final class GenerateCommand implements Callable<Integer> {
             progress.finish();
         }
         List<Path> pruned = prune && result.isSuccess() ? generator.prune(plans.toArray(ModelPlan[]::new)) : List.of();
-
-        // Each failed job once (the generator's own warning is turned off by the CLI's logging set-up).
-        result.failures().forEach(f -> err.println("FAILED " + f.describe()));
-        List<Path> installed = List.of();
-        if (installTo != null && result.isSuccess()) {
-            try {
-                installed = ModelInstaller.install(result.models(), cli.workingDirectory().resolve(installTo));
-            } catch (IOException e) {
-                err.println("ivfsp " + spec.name() + ": cannot install the models into " + installTo + ": " + e.getMessage());
-                return IvfspCli.COMPILE_FAILURE;
-            }
-        }
-        if (json) {
-            out.println(Reports.resultJson(result, clock, installed, pruned));
-        } else if (!quiet) {
-            out.print(Reports.resultTable(result, clock));
-            out.println(Reports.resultLine(result));
-            if (prune) {
-                out.println(pruned.size() + " models no longer needed were removed" + (pruned.isEmpty() ? "" : ":"));
-                pruned.forEach(p -> out.println("  " + root.relativize(p)));
-            }
-        }
-        if (!installed.isEmpty()) {
-            Path dir = installed.get(0).getParent();
-            if (!quiet && !json) {
-                out.println(installed.size() + " models installed into " + dir);
-            }
-            if (!json) {
-                out.println("export MX_INDEX_MODELPATH=" + dir);
-            }
-        }
-        return result.isSuccess() ? IvfspCli.OK : IvfspCli.COMPILE_FAILURE;
+        return output.finish(result, clock, root, installTo, installDir, prune, pruned);
     }
 }
