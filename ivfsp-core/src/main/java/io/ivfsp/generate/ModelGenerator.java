@@ -46,7 +46,6 @@ public final class ModelGenerator {
     public static final int DEFAULT_PARALLELISM = 16;
     /** The largest allowed parallelism: the reference's limit. */
     public static final int MAX_PARALLELISM = 32;
-
     /** The largest number of compile workers per compiler process. */
     public static final int MAX_COMPILE_WORKERS = 32;
 
