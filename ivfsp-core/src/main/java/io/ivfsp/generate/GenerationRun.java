@@ -205,6 +205,9 @@ final class GenerationRun {
      * without them), each job's expected time, and the batching that model predicts best.
      */
     private Batching.Plan<Job> plan() {
+        // The registry's compile times (measured by other nodes, any toolkit) for the jobs the manifests have none for.
+        remote.compileSeconds(jobs.stream().filter(j -> !(j.recordedSeconds > 0)).map(j -> j.file).toList())
+                .forEach((f, s) -> recorded.add(new CostModel.Sample(f.ops().size(), CostModel.millionElements(f), s)));
         costs = CostModel.fit(recorded);
         for (Job j : jobs) {
             j.estimate = j.expected(costs);
