@@ -108,7 +108,7 @@ class S3RegistryTest extends ModelRegistryContract {
 
         assertThat(second.compiled()).isEmpty();
         assertThat(warnings).isEmpty();
-        assertThat(S3Registry.endpoint(fromEnv)).contains(endpoint());
+        assertThat(S3Clients.endpoint(fromEnv)).contains(endpoint());
     }
 
     @Test
