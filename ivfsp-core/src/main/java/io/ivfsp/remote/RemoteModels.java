@@ -17,9 +17,11 @@ import java.util.function.BooleanSupplier;
 /**
  * A generation's use of the shared model registry, laid out like Bazel's remote cache:
  * {@code cas/sha256/<digest>} holds each model's bytes once, {@code ac/<key>} the entry of one cache
- * key ({@link RegistryEntry}: the digests of its models and its compile time), and
- * {@code leases/<key>.<n>} the lease of the node compiling a key, and {@code times/<key>} the compile time of
- * a JSON file's content whatever the toolkit ({@link #compileSeconds}).
+ * key ({@link RegistryEntry}: the digests of its models and its compile time), {@code leases/<key>.<n>}
+ * the lease of the node compiling a key, and {@code times/<key>} the compile time of a JSON file's
+ * content whatever the toolkit ({@link #compileSeconds}). This class composes the parts, each in its
+ * own package-private class: {@link RegistrySession} (opening, failures), {@link Leases},
+ * {@link RemoteFetch}, {@link RemotePublish} and {@link CompileTimes}.
  *
  * <ul>
  * <li>Before compiling a job: {@link #claim} fetches its entry if there is one (every model checked for
