@@ -83,7 +83,7 @@ final class GenerationRun {
         Executor exec = settings.executor().orElse(ownPool);
         ModelGenerator.GenerationFuture future = new ModelGenerator.GenerationFuture(cancellation);
 
-        Batching.Plan<Job> plan = planner.plan();
+        Batching.Plan<Job> plan = planner.plan(remote);
         List<Batching.Task<Job>> order = new ArrayList<>(plan.tasks());
         if (settings.scheduling() == Scheduling.PLAN_ORDER) {
             order.sort(Comparator.comparingInt((Batching.Task<Job> t) -> jobs.indexOf(t.jobs().get(0))));

@@ -3,6 +3,7 @@ package io.ivfsp.generate;
 import io.ivfsp.compile.OpCompiler;
 import io.ivfsp.ops.ModelPlan;
 import io.ivfsp.ops.OpFile;
+import io.ivfsp.remote.RemoteModels;
 import io.ivfsp.store.CacheKey;
 import io.ivfsp.store.Manifest;
 import io.ivfsp.store.ModelStore;
@@ -97,10 +98,14 @@ final class RunPlanner {
 
     /**
      * The calls: the cost model fitted to the compile times the manifests recorded (the static guess
-     * without them), each job's expected time, and the batching that model predicts best.
+     * without them) and to the registry's for the jobs the manifests have none for, each job's
+     * expected time, and the batching that model predicts best.
      */
-    Batching.Plan<Job> plan() {
+    Batching.Plan<Job> plan(RemoteModels remote) {
         List<Job> jobs = jobList();
+        // The registry's compile times (measured by other nodes, any toolkit) for the jobs the manifests have none for.
+        remote.compileSeconds(jobs.stream().filter(j -> !(j.recordedSeconds > 0)).map(j -> j.file).toList())
+                .forEach((f, s) -> recorded.add(new CostModel.Sample(f.ops().size(), CostModel.millionElements(f), s)));
         costs = CostModel.fit(recorded);
         for (Job j : jobs) {
             j.estimate = j.expected(costs);

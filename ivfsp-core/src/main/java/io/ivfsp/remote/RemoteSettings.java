@@ -1,7 +1,6 @@
 package io.ivfsp.remote;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +72,7 @@ public final class RemoteSettings {
      * @throws IllegalArgumentException if it is not such a URI (credentials in it are refused)
      */
     public static Builder builder(String uri) {
-        return new Builder(parse(uri));
+        return new Builder(RegistryUri.parse(uri));
     }
 
     /** A builder for {@code $IVFSP_REMOTE} of {@code environment}, if it is set and not blank. */
@@ -83,30 +82,6 @@ public final class RemoteSettings {
             return Optional.empty();
         }
         return Optional.of(builder(v.strip()).environment(environment));
-    }
-
-    private static URI parse(String text) {
-        Objects.requireNonNull(text, "uri");
-        URI u;
-        try {
-            u = new URI(text);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("remote registry (--remote, " + ENVIRONMENT_VARIABLE + ") = " + text
-                    + ": not a URI (" + e.getReason() + "); use s3://bucket/prefix or file:///absolute/dir");
-        }
-        if (u.getScheme() == null || u.isOpaque()) {
-            throw new IllegalArgumentException("remote registry (--remote, " + ENVIRONMENT_VARIABLE + ") = " + text
-                    + ": needs a scheme; use s3://bucket/prefix or file:///absolute/dir");
-        }
-        if (u.getRawUserInfo() != null) {
-            throw new IllegalArgumentException("remote registry (--remote, " + ENVIRONMENT_VARIABLE + "): credentials do"
-                    + " not belong in the URI; use AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile or the options");
-        }
-        if (u.getRawQuery() != null || u.getRawFragment() != null) {
-            throw new IllegalArgumentException("remote registry (--remote, " + ENVIRONMENT_VARIABLE + ") = " + text
-                    + ": a query or fragment is not allowed");
-        }
-        return u;
     }
 
     /** The registry's URI (never holds credentials). */
@@ -267,12 +242,7 @@ public final class RemoteSettings {
          * @throws IllegalArgumentException if it is not an http or https URI without credentials
          */
         public Builder endpoint(URI endpoint) {
-            Objects.requireNonNull(endpoint, "endpoint");
-            if (!("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme())) || endpoint.getHost() == null
-                    || endpoint.getRawUserInfo() != null) {
-                throw new IllegalArgumentException("remote endpoint (--remote-endpoint) must be an http(s) URI with a host"
-                        + " and no credentials: " + (endpoint.getRawUserInfo() != null ? "(URI with credentials)" : endpoint));
-            }
+            RegistryUri.checkEndpoint(endpoint);
             this.endpoint = endpoint;
             return this;
         }
@@ -283,7 +253,7 @@ public final class RemoteSettings {
             return this;
         }
 
-        /** Static credentials; both or neither must be given (checked by {@link #build()}). */
+        /** Static credentials, given together; default the standard variables, the profile or the SDK's chain. */
         public Builder credentials(String accessKeyId, String secretAccessKey) {
             this.accessKeyId = requireNonBlank(accessKeyId, "access key id");
             this.secretAccessKey = requireNonBlank(secretAccessKey, "secret access key");

@@ -24,6 +24,26 @@ public final class ReadOnlyRegistryProvider implements ModelRegistryProvider {
 
     @Override
     public ModelRegistry open(RemoteSettings settings) {
+        return wrap(settings, false);
+    }
+
+    /**
+     * {@code createonly:///dir}: a node whose credentials may read and create objects but neither
+     * overwrite nor delete them (an IAM policy without {@code s3:DeleteObject}).
+     */
+    public static final class CreateOnly implements ModelRegistryProvider {
+        @Override
+        public String scheme() {
+            return "createonly";
+        }
+
+        @Override
+        public ModelRegistry open(RemoteSettings settings) {
+            return wrap(settings, true);
+        }
+    }
+
+    private static ModelRegistry wrap(RemoteSettings settings, boolean creates) {
         FileRegistry files = FileRegistry.open(URI.create("file://" + settings.uri().getPath()));
         return new ModelRegistry() {
             @Override
@@ -53,11 +73,17 @@ public final class ReadOnlyRegistryProvider implements ModelRegistryProvider {
 
             @Override
             public boolean createIfAbsent(String name, byte[] content) throws IOException {
+                if (creates) {
+                    return files.createIfAbsent(name, content);
+                }
                 throw refused(name);
             }
 
             @Override
             public boolean createIfAbsent(String name, Path content) throws IOException {
+                if (creates) {
+                    return files.createIfAbsent(name, content);
+                }
                 throw refused(name);
             }
 

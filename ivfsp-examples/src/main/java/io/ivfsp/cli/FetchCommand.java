@@ -5,6 +5,7 @@ import io.ivfsp.config.IvfspParameter;
 import io.ivfsp.json.JsonWriter;
 import io.ivfsp.ops.ModelPlan;
 import io.ivfsp.ops.OpFile;
+import io.ivfsp.remote.MissingModelsException;
 import io.ivfsp.remote.RemoteModels;
 import io.ivfsp.remote.RemoteRegistryException;
 import io.ivfsp.remote.RemoteSettings;
@@ -87,10 +88,10 @@ final class FetchCommand implements Callable<Integer> {
             for (OpFile f : files) {
                 store.writeJson(f);
             }
-        } catch (RemoteModels.MissingModelsException e) {
+        } catch (MissingModelsException e) {
             err.println("ivfsp fetch: " + e.missing().size() + " of the models of " + describe(configs) + " are not in "
                     + settings.uri() + " (nothing was installed):");
-            for (RemoteModels.Missing m : e.missing()) {
+            for (MissingModelsException.Missing m : e.missing()) {
                 err.println("  " + m.file().fileName() + " (" + m.file().set().cliName() + ", key " + m.key() + "): "
                         + m.reason());
             }

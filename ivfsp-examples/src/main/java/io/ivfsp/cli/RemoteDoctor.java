@@ -13,6 +13,7 @@ import io.ivfsp.remote.RemoteSettings;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
@@ -69,7 +70,7 @@ final class RemoteDoctor {
             return false;
         }
         RemoteSettings s = settings.get();
-        out.println("remote:   " + s.uri() + s.endpoint().map(e -> " (endpoint " + e + ")").orElse("")
+        out.println("remote:   " + s.uri() + endpoint(s)
                 + s.region().map(r -> " region " + r).orElse("") + "; credentials: " + credentialSource(s, cli));
         ModelRegistry registry;
         try {
@@ -92,12 +93,16 @@ final class RemoteDoctor {
                 return false;
             }
             String probe = "doctor/probe-" + UUID.randomUUID();
+            boolean created = false;
             try {
                 registry.createIfAbsent(probe, "ivfsp doctor".getBytes(StandardCharsets.UTF_8));
+                created = true;
                 registry.delete(probe);
                 out.println("writable:  yes (this node can publish)");
             } catch (IOException | RuntimeException e) {
-                out.println("writable:  no: " + e.getMessage() + " (this node can only fetch)");
+                out.println(created
+                        ? "writable:  yes, but deleting is refused: " + e.getMessage() + " (leases then expire by themselves)"
+                        : "writable:  no: " + e.getMessage() + " (this node can only fetch)");
             }
             if (!problems.isEmpty()) {
                 out.println("entries:   unknown: " + String.join("; ", problems));
@@ -125,6 +130,29 @@ final class RemoteDoctor {
             }
         }
         return true;
+    }
+
+    /** Where an S3 registry is reached: the option's endpoint, else the standard variable's (as the SDK reads it). */
+    private String endpoint(RemoteSettings s) {
+        if (s.endpoint().isPresent()) {
+            return " (endpoint " + s.endpoint().get() + ", path-style)";
+        }
+        if (!"s3".equalsIgnoreCase(s.uri().getScheme())) {
+            return "";
+        }
+        for (String var : List.of("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL")) {
+            String v = s.environment().get(var);
+            if (v != null && !v.isBlank()) {
+                try {
+                    URI u = URI.create(v.strip());
+                    RemoteSettings.builder("s3://probe").endpoint(u);  // the option's checks: no credentials in it
+                    return " (endpoint " + u + " from " + var + ", path-style)";
+                } catch (IllegalArgumentException e) {
+                    return " (" + var + " is not a usable endpoint: an http(s) URI with a host and no credentials)";
+                }
+            }
+        }
+        return " (AWS endpoint)";
     }
 
     private String credentialSource(RemoteSettings s, IvfspCli cli) {

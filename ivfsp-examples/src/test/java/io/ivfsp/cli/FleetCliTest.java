@@ -174,4 +174,32 @@ class FleetCliTest {
         assertThat(r.out()).contains("reachable: yes").contains("readable:  yes").contains("writable:  yes")
                 .containsPattern("entries: +1 of [0-9]+ model contents");
     }
+
+    @Test
+    void doctorNamesTheEndpointOfTheStandardVariableButNeverItsCredentials() {
+        CliRunner node = new CliRunner(Map.of("ASCEND_HOME", dir.toString(), "ASCEND_VERSION", "toolkit",
+                "PATH", System.getenv("PATH"), "AWS_ENDPOINT_URL", "http://127.0.0.1:9"), cwd, false);
+        CliRunner leaky = new CliRunner(Map.of("ASCEND_HOME", dir.toString(), "ASCEND_VERSION", "toolkit",
+                "PATH", System.getenv("PATH"), "AWS_ENDPOINT_URL", "http://user:pAssW0rd@127.0.0.1:9"), cwd, false);
+
+        CliRunner.Result r = node.run("doctor", "--remote", "s3://models/ivfsp", "--remote-timeout", "1",
+                "--remote-retries", "0");
+        CliRunner.Result bad = leaky.run("doctor", "--remote", "s3://models/ivfsp", "--remote-timeout", "1",
+                "--remote-retries", "0");
+
+        assertThat(r.out()).contains("remote:   s3://models/ivfsp (endpoint http://127.0.0.1:9 from AWS_ENDPOINT_URL")
+                .contains("reachable: no");
+        assertThat(bad.out() + bad.err()).contains("AWS_ENDPOINT_URL").doesNotContain("pAssW0rd");
+    }
+
+    @Test
+    void doctorTellsWritableFromDeletable() throws IOException {
+        CliRunner.Result r = buildNode.run("doctor", "--remote", "createonly://" + registry);
+
+        assertThat(r.out()).contains("writable:  yes, but deleting is refused").contains("leases then expire");
+        try (var s = Files.walk(registry)) {
+            assertThat(s.filter(Files::isRegularFile).map(p -> registry.relativize(p).toString()))
+                    .as("the probe the node could not delete").anyMatch(n -> n.startsWith("doctor/probe-"));
+        }
+    }
 }
