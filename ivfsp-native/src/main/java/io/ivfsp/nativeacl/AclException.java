@@ -9,8 +9,6 @@ public final class AclException extends RuntimeException {
     public static final int UNINITIALIZE = 100001;
     /** {@code ACL_ERROR_REPEAT_INITIALIZE}; also what a second {@code aclopSetModelDir} returns. */
     public static final int REPEAT_INITIALIZE = 100002;
-    /** {@code ACL_ERROR_OP_NOT_FOUND}: no loaded model matches the op descriptor. */
-    public static final int OP_NOT_FOUND = 100024;
     /** {@code ACL_ERROR_REPEAT_FINALIZE}: ACL was already finalized in this process. */
     public static final int REPEAT_FINALIZE = 100037;
 
