@@ -69,6 +69,15 @@ class Parser(argparse.ArgumentParser):
     def print_help(self, file=None):
         pass
 
+    def _get_values(self, action, arg_strings):
+        # An option's explicit "--" (-d=--, -d--) is its value, as in Python 3.12.3 and later (gh-109475);
+        # older versions drop it and hand the option an empty list. Same answer on every Python here.
+        if action.option_strings and action.nargs is None and arg_strings == ["--"]:
+            value = self._get_value(action, "--")
+            self._check_value(action, value)
+            return value
+        return super()._get_values(action, arg_strings)
+
     def _get_option_tuples(self, option_string):
         found = super()._get_option_tuples(option_string)
         if self.script_flags:

@@ -9,7 +9,6 @@ import io.ivfsp.compile.OpCompiler;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -82,10 +81,7 @@ public final class AtcCompiler implements OpCompiler {
 
     /** The command for a request: {@code atc --singleop=... --soc_version=... --output=... [--log=...]}. */
     public List<String> command(CompileRequest request) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(toolkit.atc().toString());
-        cmd.addAll(AtcArguments.of(request));
-        return List.copyOf(cmd);
+        return AtcArguments.command(toolkit.atc().toString(), request);
     }
 
     /** The environment a request's process sees. */

@@ -12,8 +12,7 @@ import java.util.Optional;
  * and for the cache key, which is made of the same option texts, so that they cannot drift apart.
  *
  * <pre>{@code
- * List<String> argv = new ArrayList<>(List.of("atc"));
- * argv.addAll(AtcArguments.of(request));   // --singleop=... --soc_version=... --output=... [--log=...]
+ * List<String> argv = AtcArguments.command("atc", request); // atc --singleop=... --soc_version=... --output=... [--log=...]
  * }</pre>
  */
 public final class AtcArguments {
@@ -33,6 +32,14 @@ public final class AtcArguments {
         args.add("--output=" + request.outputDirectory().toAbsolutePath());
         log(request.file()).ifPresent(args::add);
         return List.copyOf(args);
+    }
+
+    /** {@code program} followed by the options of {@code request} ({@link #of}). */
+    public static List<String> command(String program, CompileRequest request) {
+        List<String> argv = new ArrayList<>();
+        argv.add(program);
+        argv.addAll(of(request));
+        return List.copyOf(argv);
     }
 
     /** {@code --soc_version=<socVersion>}. */

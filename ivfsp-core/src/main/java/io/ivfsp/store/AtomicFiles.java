@@ -2,6 +2,7 @@ package io.ivfsp.store;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -10,8 +11,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Writes and moves of the store, each failure reported with the file being written and the space
- * left on its file system (the usual reason a write fails in the middle of a run is a full disk).
+ * Writes, moves and new directories of the store, each failure reported with the file or directory
+ * being written and the space left on its file system (the usual reason a write fails in the middle of a run is a full disk).
  */
 final class AtomicFiles {
 
@@ -24,6 +25,31 @@ final class AtomicFiles {
             Files.write(tmp, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             throw failure("write", tmp, e);
+        }
+    }
+
+    /**
+     * Creates the directory {@code dir} (mkdir: does not follow a link in the last component).
+     *
+     * @throws java.nio.file.FileAlreadyExistsException if something is there already, as {@link Files#createDirectory} does
+     * @throws IOException naming the directory and the space left, if it cannot be created
+     */
+    static Path createDirectory(Path dir) throws IOException {
+        try {
+            return Files.createDirectory(dir);
+        } catch (FileAlreadyExistsException e) {
+            throw e;
+        } catch (IOException e) {
+            throw failure("create the directory", dir, e);
+        }
+    }
+
+    /** {@link Files#createDirectories}, a failure naming the directory and the space left. */
+    static Path createDirectories(Path dir) throws IOException {
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw failure("create the directory", dir, e);
         }
     }
 

@@ -80,7 +80,7 @@ public final class ModelInstaller {
             }
         }
         Path dir = check(names.keySet(), directory);
-        Files.createDirectories(dir);
+        AtomicFiles.createDirectories(dir);
         List<Path> installed = new ArrayList<>();
         for (ModelFile m : models) {
             Path target = dir.resolve(m.path().getFileName().toString());

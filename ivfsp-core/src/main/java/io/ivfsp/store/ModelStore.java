@@ -76,7 +76,7 @@ public final class ModelStore implements AutoCloseable {
             throw new OutputRefusedException(abs, "the output root is not a directory");
         }
         try {
-            Files.createDirectories(abs);
+            AtomicFiles.createDirectories(abs);
             refuseUnwritable(abs, faults);
             Path stagingRoot = abs.resolve(STAGING_DIRECTORY);
             StoreLayout.checkDirectory(stagingRoot, "the store's staging directory");

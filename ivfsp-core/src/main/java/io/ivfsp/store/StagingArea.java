@@ -64,7 +64,7 @@ final class StagingArea implements AutoCloseable {
         // never seen with an unlocked lock file while its run is alive. The lock is on the inode, so it
         // survives the rename.
         String id = UUID.randomUUID().toString();
-        Path fresh = Files.createDirectory(stagingRoot.resolve("new-" + id));
+        Path fresh = AtomicFiles.createDirectory(stagingRoot.resolve("new-" + id));
         FileLocks.HeldLock lock = FileLocks.acquire(fresh.resolve(RUN_LOCK), () -> false, false)
                 .orElseThrow(() -> new IllegalStateException("cannot lock a new staging directory " + fresh));
         Path run = stagingRoot.resolve("run-" + id);
@@ -158,12 +158,22 @@ final class StagingArea implements AutoCloseable {
      */
     ModelStore.Staging stage(OpFile file) throws IOException {
         // The job's directory is the compiler's working directory; models go to out/ inside it.
-        Path dir = Files.createDirectory(run.resolve(file.name()));
-        Path out = Files.createDirectory(dir.resolve("out"));
+        Path dir = createJobDirectory(run.resolve(file.name()));
+        Path out = createJobDirectory(dir.resolve("out"));
         Path json = dir.resolve(file.fileName());
         faults.beforeWrite(json);
         AtomicFiles.writeNew(json, file.jsonBytes());
         return new ModelStore.Staging(dir, json, dir, out);
+    }
+
+    /** A new directory of this run's, a failure naming it and the space left (a full disk, most often). */
+    private Path createJobDirectory(Path dir) throws IOException {
+        try {
+            faults.beforeWrite(dir);
+            return Files.createDirectory(dir);
+        } catch (IOException e) {
+            throw AtomicFiles.failure("create the directory", dir, e);
+        }
     }
 
     /** Removes this run's directory, and the staging root if nothing else is in it. */

@@ -21,7 +21,8 @@ interface StoreFaults {
     Map<Path, StoreFaults> BY_ROOT = new ConcurrentHashMap<>();
 
     /**
-     * @param target the file about to be written, replaced, moved or deleted
+     * @param target the file about to be written, replaced, moved or deleted, or a job's staging directory
+     *               about to be created
      * @throws IOException the failure to inject
      */
     void beforeWrite(Path target) throws IOException;

@@ -99,7 +99,7 @@ final class StoreLayout {
     /** Creates the directory {@code dir} if absent, never through a link; refuses anything else there. */
     static Path createDirectory(Path dir) throws IOException {
         try {
-            Files.createDirectory(dir);  // mkdir: does not follow a link in the last component
+            AtomicFiles.createDirectory(dir);  // mkdir: does not follow a link in the last component
         } catch (FileAlreadyExistsException e) {
             checkDirectory(dir, "a directory of the store");
         }

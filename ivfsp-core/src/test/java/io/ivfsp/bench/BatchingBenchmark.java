@@ -1,14 +1,11 @@
 package io.ivfsp.bench;
 
 import io.ivfsp.atc.AtcCompiler;
-import io.ivfsp.config.IvfspConfig;
-import io.ivfsp.config.ModelSet;
 import io.ivfsp.generate.BatchingMode;
 import io.ivfsp.generate.GenerationResult;
 import io.ivfsp.generate.ModelGenerator;
 import io.ivfsp.json.JsonReader;
 import io.ivfsp.ops.ModelPlan;
-import io.ivfsp.ops.OpCatalog;
 import io.ivfsp.ops.OpFile;
 import io.ivfsp.testing.FakeToolkit;
 
@@ -17,9 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,20 +44,15 @@ public final class BatchingBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        double startup = args.length > 0 ? Double.parseDouble(args[0]) : 4000;
-        double perOp = args.length > 1 ? Double.parseDouble(args[1]) : 100;
-        double perMelem = args.length > 2 ? Double.parseDouble(args[2]) : 20;
-        int pool = args.length > 3 ? Integer.parseInt(args[3]) : 16;
-
-        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "ivfsp-batching").toAbsolutePath();
-        FakeToolkit fake = FakeToolkit.create(dir);
-        Map<String, Object> cost = new LinkedHashMap<>();
-        cost.put("startup_ms", startup);
-        cost.put("per_op_ms", perOp);
-        cost.put("per_melem_ms", perMelem);
-        fake.configure(Map.of("cost", cost));
-        AtcCompiler atc = AtcCompiler.builder().toolkit(fake.toolkit()).build();
-        ModelPlan all = OpCatalog.plan(IvfspConfig.defaults(), EnumSet.allOf(ModelSet.class));
+        CostModelBench bench = CostModelBench.start(args, 4000, 20, "ivfsp-batching");
+        double startup = bench.startup();
+        double perOp = bench.perOp();
+        double perMelem = bench.perMelem();
+        int pool = bench.pool();
+        Path dir = bench.dir();
+        FakeToolkit fake = bench.fake();
+        AtcCompiler atc = bench.atc();
+        ModelPlan all = bench.all();
         Map<String, OpFile> byName = new HashMap<>();
         all.files().forEach(f -> byName.put(f.fileName(), f));
 

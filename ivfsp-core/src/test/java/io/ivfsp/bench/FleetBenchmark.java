@@ -14,10 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,22 +39,16 @@ public final class FleetBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        double startup = args.length > 0 ? Double.parseDouble(args[0]) : 2000;
-        double perOp = args.length > 1 ? Double.parseDouble(args[1]) : 100;
-        double perMelem = args.length > 2 ? Double.parseDouble(args[2]) : 100;
-        int pool = args.length > 3 ? Integer.parseInt(args[3]) : 16;
+        CostModelBench bench = CostModelBench.start(args, 2000, 100, "ivfsp-fleet");
         int nodes = args.length > 4 ? Integer.parseInt(args[4]) : 8;
-
-        // Absolute: the fixture records its runs from inside each job's working directory.
-        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "ivfsp-fleet").toAbsolutePath();
-        FakeToolkit fake = FakeToolkit.create(dir);
-        Map<String, Object> cost = new LinkedHashMap<>();
-        cost.put("startup_ms", startup);
-        cost.put("per_op_ms", perOp);
-        cost.put("per_melem_ms", perMelem);
-        fake.configure(Map.of("cost", cost));
-        AtcCompiler atc = AtcCompiler.builder().toolkit(fake.toolkit()).build();
-        ModelPlan all = OpCatalog.plan(IvfspConfig.defaults(), EnumSet.allOf(ModelSet.class));
+        double startup = bench.startup();
+        double perOp = bench.perOp();
+        double perMelem = bench.perMelem();
+        int pool = bench.pool();
+        Path dir = bench.dir();
+        FakeToolkit fake = bench.fake();
+        AtcCompiler atc = bench.atc();
+        ModelPlan all = bench.all();
         int jobs = all.files().size();
 
         // The baseline: one node without a registry.

@@ -12,17 +12,12 @@ import io.ivfsp.ops.OpCatalog;
 import io.ivfsp.ops.OpDesc;
 import io.ivfsp.ops.OpFile;
 import io.ivfsp.ops.TensorDesc;
-import io.ivfsp.testing.FakeToolkit;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Makespan of the reference flow against ours, driving real ATC-like child processes whose run time
@@ -43,22 +38,15 @@ public final class ScheduleBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        double startup = args.length > 0 ? Double.parseDouble(args[0]) : 2000;
-        double perOp = args.length > 1 ? Double.parseDouble(args[1]) : 100;
-        double perMelem = args.length > 2 ? Double.parseDouble(args[2]) : 100;
-        int pool = args.length > 3 ? Integer.parseInt(args[3]) : 16;
-
-        // Under target/, on the project's disk: this machine's /tmp is several times slower for metadata.
-        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "ivfsp-schedule");
-        FakeToolkit fake = FakeToolkit.create(dir);
-        Map<String, Object> cost = new LinkedHashMap<>();
-        cost.put("startup_ms", startup);
-        cost.put("per_op_ms", perOp);
-        cost.put("per_melem_ms", perMelem);
-        fake.configure(Map.of("cost", cost));
-        AtcCompiler atc = AtcCompiler.builder().toolkit(fake.toolkit()).build();
+        CostModelBench bench = CostModelBench.start(args, 2000, 100, "ivfsp-schedule");
+        double startup = bench.startup();
+        double perOp = bench.perOp();
+        double perMelem = bench.perMelem();
+        int pool = bench.pool();
+        Path dir = bench.dir();
+        AtcCompiler atc = bench.atc();
         IvfspConfig config = IvfspConfig.defaults();
-        ModelPlan all = OpCatalog.plan(config, EnumSet.allOf(ModelSet.class));
+        ModelPlan all = bench.all();
 
         // The model's own figures: each job's cost, the longest, the total and the lower bound.
         double longest = 0;

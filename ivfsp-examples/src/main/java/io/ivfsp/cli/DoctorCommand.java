@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = "Reports the toolkit (path, ATC, OPP version), the SoC ACL reports, whether the native ACL"
                 + " binding loads and why not, and the compiler backends.",
-        footer = {"", "Exit status: 0 when ATC is found, 1 otherwise."})
+        footer = {"", "Exit status: 0 when ATC is found, 1 otherwise, 2 invalid usage (a --toolkit that is not a directory)."})
 final class DoctorCommand implements Callable<Integer> {
 
     private final IvfspCli cli;
@@ -44,6 +44,15 @@ final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        // A directory the user names must be one: that is a usage error, not a finding about this machine.
+        // One that exists but lacks bin/atc is reported like a discovered one (exit 1).
+        Optional<String> badToolkit = Optional.ofNullable(toolkitDir)
+                .flatMap(d -> Locations.unreadableDirectory("--toolkit", cli.workingDirectory().resolve(d)))
+                .map(why -> why + "; give the CANN toolkit directory (the one holding bin/atc),"
+                        + " or leave --toolkit out for $ASCEND_HOME/$ASCEND_VERSION");
+        if (badToolkit.isPresent()) {
+            return ConfigOptions.reportInvalid(spec.commandLine().getErr(), "doctor", List.of(badToolkit.get()));
+        }
         AtcToolkit toolkit = toolkitDir == null ? AtcToolkit.discover(cli.environment())
                 : AtcToolkit.at(cli.workingDirectory().resolve(toolkitDir));
         out.println("toolkit:  " + toolkit.home() + " (" + toolkit.origin() + ")");

@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Progress of a generation on standard error. On a terminal: one line (done/total, running,
  * failed, elapsed, ETA) redrawn in place on a timer as well as on every event, never going
- * backwards. Elsewhere: one plain line per finished job, without carriage returns.
+ * backwards. Elsewhere: one plain line per finished job, without carriage returns, whose count
+ * includes the job it reports and every one reported above it (events from several workers can
+ * arrive in another order than their counts).
  */
 final class ProgressLine implements GenerationListener {
 
@@ -38,6 +40,9 @@ final class ProgressLine implements GenerationListener {
     private int failed;
     private int total;
     private int running;
+    /** Finished jobs, and failed ones, that plain lines have reported: line k shows k, whatever order events come in. */
+    private int reported;
+    private int reportedFailed;
     private boolean finished;
 
     private ProgressLine(Status terminal, PrintWriter plain) {
@@ -69,7 +74,7 @@ final class ProgressLine implements GenerationListener {
                 + ", elapsed " + Reports.seconds(elapsed) + ", ETA " + eta;
     }
 
-    private synchronized void update(JobProgress p, String finishedJob) {
+    private synchronized void update(JobProgress p, String finishedJob, boolean jobFailed) {
         if (finished) {
             return;
         }
@@ -89,7 +94,9 @@ final class ProgressLine implements GenerationListener {
             }
             redraw();
         } else if (plain != null && finishedJob != null) {
-            plain.println(render(done, total, running, failed, elapsed()) + ": " + finishedJob);
+            reported++;
+            reportedFailed += jobFailed ? 1 : 0;
+            plain.println(render(reported, total, running, reportedFailed, elapsed()) + ": " + finishedJob);
             plain.flush();
         }
     }
@@ -119,22 +126,22 @@ final class ProgressLine implements GenerationListener {
 
     @Override
     public void jobStarted(JobProgress progress) {
-        update(progress, null);
+        update(progress, null, false);
     }
 
     @Override
     public void jobSucceeded(JobProgress progress, List<ModelHandle> models) {
         update(progress, progress.file().fileName() + " " + (models.stream().allMatch(ModelHandle::reused)
-                ? "reused" : "compiled"));
+                ? "reused" : "compiled"), false);
     }
 
     @Override
     public void jobFailed(JobProgress progress, CompileFailure failure) {
-        update(progress, progress.file().fileName() + " FAILED" + failure.errorCode().map(c -> " " + c).orElse(""));
+        update(progress, progress.file().fileName() + " FAILED" + failure.errorCode().map(c -> " " + c).orElse(""), true);
     }
 
     @Override
     public void jobSkipped(JobProgress progress) {
-        update(progress, progress.file().fileName() + " not started");
+        update(progress, progress.file().fileName() + " not started", false);
     }
 }

@@ -8,7 +8,6 @@ import io.ivfsp.remote.RemoteSettings;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -46,18 +45,7 @@ final class RegistryTarget {
 
     /** The sets named by {@code --sets}; each bad name is added to {@code problems}. */
     Set<ModelSet> sets(List<String> problems) {
-        Set<ModelSet> chosen = EnumSet.noneOf(ModelSet.class);
-        for (String s : sets) {
-            try {
-                chosen.add(ModelSet.fromCliName(s.trim()));
-            } catch (IllegalArgumentException e) {
-                problems.add("--sets: " + e.getMessage());
-            }
-        }
-        if (chosen.isEmpty() && problems.isEmpty()) {
-            problems.add("--sets: name at least one of service, aicpu, training");
-        }
-        return chosen;
+        return ModelSetsOption.read(sets, problems);
     }
 
     /** The output root, resolved against the working directory. */

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 
 /** What the CLI prints: the plan, the summary table, the JSON summary. */
 final class Reports {
@@ -35,18 +34,14 @@ final class Reports {
             List<String> oms = f.omFileNames();
             for (int i = 0; i < f.ops().size(); i++) {
                 OpDesc op = f.ops().get(i);
-                sb.append("  ").append(op.opType()).append("  in: ").append(tensors(op.inputs()))
-                        .append("  out: ").append(tensors(op.outputs())).append('\n')
+                sb.append("  ").append(op.opType()).append("  in: ").append(TensorDesc.labels(op.inputs()))
+                        .append("  out: ").append(TensorDesc.labels(op.outputs())).append('\n')
                         .append("    ").append(oms.get(i)).append('\n');
             }
         }
         return sb.toString();
     }
 
-    private static String tensors(List<TensorDesc> ts) {
-        return ts.stream().map(t -> t.type().jsonName() + t.shape().stream().map(String::valueOf)
-                .collect(Collectors.joining(",", "[", "]"))).collect(Collectors.joining(" "));
-    }
 
     static String planJson(List<OpFile> planned, String socVersion, Path root) {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -198,10 +198,8 @@ final class ScriptArguments {
         if (value == null) {
             return null;
         }
-        if (value.equals("--")) {
-            // argparse removes the first "--" from an option's values (_get_values), even "-d=--": none is left
-            return "";
-        }
+        // An explicit "--" (-d=--, -d--) is a value like any other, as argparse reads it since Python 3.12.3
+        // (gh-109475); older versions dropped it and left an empty value that nothing could use.
         switch (option.kind()) {
             case INT -> {
                 return integer(option, value, value).toString();

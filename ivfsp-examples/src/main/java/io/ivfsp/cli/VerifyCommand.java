@@ -13,7 +13,6 @@ import io.ivfsp.ops.OpCatalog;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -59,20 +58,10 @@ final class VerifyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<String> problems = ConfigOptions.newProblems();
-        Set<ModelSet> chosen = EnumSet.noneOf(ModelSet.class);
-        for (String s : sets) {
-            try {
-                chosen.add(ModelSet.fromCliName(s.trim()));
-            } catch (IllegalArgumentException e) {
-                problems.add("--sets: " + e.getMessage());
-            }
-        }
+        Set<ModelSet> chosen = ModelSetsOption.read(sets, problems);
         List<IvfspConfig> cfg = config.read(spec, chosen, problems);
         if (cfg.size() > 1) {
             problems.add("verify checks one configuration at a time; give each flag one value");
-        }
-        if (chosen.isEmpty() && problems.isEmpty()) {
-            problems.add("--sets: name at least one of service, aicpu, training");
         }
         Path dir = cli.workingDirectory().resolve(modelDir);
         Locations.unreadableDirectory("--model-dir", dir).ifPresent(problems::add);

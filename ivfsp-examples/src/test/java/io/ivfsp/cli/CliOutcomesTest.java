@@ -218,18 +218,38 @@ class CliOutcomesTest {
     // 13: doctor --toolkit
 
     @Test
-    void doctorJudgesTheToolkitItIsGivenEverywhere() {
+    void doctorJudgesTheToolkitItIsGivenEverywhere() throws IOException {
         CliRunner.Result given = noToolkit.run("doctor", "--toolkit", fake.home().toString());
-        CliRunner.Result missing = cli.run("doctor", "--toolkit", dir.resolve("none").toString());
+        Path empty = Files.createDirectories(dir.resolve("empty-toolkit"));
+        CliRunner.Result withoutAtc = cli.run("doctor", "--toolkit", empty.toString());
 
         assertThat(given.exit()).as(given.out()).isZero();
         assertThat(given.out()).contains("atc:      " + fake.home().resolve("bin/atc"))
                 .contains("atc (rank 100): available").contains("default:  atc (the available real backend of highest rank)");
-        assertThat(missing.exit()).isEqualTo(1);
-        assertThat(missing.out()).contains("atc:      missing: " + dir.resolve("none/bin/atc"))
+        assertThat(withoutAtc.exit()).as("a finding about the toolkit, reported").isEqualTo(1);
+        assertThat(withoutAtc.out()).contains("atc:      missing: " + empty.resolve("bin/atc"))
                 .contains("atc (rank 100): unavailable").doesNotContain("atc (rank 100): available");
-        assertThat(missing.out().lines().filter(l -> l.startsWith("default:")).findFirst().orElseThrow())
+        assertThat(withoutAtc.out().lines().filter(l -> l.startsWith("default:")).findFirst().orElseThrow())
                 .as("a complete sentence, not the head of a list that is not there").doesNotEndWith(":");
+    }
+
+    @Test
+    void doctorRefusesAToolkitThatIsNotADirectoryAsUsage() throws IOException {
+        Path missing = dir.resolve("none");
+        Path file = Files.writeString(dir.resolve("toolkit-file"), "x");
+
+        for (Path bad : List.of(missing, file)) {
+            CliRunner.Result r = cli.run("doctor", "--toolkit", bad.toString());
+
+            assertThat(r.exit()).as(r.err()).isEqualTo(IvfspCli.INVALID);
+            assertThat(r.out()).as("no report on a directory that is not there").isEmpty();
+            assertThat(r.err()).contains("ivfsp doctor: ").contains("--toolkit " + bad + ": ")
+                    .contains(bad.equals(missing) ? "does not exist" : "is not a directory")
+                    .contains("give the CANN toolkit directory (the one holding bin/atc)");
+        }
+        CliRunner.Result relative = cli.run("doctor", "--toolkit", "nowhere");
+        assertThat(relative.exit()).isEqualTo(IvfspCli.INVALID);
+        assertThat(relative.err()).contains("--toolkit " + cwd.resolve("nowhere") + ": does not exist");
     }
 
     // 14: bad locations, before any compile

@@ -147,7 +147,12 @@ class ScriptArgumentsTest {
                 c("service", List.of("-d", "-x"), "error: argument -d: expected one argument"),
                 c("service", List.of("-d", "-5"), "ok -d=-5"),
                 c("service", List.of("-"), "error: unrecognized arguments: -"),
-                c("service", List.of("-d=--"), "ok -d="),
+                c("service", List.of("-d=--"), "error: argument -d: invalid int value: '--'"),
+                c("service", List.of("-d--"), "error: argument -d: invalid int value: '--'"),
+                c("service", List.of("--pool=--"), "error: argument --pool: invalid int value: '--'"),
+                c("service", List.of("--timeout=--"), "error: argument --timeout: invalid int value: '--'",
+                        "error: unrecognized arguments: --timeout=--"),
+                c("service", List.of("--toolkit=--"), "ok --toolkit=--", "error: unrecognized arguments: --toolkit=--"),
                 c("service", List.of("-qx"), "error: argument -q/--quiet: ignored explicit argument 'x'", "error: unrecognized arguments: -qx"),
                 c("service", List.of("--plan=x"), "error: argument --plan: ignored explicit argument 'x'", "error: unrecognized arguments: --plan=x"),
                 c("service", List.of("-qo", "out"), "ok --output-root=out --quiet=", "error: unrecognized arguments: -qo out"));

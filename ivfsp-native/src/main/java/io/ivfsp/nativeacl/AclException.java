@@ -5,14 +5,8 @@ public final class AclException extends RuntimeException {
 
     /** {@code ACL_ERROR_INVALID_PARAM}. */
     public static final int INVALID_PARAM = 100000;
-    /** {@code ACL_ERROR_UNINITIALIZE}: ACL is not initialized, or was finalized. */
-    public static final int UNINITIALIZE = 100001;
     /** {@code ACL_ERROR_REPEAT_INITIALIZE}; also what a second {@code aclopSetModelDir} returns. */
     public static final int REPEAT_INITIALIZE = 100002;
-    /** {@code ACL_ERROR_OP_NOT_FOUND}: no loaded model matches the op descriptor. */
-    public static final int OP_NOT_FOUND = 100024;
-    /** {@code ACL_ERROR_REPEAT_FINALIZE}: ACL was already finalized in this process. */
-    public static final int REPEAT_FINALIZE = 100037;
 
     private final String function;
     private final int code;

@@ -7,23 +7,14 @@ import io.ivfsp.compile.CompileRequest;
 import io.ivfsp.compile.OpCompiler;
 import io.ivfsp.nativeacl.bind.AclLibrary;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
@@ -70,29 +61,17 @@ public final class InProcessAtcCompiler implements OpCompiler {
     /** The file in the job's work directory that receives the compiler's output. */
     static final String OUTPUT_FILE = "atc-output.log";
 
-    private static final int TAIL_LINES = 40;
-    private static final int TAIL_BYTES = 64 * 1024;
-    private static final int SCAN_BYTES = 1024 * 1024;
-
-    /** ATC is not reentrant: one compile at a time in the whole process. Also guards the environment. */
-    private static final Object ATC_LOCK = new Object();
     /** One compiler per library: each library is opened and inspected once per process. */
     private static final Map<String, InProcessAtcCompiler> LOADED = new ConcurrentHashMap<>();
-    /** The private ASCEND_WORK_PATH this class set, or null when the environment had one. Guarded by ATC_LOCK. */
-    private static Path ownWorkPath;
-    private static boolean workPathChecked;
 
     private final String library;
     private final Pointer entry;
-    private final Optional<Path> file;
     private final Optional<String> mockIdentity;
     private final String identity;
 
-    private InProcessAtcCompiler(String library, Pointer entry, Optional<Path> file, Optional<String> mockIdentity,
-                                 String identity) {
+    private InProcessAtcCompiler(String library, Pointer entry, Optional<String> mockIdentity, String identity) {
         this.library = library;
         this.entry = entry;
-        this.file = file;
         this.mockIdentity = mockIdentity;
         this.identity = identity;
     }
@@ -106,7 +85,7 @@ public final class InProcessAtcCompiler implements OpCompiler {
      */
     public static InProcessAtcCompiler load(String library) {
         InProcessAtcCompiler c = open(library);
-        preparePrivateWorkPath();
+        AtcEnvironment.preparePrivateWorkPath();
         return c;
     }
 
@@ -121,12 +100,10 @@ public final class InProcessAtcCompiler implements OpCompiler {
                 "in-process ATC unavailable: " + library + " does not export " + SYMBOL + " ("
                         + NativeAcl.symbolError(library, SYMBOL) + "); it exists only in the newest CANN,"
                         + " use the atc backend otherwise"));
-        Optional<Path> file = libraryFile(entry);
+        Optional<Path> file = CompilerIdentity.libraryFile(entry);
         Optional<String> mock = NativeAcl.mockIdentity(library);
-        String identity = "native/opp=" + digest(oppVersionFile(file)) + ";lib="
-                + file.map(InProcessAtcCompiler::digest).orElse("unknown:" + library)
-                + mock.map(m -> ";simulated=" + m).orElse("");
-        return LOADED.computeIfAbsent(library, k -> new InProcessAtcCompiler(library, entry, file, mock, identity));
+        String identity = CompilerIdentity.of(library, file, mock);
+        return LOADED.computeIfAbsent(library, k -> new InProcessAtcCompiler(library, entry, mock, identity));
     }
 
     /** Why {@link #load(String)} would fail, or empty when it would succeed. */
@@ -137,86 +114,6 @@ public final class InProcessAtcCompiler implements OpCompiler {
         } catch (IllegalStateException e) {
             return Optional.of(e.getMessage());
         }
-    }
-
-    private static Optional<Path> libraryFile(Pointer entry) {
-        try (BytePointer path = new BytePointer(4096)) {
-            return AclLibrary.ivfsp_library_file(entry, path, 4096) == 0
-                    ? NativeAcl.string(path).map(Path::of).map(Path::toAbsolutePath) : Optional.empty();
-        }
-    }
-
-    /** {@code $ASCEND_OPP_PATH/version.info}, else {@code opp/version.info} beside the library's {@code lib64}. */
-    private static Optional<Path> oppVersionFile(Optional<Path> library) {
-        Optional<Path> fromEnv = Optional.ofNullable(System.getenv("ASCEND_OPP_PATH")).filter(s -> !s.isBlank())
-                .map(s -> Path.of(s, "version.info"));
-        return fromEnv.or(() -> library.map(Path::getParent).map(Path::getParent).map(p -> p.resolve("opp").resolve("version.info")));
-    }
-
-    private static String digest(Optional<Path> file) {
-        return file.filter(Files::isRegularFile).map(InProcessAtcCompiler::digest).orElse("missing");
-    }
-
-    private static String digest(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[64 * 1024];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException e) {
-            return "unreadable";
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
-    }
-
-    /** Sets ASCEND_WORK_PATH once per process to a private directory, unless the environment has one. */
-    private static void preparePrivateWorkPath() {
-        synchronized (ATC_LOCK) {
-            if (workPathChecked) {
-                return;
-            }
-            workPathChecked = true;
-            if (cEnv("ASCEND_WORK_PATH").filter(s -> !s.isEmpty()).isPresent()) {
-                return;
-            }
-            try {
-                Path dir = Files.createTempDirectory("ivfsp-atc-work-");
-                setCEnv("ASCEND_WORK_PATH", dir.toString());
-                ownWorkPath = dir;
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir), "ivfsp-atc-work-cleanup"));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create a private ASCEND_WORK_PATH for in-process ATC", e);
-            }
-        }
-    }
-
-    /** A variable of the C environment (what ATC sees), or empty. */
-    static Optional<String> cEnv(String name) {
-        try (BytePointer key = NativeAcl.utf8(name)) {
-            return NativeAcl.string(AclLibrary.ivfsp_getenv(key));
-        }
-    }
-
-    private static void setCEnv(String name, String value) {
-        try (BytePointer key = NativeAcl.utf8(name); BytePointer v = NativeAcl.utf8(value)) {
-            int errno = AclLibrary.ivfsp_setenv(key, v);
-            if (errno != 0) {
-                throw new IllegalStateException("setenv(" + name + ") failed with errno " + errno);
-            }
-        }
-    }
-
-    /** The library the entry point was found in, as asked for. */
-    public String library() {
-        return library;
-    }
-
-    /** The file the dynamic linker loaded the library from, when it says. */
-    public Optional<Path> libraryFile() {
-        return file;
     }
 
     @Override
@@ -243,46 +140,39 @@ public final class InProcessAtcCompiler implements OpCompiler {
 
     @Override
     public CompileOutcome compile(CompileRequest request) throws InterruptedException {
-        List<String> argv = new ArrayList<>();
-        argv.add("atc");
-        argv.addAll(AtcArguments.of(request));
-        List<String> shown = new ArrayList<>(argv);
-        shown.set(0, library + ":" + SYMBOL);
+        List<String> argv = AtcArguments.command("atc", request);
+        List<String> shown = AtcArguments.command(library + ":" + SYMBOL, request);
         Path output = request.workDirectory().toAbsolutePath().resolve(OUTPUT_FILE);
 
         long start = System.nanoTime();
         int status;
-        synchronized (ATC_LOCK) {
+        synchronized (AtcEnvironment.LOCK) {
             Duration waited = Duration.ofNanos(System.nanoTime() - start);
             if (request.cancellation().isCancelled()) {
-                return failure(request, shown, CompileFailure.Kind.CANCELLED, "cancelled before start", OptionalInt.empty(),
-                        "", start);
+                return notRun(request, shown, CompileFailure.Kind.CANCELLED, "cancelled before start", start);
             }
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
             if (request.timeout().filter(t -> waited.compareTo(t) >= 0).isPresent()) {
-                return failure(request, shown, CompileFailure.Kind.TIMEOUT,
-                        "timed out waiting for the in-process compiler", OptionalInt.empty(), "", start);
+                return notRun(request, shown, CompileFailure.Kind.TIMEOUT, "timed out waiting for the in-process compiler",
+                        start);
             }
             if (request.compileWorkers() > 0) {
-                String workers = String.valueOf(request.compileWorkers());
-                if (!cEnv("TE_PARALLEL_COMPILER").equals(Optional.of(workers))) {
-                    setCEnv("TE_PARALLEL_COMPILER", workers);
-                }
+                AtcEnvironment.compileWorkers(request.compileWorkers());
             }
             try {
                 status = run(argv, output);
             } catch (IllegalStateException e) {
-                return failure(request, shown, CompileFailure.Kind.LAUNCH, e.getMessage(), OptionalInt.empty(), "", start);
+                return notRun(request, shown, CompileFailure.Kind.LAUNCH, e.getMessage(), start);
             } finally {
-                collectSideFiles(request.workDirectory());
+                AtcEnvironment.collectSideFiles(request.workDirectory());
             }
         }
-        String tail = tail(output);
+        String tail = CompilerOutput.tail(output);
         if (status != 0) {
             return failure(request, shown, CompileFailure.Kind.EXIT_STATUS, SYMBOL + " failed", OptionalInt.of(status),
-                    tail, start, errorCode(output));
+                    tail, start, CompilerOutput.errorCode(output));
         }
         return new CompileOutcome.Compiled(request.file(), shown, tail, Duration.ofNanos(System.nanoTime() - start));
     }
@@ -313,73 +203,10 @@ public final class InProcessAtcCompiler implements OpCompiler {
         }
     }
 
-    /** Moves what ATC left in the private ASCEND_WORK_PATH into the job's work directory. Holds ATC_LOCK. */
-    private static void collectSideFiles(Path workDirectory) {
-        if (ownWorkPath == null) {
-            return;
-        }
-        try (Stream<Path> s = Files.list(ownWorkPath)) {
-            for (Path p : s.toList()) {
-                moveTree(p, workDirectory.resolve(p.getFileName()));
-            }
-        } catch (IOException e) {
-            // Left behind, they are overwritten or moved by the next compile; the job's result stands.
-        }
-    }
-
-    /** Moves a file or a directory tree, also to another file system; links are moved as links. */
-    private static void moveTree(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-            return;
-        } catch (IOException e) {
-            // a non-empty directory to another file system: copy, then delete
-        }
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                }
-            }
-        }
-        deleteTree(from);
-    }
-
-    /** The last lines of the compiler's output (bounded). */
-    private static String tail(Path output) {
-        try {
-            long size = Files.size(output);
-            byte[] bytes;
-            try (var ch = Files.newByteChannel(output)) {
-                long from = Math.max(0, size - TAIL_BYTES);
-                ch.position(from);
-                bytes = Channels.readAll(ch, (int) Math.min(TAIL_BYTES, size));
-            }
-            List<String> lines = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).lines().toList();
-            if (size > TAIL_BYTES && !lines.isEmpty()) {
-                lines = lines.subList(1, lines.size()); // the first line is cut
-            }
-            return String.join(System.lineSeparator(), lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
-        } catch (IOException e) {
-            return "(the compiler's output in " + output + " cannot be read: " + e.getMessage() + ")";
-        }
-    }
-
-    /** The first ATC error code in the compiler's output (its first megabyte). */
-    private static Optional<String> errorCode(Path output) {
-        try (InputStream in = Files.newInputStream(output)) {
-            return CompileFailure.findErrorCode(new String(in.readNBytes(SCAN_BYTES), java.nio.charset.StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static CompileFailure failure(CompileRequest request, List<String> command, CompileFailure.Kind kind,
-                                          String detail, OptionalInt status, String tail, long start) {
-        return failure(request, command, kind, detail, status, tail, start, Optional.empty());
+    /** A compile that did not run the entry point: no exit status, no output, no ATC error code. */
+    private static CompileFailure notRun(CompileRequest request, List<String> command, CompileFailure.Kind kind,
+                                         String detail, long start) {
+        return failure(request, command, kind, detail, OptionalInt.empty(), "", start, Optional.empty());
     }
 
     private static CompileFailure failure(CompileRequest request, List<String> command, CompileFailure.Kind kind,
@@ -387,24 +214,5 @@ public final class InProcessAtcCompiler implements OpCompiler {
                                           Optional<String> errorCode) {
         return new CompileFailure(request.file(), kind, detail, command, status, errorCode, tail,
                 Duration.ofNanos(System.nanoTime() - start));
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // at exit: nothing more to do
-        }
-    }
-
-    /** Reading a bounded number of bytes from a channel. */
-    private static final class Channels {
-        static byte[] readAll(java.nio.channels.SeekableByteChannel ch, int n) throws IOException {
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(n);
-            while (buf.hasRemaining() && ch.read(buf) > 0) {
-                // keep reading
-            }
-            return java.util.Arrays.copyOf(buf.array(), buf.position());
-        }
     }
 }

@@ -4,8 +4,6 @@ import io.ivfsp.config.ModelSet;
 import io.ivfsp.ops.OpDesc;
 import io.ivfsp.ops.TensorDesc;
 
-import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * Whether ACL found a model for one expected op.
@@ -31,11 +29,6 @@ public record OpCheck(ModelSet set, String jsonFile, int opIndex, OpDesc op, Str
 
     /** {@code FpToFp16 in: float32[1,256] out: float16[1,256] uint16[8,16]}. */
     public String descriptor() {
-        return op.opType() + " in: " + tensors(op.inputs()) + " out: " + tensors(op.outputs());
-    }
-
-    private static String tensors(List<TensorDesc> ts) {
-        return ts.stream().map(t -> t.type().jsonName() + t.shape().stream().map(String::valueOf)
-                .collect(Collectors.joining(",", "[", "]"))).collect(Collectors.joining(" "));
+        return op.opType() + " in: " + TensorDesc.labels(op.inputs()) + " out: " + TensorDesc.labels(op.outputs());
     }
 }

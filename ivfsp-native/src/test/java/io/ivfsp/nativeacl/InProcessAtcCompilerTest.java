@@ -115,12 +115,12 @@ class InProcessAtcCompilerTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("ASCEND_WORK_PATH") == null,
                 "the environment sets ASCEND_WORK_PATH, which the compiler then leaves alone");
         InProcessAtcCompiler compiler = InProcessAtcCompiler.load(InProcessAtcCompiler.LIBRARY);
-        String before = InProcessAtcCompiler.cEnv("ASCEND_WORK_PATH").orElseThrow();
+        String before = AtcEnvironment.cEnv("ASCEND_WORK_PATH").orElseThrow();
         OpFile file = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.AICPU).files().get(0);
 
         compileOne(compiler, file.json(), 2);
 
-        assertThat(InProcessAtcCompiler.cEnv("ASCEND_WORK_PATH")).hasValue(before);
+        assertThat(AtcEnvironment.cEnv("ASCEND_WORK_PATH")).hasValue(before);
         try (Stream<Path> left = Files.list(Path.of(before))) {
             assertThat(left).as("side files moved to the job").isEmpty();
         }
