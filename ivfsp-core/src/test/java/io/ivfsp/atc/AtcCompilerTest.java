@@ -11,6 +11,7 @@ import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.ModelSet;
 import io.ivfsp.ops.OpCatalog;
 import io.ivfsp.ops.OpFile;
+import io.ivfsp.testing.DoublingTimeout;
 import io.ivfsp.testing.FakeToolkit;
 import io.ivfsp.testing.RunningProcesses;
 
@@ -189,14 +190,16 @@ class AtcCompilerTest {
     void timeoutKillsTheProcessItsChildrenAndItsReparentedGrandchildren() throws Exception {
         fake.configure(Map.of("hang_tree", List.of("IvfCidFilter3")));
 
-        // Generous: the fixture must have recorded its processes before the timeout kills it.
-        CompileOutcome outcome = compiler().compile(request(file(ModelSet.SERVICE, 0), Optional.of(Duration.ofSeconds(10))));
+        // The fixture must have recorded its processes before the timeout kills it: 1 s, doubled until it had.
+        DoublingTimeout.Run<CompileOutcome> run = DoublingTimeout.until(Duration.ofSeconds(1), Duration.ofSeconds(32),
+                o -> !fake.treePids().isEmpty(),
+                t -> compiler().compile(request(file(ModelSet.SERVICE, 0), Optional.of(t))));
 
-        assertThat(outcome).isInstanceOfSatisfying(CompileFailure.class, f -> {
+        assertThat(run.result()).isInstanceOfSatisfying(CompileFailure.class, f -> {
             assertThat(f.kind()).isEqualTo(CompileFailure.Kind.TIMEOUT);
-            assertThat(f.describe()).contains("timed out after 10 s");
+            assertThat(f.describe()).contains("timed out after " + run.timeout().toSeconds() + " s");
         });
-        long[] pids = fake.treePids().get(0);
+        long[] pids = fake.treePids().stream().flatMapToLong(java.util.stream.LongStream::of).toArray();  // every attempt's
         RunningProcesses.await("atc, its child and its re-parented grandchild are gone", 30,
                 () -> RunningProcesses.running(pids).isEmpty());
     }
@@ -206,11 +209,13 @@ class AtcCompilerTest {
         fake.configure(Map.of("hang", List.of("IvfCidFilter3")));
         AtcCompiler atc = AtcCompiler.builder().toolkit(fake.toolkit()).withoutWatchdog().build();
 
-        CompileOutcome outcome = atc.compile(request(file(ModelSet.SERVICE, 0), Optional.of(Duration.ofSeconds(10))));
+        CompileOutcome outcome = DoublingTimeout.until(Duration.ofSeconds(1), Duration.ofSeconds(32),
+                o -> !fake.hungPids().isEmpty(),
+                t -> atc.compile(request(file(ModelSet.SERVICE, 0), Optional.of(t)))).result();
 
         assertThat(outcome).isInstanceOfSatisfying(CompileFailure.class,
                 f -> assertThat(f.kind()).isEqualTo(CompileFailure.Kind.TIMEOUT));
-        long[] pids = fake.hungPids().get(0);
+        long[] pids = fake.hungPids().stream().flatMapToLong(java.util.stream.LongStream::of).toArray();  // every attempt's
         RunningProcesses.await("atc and its child are gone", 30, () -> RunningProcesses.running(pids).isEmpty());
     }
 

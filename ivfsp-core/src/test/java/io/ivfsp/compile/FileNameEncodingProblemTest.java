@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** {@link FileNameEncoding} in this JVM; the child-JVM tests under the POSIX locale are in the atc package. */
+@Isolated("sets and clears system properties")
 class FileNameEncodingProblemTest {
 
     private static <T> T withProperty(String name, String value, Supplier<T> body) {

@@ -12,6 +12,7 @@ import io.ivfsp.ops.OpFile;
 import io.ivfsp.store.Manifest;
 import io.ivfsp.store.ModelStore;
 import io.ivfsp.store.OutputRefusedException;
+import io.ivfsp.testing.DoublingTimeout;
 import io.ivfsp.testing.FakeToolkit;
 import io.ivfsp.testing.RunningProcesses;
 
@@ -181,18 +182,24 @@ class ModelGeneratorAtcTest {
     @Test
     void timeoutKillsTheJobAndLeavesNoOrphan() throws Exception {
         // Independent of the machine's load: the hanging job hangs forever, the others take no time of
-        // their own, and the timeout is far longer than any of them needs to start and finish.
+        // their own, and the timeout doubles from 2 s (in a fresh output root each time) until the hanging
+        // job had recorded its processes and every other job had time to finish, up to 32 s.
         fake.configure(Map.of("hang_tree", List.of("aicpu_topk_ops0.json")));
 
-        GenerationResult r = generator().jobTimeout(Duration.ofSeconds(20)).batching(BatchingMode.NEVER).build()
-                .generate(IvfspConfig.defaults(), ModelSet.SERVICE, ModelSet.AICPU);
+        GenerationResult r = DoublingTimeout.until(Duration.ofSeconds(2), Duration.ofSeconds(32),
+                g -> !fake.treePids().isEmpty() && g.failures().size() == 1,
+                t -> {
+                    root = Files.createDirectories(dir.resolve("out-" + t.toSeconds()));
+                    return generator().jobTimeout(t).batching(BatchingMode.NEVER).build()
+                            .generate(IvfspConfig.defaults(), ModelSet.SERVICE, ModelSet.AICPU);
+                }).result();
 
         assertThat(r.failures()).singleElement().satisfies(f -> {
             assertThat(f.kind()).isEqualTo(CompileFailure.Kind.TIMEOUT);
             assertThat(f.file().fileName()).isEqualTo("aicpu_topk_ops0.json");
         });
         assertThat(r.models()).hasSize(27);
-        long[] pids = fake.treePids().get(0);
+        long[] pids = fake.treePids().stream().flatMapToLong(java.util.stream.LongStream::of).toArray();  // every attempt's
         RunningProcesses.await("the timed-out ATC, its child and its re-parented grandchild are gone", 30,
                 () -> RunningProcesses.running(pids).isEmpty());
         assertThat(list(root)).containsExactlyInAnyOrder("config", "op_models", ModelStore.LOCK_DIRECTORY);

@@ -50,6 +50,15 @@ class IncrementalGenerationTest {
         return fake.generator(root);
     }
 
+    /**
+     * A generator with the in-process mock compiler, for the tests of what the store keeps and removes,
+     * which do not depend on how a model was compiled: no ATC process to start for each of their jobs.
+     */
+    private ModelGenerator.Builder mockGenerator() {
+        return ModelGenerator.builder().compiler(io.ivfsp.compile.MockOpCompiler.create()).outputRoot(root)
+                .parallelism(4);
+    }
+
     private int runsSince(int before) {
         return fake.runs().size() - before;
     }
@@ -192,13 +201,13 @@ class IncrementalGenerationTest {
     void pruneRemovesOnlyRecordedModelsNoPlanNeeds() throws IOException {
         ModelPlan a = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.SERVICE);
         ModelPlan b = OpCatalog.plan(IvfspConfig.builder().nlist(2048).processId(1).build(), ModelSet.SERVICE);
-        generator().build().generate(a);
-        generator().build().generate(b);
+        mockGenerator().build().generate(a);
+        mockGenerator().build().generate(b);
         Path userFile = Files.writeString(root.resolve("op_models/mine.om"), "not ivfsp's");
         Path aOnlyChanged = root.resolve("op_models").resolve(a.files().get(3).omFileNames().get(0));
         Files.writeString(aOnlyChanged, "edited by hand");
 
-        List<Path> removed = generator().build().prune(b);
+        List<Path> removed = mockGenerator().build().prune(b);
 
         Set<String> aOnly = a.files().stream().flatMap(f -> f.omFileNames().stream()).collect(Collectors.toSet());
         b.files().forEach(f -> aOnly.removeAll(f.omFileNames()));
@@ -297,8 +306,8 @@ class IncrementalGenerationTest {
     void pruneWritesTheManifestBeforeItRemovesAnyModel() throws Exception {
         ModelPlan a = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.SERVICE);
         ModelPlan b = OpCatalog.plan(IvfspConfig.builder().nlist(2048).processId(1).build(), ModelSet.SERVICE);
-        generator().build().generate(a);
-        generator().build().generate(b);
+        mockGenerator().build().generate(a);
+        mockGenerator().build().generate(b);
         Path manifest = root.resolve("op_models").resolve(Manifest.FILE_NAME);
         List<String> trackedAtRemoval = new java.util.ArrayList<>();
         // Called as each model is about to go: what would a crash right now leave on disk?
@@ -315,7 +324,7 @@ class IncrementalGenerationTest {
 
         List<Path> removed;
         try (AutoCloseable injected = StoreFaults.inject(root, observe)) {
-            removed = generator().build().prune(b);
+            removed = mockGenerator().build().prune(b);
         }
 
         assertThat(removed).isNotEmpty();

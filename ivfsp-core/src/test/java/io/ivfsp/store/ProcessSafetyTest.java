@@ -27,9 +27,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Generators as real processes: killed with SIGKILL at random points, and racing on one directory. */
+/**
+ * Generators as real processes: killed with SIGKILL at random points, and racing on one directory. Its
+ * tests run side by side (each with its own directory and toolkit; a pid is only killed while it runs
+ * that toolkit's ATC): the longest of them is the longest path of the suite.
+ */
+@Execution(ExecutionMode.CONCURRENT)
 class ProcessSafetyTest {
 
     private static final ModelPlan PLAN = OpCatalog.plan(IvfspConfig.defaults(), EnumSet.allOf(ModelSet.class));
@@ -100,7 +110,7 @@ class ProcessSafetyTest {
 
     /** Waits, without a clock, until {@code count} runs wait at the gate (or the generator died). */
     private static void awaitHeldAtGate(Path gate, int pass, int count, Process generator) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);  // only a hang guard, never a condition
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);  // only a hang guard, never a condition
         while (tickets(gate).keySet().stream().filter(n -> n > pass).count() < count) {
             assertThat(generator.isAlive()).as("the generator ended before %d runs waited at the gate", count).isTrue();
             assertThat(System.nanoTime()).as("runs held at the gate").isLessThan(deadline);
@@ -124,59 +134,69 @@ class ProcessSafetyTest {
         }
     }
 
+    private static final int WORKERS = 4;
+
+    /**
+     * The 20 kill points: a seeded random number of ATC runs allowed to start ({@code pass}), from 1 to
+     * jobs - workers so that every worker can be held.
+     */
+    static Stream<Arguments> killPoints() {
+        int jobs = PLAN.files().size();
+        Random random = new Random(20261123L);
+        List<Arguments> points = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            points.add(Arguments.of(i, 1 + random.nextInt(jobs - WORKERS)));
+        }
+        return points.stream();
+    }
+
     /**
      * Kills the generator with SIGKILL at 20 points chosen by a seeded random number of ATC runs allowed
      * to start ({@code pass}): the fake ATC holds every later run at a gate, so the kill point is set by
-     * what the fake ATC writes, not by the clock. Even iterations wait until all four workers are held:
-     * the first {@code pass} jobs are then installed and recorded, so exactly the rest is missing. Odd
-     * iterations kill as soon as the first run is held, while other workers may be installing or
-     * recording: wherever that lands, a rerun must compile exactly what the manifest cannot vouch for.
+     * what the fake ATC writes, not by the clock. Even points wait until all four workers are held:
+     * the first {@code pass} jobs are then installed and recorded, so exactly the rest is missing (a
+     * partly generated directory, which the 10 even points each check). Odd points kill as soon as the
+     * first run is held, while other workers may be installing or recording: wherever that lands, a
+     * rerun must compile exactly what the manifest cannot vouch for. Each point is a test of its own
+     * directory and toolkit, so that they can run side by side.
      */
-    @Test
-    void killedAtTwentyRandomPointsTheNextRunCompilesOnlyWhatIsMissing() throws Exception {
+    @ParameterizedTest(name = "kill {0} after {1} runs")
+    @MethodSource("killPoints")
+    void killedAtTwentyRandomPointsTheNextRunCompilesOnlyWhatIsMissing(int i, int pass) throws Exception {
         FakeToolkit fake = FakeToolkit.create(dir);
         String identity = AtcCompiler.builder().toolkit(fake.toolkit()).build().cacheIdentity();
         int jobs = PLAN.files().size();
-        int workers = 4;
-        Random random = new Random(20261123L);
-        int partial = 0;
-        for (int i = 0; i < 20; i++) {
-            Path root = dir.resolve("root-" + i);
-            Path gate = dir.resolve("gate-" + i);
-            int pass = 1 + random.nextInt(jobs - workers);  // 1..jobs-workers: every worker can be held
-            boolean settled = i % 2 == 0;
-            fake.configure(Map.of("gate", Map.of("dir", gate.toString(), "pass", pass)));
-            Process p = start(root, fake, workers);
-            awaitHeldAtGate(gate, pass, settled ? workers : 1, p);
-            p.destroyForcibly();  // SIGKILL: no shutdown hook runs
-            p.waitFor();
-            killRuns(gate, fake);
+        Path root = dir.resolve("root-" + i);
+        Path gate = dir.resolve("gate-" + i);
+        boolean settled = i % 2 == 0;
+        fake.configure(Map.of("gate", Map.of("dir", gate.toString(), "pass", pass)));
+        Process p = start(root, fake, WORKERS);
+        awaitHeldAtGate(gate, pass, settled ? WORKERS : 1, p);
+        p.destroyForcibly();  // SIGKILL: no shutdown hook runs
+        p.waitFor();
+        killRuns(gate, fake);
 
-            assertEveryModelComplete(root);
-            List<String> missing = missingJobs(root, identity);
-            if (settled) {
-                assertThat(missing).as("kill %d after %d runs: the rest is missing", i, pass).hasSize(jobs - pass);
-            }
-            if (!missing.isEmpty() && missing.size() < jobs) {
-                partial++;
-            }
-            int before = fake.runs().size();
-
-            fake.configure(Map.of());
-            // The rerun needs no process of its own: only the killed run had to be one.
-            GenerationResult rerun = fake.generator(root).parallelism(workers).build().generate(PLAN);
-
-            assertThat(rerun.isSuccess()).as(rerun.failures().toString()).isTrue();
-            assertThat(rerun.compiledModels() + rerun.reusedModels()).isEqualTo(45);
-            assertThat(fake.runs().subList(before, fake.runs().size()))
-                    .extracting(r -> Path.of(r.arg("singleop")).getFileName().toString())
-                    .as("kill %d: only the missing jobs are compiled", i)
-                    .containsExactlyInAnyOrderElementsOf(missing);
-            assertThat(missingJobs(root, identity)).isEmpty();
-            assertEveryModelComplete(root);
-            assertThat(root.resolve(ModelStore.STAGING_DIRECTORY)).as("dead staging removed").doesNotExist();
+        assertEveryModelComplete(root);
+        List<String> missing = missingJobs(root, identity);
+        if (settled) {
+            assertThat(missing).as("kill %d after %d runs: the rest is missing", i, pass).hasSize(jobs - pass);
+            assertThat(missing.size()).as("kill %d left a partly generated directory", i).isBetween(1, jobs - 1);
         }
-        assertThat(partial).as("kills that left a partly generated directory").isGreaterThanOrEqualTo(10);
+        int before = fake.runs().size();
+
+        fake.configure(Map.of());
+        // The rerun needs no process of its own: only the killed run had to be one.
+        GenerationResult rerun = fake.generator(root).parallelism(WORKERS).build().generate(PLAN);
+
+        assertThat(rerun.isSuccess()).as(rerun.failures().toString()).isTrue();
+        assertThat(rerun.compiledModels() + rerun.reusedModels()).isEqualTo(45);
+        assertThat(fake.runs().subList(before, fake.runs().size()))
+                .extracting(r -> Path.of(r.arg("singleop")).getFileName().toString())
+                .as("kill %d: only the missing jobs are compiled", i)
+                .containsExactlyInAnyOrderElementsOf(missing);
+        assertThat(missingJobs(root, identity)).isEmpty();
+        assertEveryModelComplete(root);
+        assertThat(root.resolve(ModelStore.STAGING_DIRECTORY)).as("dead staging removed").doesNotExist();
     }
 
     @Test

@@ -34,6 +34,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Resources;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * manifest, links, FIFOs and directories where the store's files go, corrupt and huge manifests,
  * foreign objects, a full disk.
  */
+@ResourceLock(Resources.SYSTEM_ERR)  // replaces System.err to read what the log says of its own files
 class StoreSafetyTest {
 
     /** A guard against a test hanging forever on a FIFO; not a timing goal. */

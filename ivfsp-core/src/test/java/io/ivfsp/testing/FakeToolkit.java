@@ -37,8 +37,12 @@ public final class FakeToolkit {
             try (InputStream in = FakeToolkit.class.getResourceAsStream("/fixture/fake_atc.py")) {
                 Files.copy(in, bin.resolve("fake_atc.py"));
             }
+            // bin/atc is the fixture itself, run by the interpreter python3 resolves to with -S: no shell,
+            // no pyenv shim and no site-packages start with every call (a shim alone costs more than the
+            // fixture's whole run, and the tests start thousands of them).
             Path atc = bin.resolve("atc");
-            Files.writeString(atc, "#!/bin/sh\nexec python3 \"$(dirname \"$0\")/fake_atc.py\" \"$@\"\n");
+            String fixture = Files.readString(bin.resolve("fake_atc.py"));
+            Files.writeString(atc, "#!" + python() + " -S\n" + fixture.substring(fixture.indexOf('\n') + 1));
             Files.setPosixFilePermissions(atc, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.createDirectories(home.resolve("opp"));
             Files.writeString(home.resolve("opp").resolve("version.info"), "Version=8.0.0-fake\n");
@@ -48,6 +52,27 @@ public final class FakeToolkit {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static String python;
+
+    /** The interpreter {@code python3} on the PATH runs (the real one behind a pyenv shim), found once. */
+    private static synchronized String python() throws IOException {
+        if (python == null) {
+            Process p = new ProcessBuilder("python3", "-S", "-c", "import sys; print(sys.executable)")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            try {
+                if (p.waitFor() != 0 || !out.startsWith("/")) {
+                    throw new IOException("python3 -c 'import sys; print(sys.executable)' failed: " + out);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while finding python3", e);
+            }
+            python = out;
+        }
+        return python;
     }
 
     /** The toolkit directory. */

@@ -29,9 +29,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What the terminal says, and what is refused before any compile (issue 12, items 8-16). */
+@Isolated("sets the system property that chooses the compiler")
 class CliOutcomesTest {
 
     @TempDir

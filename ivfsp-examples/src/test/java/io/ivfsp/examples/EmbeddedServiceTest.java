@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.TempDir;
 
+@Isolated("sets the system property that chooses the compiler")
 class EmbeddedServiceTest {
 
     @TempDir

@@ -7,6 +7,7 @@ import io.ivfsp.testing.ChildJvm;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -17,6 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * ({@link AclChild}); {@code 0} is what an ACL call answers while ACL is initialized, {@code 100001}
  * after it was finalized.
  */
+@ResourceLock("io.ivfsp.nativeacl.AclRuntime")  // the ACL runtime of this JVM is one per process
 class AclRuntimeTest {
 
     private static ChildJvm.Result child(String scenario) throws Exception {

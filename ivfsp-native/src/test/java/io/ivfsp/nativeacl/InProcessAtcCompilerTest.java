@@ -30,10 +30,12 @@ import io.ivfsp.testing.ChildJvm;
 
 import java.util.Map;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The in-process compiler through JNI and GeApiWrapper_Atc_Main of the mock libpyatc_wrapper.so. */
+@ResourceLock("io.ivfsp.nativeacl.AclRuntime")  // the ACL runtime of this JVM is one per process
 class InProcessAtcCompilerTest {
 
     @TempDir

@@ -23,9 +23,15 @@ import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Verification through the real JNI path against the mock CANN, one child JVM per model directory. */
+/**
+ * Verification through the real JNI path against the mock CANN, one child JVM per model directory. The
+ * tests run side by side: each has its own directories and child JVMs, and this JVM loads no ACL.
+ */
+@Execution(ExecutionMode.CONCURRENT)
 class ModelVerifierTest {
 
     @TempDir

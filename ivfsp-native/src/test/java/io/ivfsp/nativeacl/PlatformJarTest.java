@@ -17,10 +17,12 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.bytedeco.javacpp.Loader;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The native layer's packaging: the platform jar a loader asks for, and the BOM that aligns the modules. */
+@ResourceLock("io.ivfsp.nativeacl.AclRuntime")  // the ACL runtime of this JVM is one per process
 class PlatformJarTest {
 
     @TempDir
