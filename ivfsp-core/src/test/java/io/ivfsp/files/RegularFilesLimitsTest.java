@@ -42,6 +42,17 @@ class RegularFilesLimitsTest {
     }
 
     @Test
+    void theCapCountsWhatIsReadNotTheSizeStatReports() throws Exception {
+        // A file whose size stat reports as 0 but that holds more (as a file growing after the stat would).
+        Path proc = Path.of("/proc/self/status");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(proc) && Files.size(proc) == 0);
+
+        assertThat(RegularFiles.read(proc, 1 << 20)).isNotEmpty();
+        assertThatThrownBy(() -> RegularFiles.read(proc, 10)).isInstanceOf(FileTooLargeException.class)
+                .hasMessageContaining("more than the 10 allowed");
+    }
+
+    @Test
     void theHashCoversEveryChunk() throws Exception {
         Path big = bigFile(2 * (1 << 16) + 5);
         String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(big)));
