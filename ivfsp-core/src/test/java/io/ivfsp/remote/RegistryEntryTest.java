@@ -89,6 +89,17 @@ class RegistryEntryTest {
         // Brackets inside strings, escaped quotes included, do not count; closing ones bring the depth down.
         RegistryEntry.checkDepth("[\"[[[[[\\\"[[[[\"]", 1);
         RegistryEntry.checkDepth("[1],[2],[3],[4],[5]", 1);
+        RegistryEntry.checkDepth("[][]{}{}", 1);
+        // Only a backslash escapes: the quote after an ordinary character ends the string.
+        assertThatThrownBy(() -> RegistryEntry.checkDepth("[\"x\",[1]]", 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void anEntryOfExactlyTheLargestSizeIsRead() {
+        String json = entry(KEY, "1", "[" + model("a.om", "1", SHA) + "]");
+        String padded = json + " ".repeat(RegistryEntry.MAX_BYTES - json.length());
+
+        assertThat(parse(padded).models()).hasSize(1);
     }
 
     @Test
@@ -97,6 +108,8 @@ class RegistryEntryTest {
         assertThatThrownBy(() -> parse(entry(longKey.replace("\n", "\\n"), "1", "[]")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("entry names another key: '" + "c".repeat(80) + "...'");
+        assertThatThrownBy(() -> parse(entry("d".repeat(80), "1", "[]"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("entry names another key: '" + "d".repeat(80) + "'");
         assertThatThrownBy(() -> RegistryEntry.checkModelName("a\u0001.om")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("model name 'a?.om' is not");
     }
