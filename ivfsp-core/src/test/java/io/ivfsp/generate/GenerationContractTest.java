@@ -41,7 +41,8 @@ class GenerationContractTest {
     @TempDir
     Path root;
 
-    private final ModelPlan service = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.SERVICE);
+    /** Five jobs of different sizes in two directories: enough to order, few enough to be quick. */
+    private final ModelPlan plan = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.AICPU, ModelSet.TRAINING);
 
     /** Compiles with the mock and remembers each request in the order the compiler was called. */
     static final class RecordingCompiler implements OpCompiler {
@@ -87,29 +88,29 @@ class GenerationContractTest {
 
     @Test
     void aFailedJobMakesTheResultUnsuccessfulAndRequireSuccessNamesIt() {
-        String failing = service.files().get(0).fileName();
+        String failing = plan.files().get(0).fileName();
         MockOpCompiler mock = MockOpCompiler.builder().fail(failing, "E10027").build();
 
-        GenerationResult r = ModelGenerator.builder().compiler(mock).outputRoot(root).build().generate(service);
+        GenerationResult r = ModelGenerator.builder().compiler(mock).outputRoot(root).build().generate(plan);
 
         assertThat(r.isSuccess()).isFalse();
         assertThat(r.skipped()).isEmpty();
         assertThat(r.failures()).extracting(f -> f.file().fileName()).containsExactly(failing);
         assertThatThrownBy(r::requireSuccess).isInstanceOf(GenerationException.class).hasMessageContaining(failing);
-        assertThat(r.models()).hasSize(r.modelCount() - service.files().get(0).ops().size());
+        assertThat(r.models()).hasSize(r.modelCount() - plan.files().get(0).ops().size());
     }
 
     @Test
     void aResultIsSuccessfulOnlyWithNeitherFailuresNorSkippedFiles() {
-        OpFile f = service.files().get(0);
+        OpFile f = plan.files().get(0);
         CompileFailure failure = new CompileFailure(f, CompileFailure.Kind.EXIT_STATUS, "x", List.of(),
                 java.util.OptionalInt.of(1), Optional.empty(), "", Duration.ZERO);
 
-        GenerationResult ok = new GenerationResult(List.of(service), root, "mock", true, List.of(), List.of(), List.of(),
+        GenerationResult ok = new GenerationResult(List.of(plan), root, "mock", true, List.of(), List.of(), List.of(),
                 Duration.ZERO, 0);
-        GenerationResult failed = new GenerationResult(List.of(service), root, "mock", true, List.of(), List.of(failure),
+        GenerationResult failed = new GenerationResult(List.of(plan), root, "mock", true, List.of(), List.of(failure),
                 List.of(), Duration.ZERO, 0);
-        GenerationResult skipped = new GenerationResult(List.of(service), root, "mock", true, List.of(), List.of(),
+        GenerationResult skipped = new GenerationResult(List.of(plan), root, "mock", true, List.of(), List.of(),
                 List.of(f), Duration.ZERO, 0);
 
         assertThat(ok.isSuccess()).isTrue();
@@ -121,26 +122,26 @@ class GenerationContractTest {
 
     @Test
     void failFastStartsNothingNewAfterTheFirstFailure() {
-        OpFile first = service.files().get(0);
+        OpFile first = plan.files().get(0);
         RecordingCompiler compiler = new RecordingCompiler(MockOpCompiler.builder().fail(first.fileName(), "E10027").build());
 
-        GenerationResult r = serial(compiler).scheduling(Scheduling.PLAN_ORDER).failFast(true).build().generate(service);
+        GenerationResult r = serial(compiler).scheduling(Scheduling.PLAN_ORDER).failFast(true).build().generate(plan);
 
         assertThat(compiler.fileNames()).containsExactly(first.fileName());
         assertThat(r.failures()).extracting(f -> f.file().fileName()).containsExactly(first.fileName());
-        assertThat(r.skipped()).containsExactlyElementsOf(service.files().subList(1, service.files().size()));
+        assertThat(r.skipped()).containsExactlyElementsOf(plan.files().subList(1, plan.files().size()));
         assertThat(r.models()).isEmpty();
         assertThat(r.isSuccess()).isFalse();
     }
 
     @Test
     void withoutFailFastEveryOtherJobStillRuns() {
-        OpFile first = service.files().get(0);
+        OpFile first = plan.files().get(0);
         RecordingCompiler compiler = new RecordingCompiler(MockOpCompiler.builder().fail(first.fileName(), "E10027").build());
 
-        GenerationResult r = serial(compiler).scheduling(Scheduling.PLAN_ORDER).build().generate(service);
+        GenerationResult r = serial(compiler).scheduling(Scheduling.PLAN_ORDER).build().generate(plan);
 
-        assertThat(compiler.requests).hasSize(service.files().size());
+        assertThat(compiler.requests).hasSize(plan.files().size());
         assertThat(r.skipped()).isEmpty();
         assertThat(r.failures()).hasSize(1);
     }
@@ -149,41 +150,41 @@ class GenerationContractTest {
     void planOrderStartsTheJobsInTheOrderOfThePlan() {
         RecordingCompiler compiler = new RecordingCompiler(MockOpCompiler.create());
 
-        serial(compiler).scheduling(Scheduling.PLAN_ORDER).build().generate(service).requireSuccess();
+        serial(compiler).scheduling(Scheduling.PLAN_ORDER).build().generate(plan).requireSuccess();
 
-        assertThat(compiler.fileNames()).containsExactlyElementsOf(service.files().stream().map(OpFile::fileName).toList());
+        assertThat(compiler.fileNames()).containsExactlyElementsOf(plan.files().stream().map(OpFile::fileName).toList());
     }
 
     @Test
     void longestFirstStartsTheJobsWithTheLargestEstimateFirst() {
         RecordingCompiler compiler = new RecordingCompiler(MockOpCompiler.create());
 
-        serial(compiler).build().generate(service).requireSuccess();
+        serial(compiler).build().generate(plan).requireSuccess();
 
         // Before the run has measured enough calls to learn its own costs, the static estimate decides.
         List<Double> started = compiler.requests.stream().limit(CostModel.MIN_SAMPLES)
                 .map(r -> CostModel.STATIC.predict(r.file())).toList();
-        List<Double> largest = service.files().stream().map(CostModel.STATIC::predict)
+        List<Double> largest = plan.files().stream().map(CostModel.STATIC::predict)
                 .sorted(Comparator.reverseOrder()).limit(CostModel.MIN_SAMPLES).toList();
         assertThat(started).containsExactlyElementsOf(largest);
         assertThat(largest.get(0)).as("the plan has jobs of different sizes")
-                .isGreaterThan(service.files().stream().mapToDouble(CostModel.STATIC::predict).min().orElseThrow());
+                .isGreaterThan(plan.files().stream().mapToDouble(CostModel.STATIC::predict).min().orElseThrow());
     }
 
     @Test
     void aRecordedCompileTimeOutranksTheEstimate() throws IOException {
         RecordingCompiler compiler = new RecordingCompiler(MockOpCompiler.create());
-        serial(compiler).build().generate(service).requireSuccess();
-        OpFile smallest = service.files().stream().min(Comparator.comparingDouble(CostModel.STATIC::predict)).orElseThrow();
+        serial(compiler).build().generate(plan).requireSuccess();
+        OpFile smallest = plan.files().stream().min(Comparator.comparingDouble(CostModel.STATIC::predict)).orElseThrow();
         try (ModelStore store = ModelStore.open(root)) {
-            Manifest.Entry entry = store.manifest(ModelSet.SERVICE).entry(smallest.fileName()).orElseThrow();
+            Manifest.Entry entry = store.manifest(smallest.set()).entry(smallest.fileName()).orElseThrow();
             List<io.ivfsp.store.StoredModel> models = entry.models().stream().map(m -> new io.ivfsp.store.StoredModel(
-                    store.modelDirectory(ModelSet.SERVICE).resolve(m.name()), m.size(), m.sha256())).toList();
+                    store.modelDirectory(smallest.set()).resolve(m.name()), m.size(), m.sha256())).toList();
             store.record(smallest, entry.key(), models, Duration.ofHours(1));
         }
         compiler.requests.clear();
 
-        serial(compiler).incremental(false).build().generate(service).requireSuccess();
+        serial(compiler).incremental(false).build().generate(plan).requireSuccess();
 
         assertThat(compiler.fileNames().get(0)).isEqualTo(smallest.fileName());
     }
@@ -235,19 +236,19 @@ class GenerationContractTest {
     @Test
     void handlesNameEachModelItsOpItsJsonFileItsSizeAndItsHash() throws IOException {
         GenerationResult r = ModelGenerator.builder().compiler(MockOpCompiler.create()).outputRoot(root).build()
-                .generate(service).requireSuccess();
+                .generate(plan).requireSuccess();
 
         List<ModelHandle> expected = new ArrayList<>();
         assertThat(r.models()).hasSize(r.modelCount());
         int k = 0;
-        for (OpFile f : service.files()) {
+        for (OpFile f : plan.files()) {
             for (int i = 0; i < f.ops().size(); i++) {
                 ModelHandle h = r.models().get(k++);
-                assertThat(h.set()).isEqualTo(ModelSet.SERVICE);
+                assertThat(h.set()).isEqualTo(f.set());
                 assertThat(h.opType()).isEqualTo(f.ops().get(i).opType());
                 assertThat(h.opIndex()).isEqualTo(i);
                 assertThat(h.jsonFile()).isEqualTo(root.resolve("config").resolve(f.fileName()));
-                assertThat(h.path()).isEqualTo(root.resolve(ModelSet.SERVICE.outputDirectory()).resolve(f.omFileNames().get(i)));
+                assertThat(h.path()).isEqualTo(root.resolve(f.set().outputDirectory()).resolve(f.omFileNames().get(i)));
                 assertThat(h.size()).isEqualTo(Files.size(h.path())).isPositive();
                 assertThat(h.sha256()).isEqualTo(Sha256.of(h.path()));
                 assertThat(h.reused()).isFalse();
@@ -255,11 +256,11 @@ class GenerationContractTest {
         }
         assertThat(r.compiledModels()).isEqualTo(r.modelCount());
         assertThat(r.reusedModels()).isZero();
-        assertThat(r.compilerRuns()).isEqualTo(service.files().size());
+        assertThat(r.compilerRuns()).isEqualTo(plan.files().size());
         assertThat(r.root()).isEqualTo(root);
 
         GenerationResult again = ModelGenerator.builder().compiler(MockOpCompiler.create()).outputRoot(root).build()
-                .generate(service).requireSuccess();
+                .generate(plan).requireSuccess();
         assertThat(again.models()).allMatch(ModelHandle::reused);
         assertThat(again.reusedModels()).isEqualTo(r.modelCount());
         assertThat(again.compiledModels()).isZero();
