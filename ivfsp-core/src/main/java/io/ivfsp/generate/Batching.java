@@ -25,6 +25,9 @@ import java.util.function.Function;
  * of the jobs' (op count, element count) points (so that under any costs start-up + a * ops + b *
  * elements, a, b >= 0, it takes no longer than the longest job), and the one whose worst ratio to the
  * best over all those costs is smallest is used, in {@code AUTO} only if that ratio is small.
+ *
+ * <p>This class holds the entry point, the types and the makespan prediction; the packing is in
+ * {@link Packing}, the choice under guessed costs in {@link RobustChoice}, the convex hull in {@link Hull}.
  */
 final class Batching {
 

@@ -23,7 +23,7 @@ final class Packing {
 
     /** The packing of shortest predicted makespan over a range of capacities (or {@code none}). */
     static <J> Plan<J> best(Map<J, Item> items, double startup, int parallelism, BatchingMode mode, Hull hull,
-                                    Plan<J> none, double margin, int steps) {
+                            Plan<J> none, double margin, int steps) {
         double unbatched = none.predicted();
         double longest = none.tasks().isEmpty() ? 0 : none.tasks().get(0).predicted();
 

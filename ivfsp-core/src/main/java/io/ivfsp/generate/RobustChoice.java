@@ -32,11 +32,11 @@ final class RobustChoice {
      * Without measured costs: the packing whose worst ratio to the best packing found for each of a range
      * of plausible costs (start-up from a tenth of a second to ten, per-op and per-element costs from
      * small to large) is smallest; in {@code AUTO} only if that worst ratio is within
-     * {@link #GUESSED_TOLERANCE} (whatever the costs turn out to be, it is hardly slower than the best
+     * {@link Batching#GUESSED_TOLERANCE} (whatever the costs turn out to be, it is hardly slower than the best
      * known) and below one call per job's.
      */
     static <J> Plan<J> robustPlan(Map<J, Item> items, Function<J, Item> describe, int parallelism,
-                                          BatchingMode mode, Plan<J> guessedNone) {
+                                  BatchingMode mode, Plan<J> guessedNone) {
         List<double[]> scenarios = new ArrayList<>();
         for (double st : new double[]{0.1, 1, 4, 10}) {
             for (double a : new double[]{0.05, 0.5, 2}) {
