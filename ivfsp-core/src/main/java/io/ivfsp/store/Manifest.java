@@ -15,12 +15,15 @@ import java.util.TreeMap;
  * {@value #FILE_NAME} there (mxIndex reads only {@code *.om}): per single-op JSON file, its cache
  * key, the models it produced (name, size, SHA-256) and how long it took to compile; and every model
  * the store placed in the directory and has not removed since, whether a JSON file still names it or
- * not, so that prune can find models a configuration change left behind.
+ * not, so that prune can find models a configuration change left behind; and, for a placed model whose
+ * content the store last knew, what {@code lstat} said of it then ({@link ModelStat}), so that a warm
+ * run need not read it again.
  *
  * @param entries by JSON file name
  * @param placed  every model the store placed there and has not removed, by file name
+ * @param stats   the stat recorded for some placed models, by file name
  */
-public record Manifest(Map<String, Entry> entries, Map<String, Model> placed) {
+public record Manifest(Map<String, Entry> entries, Map<String, Model> placed, Map<String, ModelStat> stats) {
 
     /** The manifest's file name in each output directory. */
     public static final String FILE_NAME = ".ivfsp-manifest.json";
@@ -33,6 +36,14 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed) {
     public Manifest {
         entries = Map.copyOf(entries);
         placed = Map.copyOf(placed);
+        stats = Map.copyOf(stats);
+        for (Map.Entry<String, ModelStat> e : stats.entrySet()) {
+            Model m = placed.get(e.getKey());
+            if (m == null || m.size() != e.getValue().size()) {
+                throw new IllegalArgumentException("a stat is recorded for a model not placed with that size: "
+                        + ModelNames.quote(e.getKey()));
+            }
+        }
         for (Map.Entry<String, Entry> e : entries.entrySet()) {
             if (!ModelNames.isJson(e.getKey())) {
                 throw new IllegalArgumentException("not a JSON file name of the catalog: " + ModelNames.quote(e.getKey()));
@@ -49,6 +60,11 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed) {
                 throw new IllegalArgumentException("placed model recorded under another name: " + ModelNames.quote(name));
             }
         });
+    }
+
+    /** A manifest without recorded stats. */
+    public Manifest(Map<String, Entry> entries, Map<String, Model> placed) {
+        this(entries, placed, Map.of());
     }
 
     /** A manifest whose placed models are exactly those its entries record. */
@@ -123,7 +139,7 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed) {
         entry.models().forEach(x -> p.put(x.name(), x));
         // A model placed again under a name an older entry records, with other content: that entry is stale.
         m.entrySet().removeIf(e -> e.getValue().models().stream().anyMatch(x -> !x.equals(p.get(x.name()))));
-        return new Manifest(m, p);
+        return new Manifest(m, p, statsOf(p));
     }
 
     /**
@@ -136,14 +152,17 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed) {
         models.forEach(x -> p.put(x.name(), x));
         Map<String, Entry> m = new TreeMap<>(entries);
         m.entrySet().removeIf(e -> e.getValue().models().stream().anyMatch(x -> !x.equals(p.get(x.name()))));
-        return new Manifest(m, p);
+        // A model about to be replaced has no stat yet: whatever was recorded described the old file.
+        Map<String, ModelStat> s = new TreeMap<>(stats);
+        models.forEach(x -> s.remove(x.name()));
+        return new Manifest(m, p, s);
     }
 
     /** This manifest without {@code jsonFile}'s entry; the models stay recorded as placed. */
     public Manifest without(String jsonFile) {
         Map<String, Entry> m = new TreeMap<>(entries);
         m.remove(jsonFile);
-        return new Manifest(m, placed);
+        return new Manifest(m, placed, stats);
     }
 
     /** This manifest without the placed model {@code name} and the entries that name it. */
@@ -152,7 +171,30 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed) {
         m.entrySet().removeIf(e -> e.getValue().models().stream().anyMatch(x -> x.name().equals(name)));
         Map<String, Model> p = new TreeMap<>(placed);
         p.remove(name);
-        return new Manifest(m, p);
+        return new Manifest(m, p, statsOf(p));
+    }
+
+    /**
+     * This manifest with {@code observed} recorded for the placed models it names, each taken when the
+     * model was found to hold {@code sha256s}' content; a stat of a model since placed with other content
+     * (by another process), or no longer placed, is left out.
+     */
+    Manifest withStats(Map<String, ModelStat> observed, Map<String, String> sha256s) {
+        Map<String, ModelStat> s = new TreeMap<>(stats);
+        observed.forEach((name, stat) -> {
+            Model m = placed.get(name);
+            if (m != null && m.sha256().equals(sha256s.get(name)) && m.size() == stat.size()) {
+                s.put(name, stat);
+            }
+        });
+        return new Manifest(entries, placed, s);
+    }
+
+    /** The recorded stats of the models still placed with the same content. */
+    private Map<String, ModelStat> statsOf(Map<String, Model> p) {
+        Map<String, ModelStat> s = new TreeMap<>(stats);
+        s.keySet().removeIf(name -> !placed.get(name).equals(p.get(name)));
+        return s;
     }
 
     /** The manifest's JSON text. */
@@ -168,7 +210,11 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("version", VERSION);
         root.put("files", files);
-        root.put("placed", new TreeMap<>(placed).values().stream().map(Manifest::json).toList());
+        root.put("placed", new TreeMap<>(placed).values().stream().map(m -> {
+            Map<String, Object> mm = json(m);
+            Optional.ofNullable(stats.get(m.name())).ifPresent(s -> mm.put("stat", s.toJson()));
+            return mm;
+        }).toList());
         return JsonWriter.write(root);
     }
 
@@ -212,6 +258,7 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed) {
         List<String> problems = new ArrayList<>();
         boolean version1 = Long.valueOf(1).equals(rm.get("version"));
         Map<String, Model> placed = new TreeMap<>();
+        Map<String, ModelStat> stats = new TreeMap<>();
         if (rm.get("version").equals((long) VERSION)) {
             if (!(rm.get("placed") instanceof List<?> list)) {
                 problems.add("no list of placed models");
@@ -220,6 +267,13 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed) {
                     try {
                         Model m = model(o);
                         placed.put(m.name(), m);
+                        if (((Map<?, ?>) o).get("stat") != null) {
+                            ModelStat s = ModelStat.fromJson(((Map<?, ?>) o).get("stat"));
+                            if (s.size() != m.size()) {
+                                throw new IllegalArgumentException("the stat of " + m.name() + " gives another size");
+                            }
+                            stats.put(m.name(), s);
+                        }
                     } catch (RuntimeException e) {
                         problems.add("a placed model: " + e.getMessage());
                     }
@@ -246,7 +300,7 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed) {
                 problems.add("entry " + ModelNames.quote(String.valueOf(e.getKey())) + ": " + ex.getMessage());
             }
         }
-        return new Parsed(new Manifest(entries, placed), problems);
+        return new Parsed(new Manifest(entries, placed, stats), problems);
     }
 
     private static Entry entry(Object o) {
