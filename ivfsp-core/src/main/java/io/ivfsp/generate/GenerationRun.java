@@ -15,6 +15,7 @@ import io.ivfsp.store.CacheKey;
 import io.ivfsp.store.Manifest;
 import io.ivfsp.store.ModelStore;
 import io.ivfsp.store.StoredModel;
+import io.ivfsp.store.Verification;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -135,6 +136,10 @@ final class GenerationRun {
 
     ModelGenerator.GenerationFuture start() {
         jobs = jobs();
+        List<Job> left = reuseTrusted();
+        if (left.isEmpty()) {
+            return warm();
+        }
         // A normal JVM shutdown (SIGTERM, Ctrl-C, System.exit) stops the running compiler processes too,
         // and waits a little for the jobs to end so that each interrupted one is reported.
         CompletableFuture<Void> ended = new CompletableFuture<>();
@@ -152,7 +157,7 @@ final class GenerationRun {
         Executor exec = ownPool != null ? ownPool : settings.executor();
         ModelGenerator.GenerationFuture future = new ModelGenerator.GenerationFuture(cancellation);
 
-        Batching.Plan<Job> plan = plan();
+        Batching.Plan<Job> plan = plan(left);
         List<Batching.Task<Job>> order = new ArrayList<>(plan.tasks());
         if (settings.scheduling() == Scheduling.PLAN_ORDER) {
             order.sort(Comparator.comparingInt((Batching.Task<Job> t) -> jobs.indexOf(t.jobs().get(0))));
@@ -204,13 +209,13 @@ final class GenerationRun {
      * The calls: the cost model fitted to the compile times the manifests recorded (the static guess
      * without them), each job's expected time, and the batching that model predicts best.
      */
-    private Batching.Plan<Job> plan() {
+    private Batching.Plan<Job> plan(List<Job> left) {
         costs = CostModel.fit(recorded);
         for (Job j : jobs) {
             j.estimate = j.expected(costs);
         }
         log.debug("cost model {} from {} recorded compile times", costs, recorded.size());
-        return Batching.plan(jobs, j -> new Batching.Item(j.estimate, j.file.ops().size(), j.millionElements,
+        return Batching.plan(left, j -> new Batching.Item(j.estimate, j.file.ops().size(), j.millionElements,
                         j.file.ops().size() == 1, j.file.set()), costs.startup(), settings.parallelism(),
                 // A simulated compiler has no start-up to save.
                 compiler.isSimulated() && settings.batching() == BatchingMode.AUTO ? BatchingMode.NEVER : settings.batching(),
@@ -454,6 +459,40 @@ final class GenerationRun {
                 "lock", Map.of("file", j.file.fileName(), "why", "another generator holds its lock"))));
     }
 
+    /**
+     * The warm path: at stat verification, the jobs whose models the manifests' stats vouch for are
+     * reused at once, in the calling thread, without their locks (nothing is read or written, so there
+     * is nothing to wait for); the jobs left are those to run on workers.
+     */
+    private List<Job> reuseTrusted() {
+        if (!settings.incremental() || settings.verification() != Verification.STAT || settings.trace().isPresent()) {
+            return jobs;
+        }
+        List<Job> left = new ArrayList<>();
+        for (Job job : jobs) {
+            Optional<List<StoredModel>> models = store.trusted(job.file, job.key);
+            if (models.isPresent()) {
+                reused(job, models.get());
+            } else {
+                left.add(job);
+            }
+        }
+        return left;
+    }
+
+    /** Every job reused: the result, without a worker, pool, shutdown hook or batching plan. */
+    private ModelGenerator.GenerationFuture warm() {
+        ModelGenerator.GenerationFuture future = new ModelGenerator.GenerationFuture(cancellation);
+        try {
+            store.close();
+            remote.close();
+            future.complete(result());
+        } catch (RuntimeException e) {
+            future.completeExceptionally(e);
+        }
+        return future;
+    }
+
     private boolean reuse(Job job) {
         if (!settings.incremental()) {
             return false;
@@ -462,6 +501,12 @@ final class GenerationRun {
         if (models.isEmpty()) {
             return false;
         }
+        reused(job, models.get());
+        return true;
+    }
+
+    private void reused(Job job, List<StoredModel> found) {
+        Optional<List<StoredModel>> models = Optional.of(found);
         List<OpFile> unrecorded = job.members.stream()
                 .filter(m -> store.manifest(m.set()).entry(m.fileName()).map(e -> !e.key().equals(job.key)).orElse(true))
                 .toList();
@@ -479,7 +524,6 @@ final class GenerationRun {
                 Map.of("file", job.file.fileName(), "models", models.get().stream()
                         .map(m -> m.path().getFileName().toString()).toList())));
         notify(() -> listener().jobSucceeded(progress(job.file, Duration.ZERO), handles(job, job.file, models.get(), true)));
-        return true;
     }
 
     private void compileJob(Job job) {

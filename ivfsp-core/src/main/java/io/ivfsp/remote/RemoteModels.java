@@ -68,7 +68,8 @@ public final class RemoteModels implements AutoCloseable {
     private final String backend;
     private final String identity;
     private final String socVersion;
-    private final String holder = holderName();
+    /** Named on first use: a UUID seeds SecureRandom, which a run without a registry does not need. */
+    private String holder;
     private final AtomicBoolean down = new AtomicBoolean();
     private final AtomicBoolean readOnly = new AtomicBoolean();
     private final AtomicBoolean warned = new AtomicBoolean();
@@ -597,7 +598,7 @@ public final class RemoteModels implements AutoCloseable {
 
     private byte[] leaseBytes(String token) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("holder", holder);
+        m.put("holder", holder());
         m.put("token", token);
         m.put("expires_ms", System.currentTimeMillis() + settings.leaseTime().toMillis());
         return JsonWriter.write(m).getBytes(StandardCharsets.UTF_8);
@@ -746,6 +747,13 @@ public final class RemoteModels implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private synchronized String holder() {
+        if (holder == null) {
+            holder = holderName();
+        }
+        return holder;
     }
 
     private static String holderName() {

@@ -239,6 +239,20 @@ public final class ModelStore implements AutoCloseable {
     }
 
     /**
+     * The models of {@code file} in place, if its manifest entry has this key and the recorded stat of
+     * every model vouches for it ({@link Verification#STAT} without reading anything); empty otherwise,
+     * or in a directory whose manifest had to be repaired. Taken without the job's lock: for the warm
+     * path, which then has nothing to wait for.
+     */
+    public Optional<List<StoredModel>> trusted(OpFile file, String key) {
+        Path dir = modelDirectory(file.set());
+        if (manifests.wasRepaired(dir)) {
+            return Optional.empty();
+        }
+        return ReuseCheck.trusted(manifest(file.set()), dir, file, key);
+    }
+
+    /**
      * Records a compiled job in its directory's manifest, under the manifest's lock, atomically.
      *
      * @throws IOException if the manifest cannot be written; the models stay in place and are rebuilt next time

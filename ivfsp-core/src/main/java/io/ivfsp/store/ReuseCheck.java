@@ -29,6 +29,19 @@ final class ReuseCheck {
      */
     static Optional<List<StoredModel>> reusable(Manifest manifest, Path dir, OpFile file, String key, Verification level,
                                                 Observer observer) {
+        return reusable(manifest, dir, file, key, level, observer, false);
+    }
+
+    /**
+     * As {@link #reusable(Manifest, Path, OpFile, String, Verification, Observer)} at {@link Verification#STAT}
+     * but without reading anything: empty unless every model's recorded stat vouches for it.
+     */
+    static Optional<List<StoredModel>> trusted(Manifest manifest, Path dir, OpFile file, String key) {
+        return reusable(manifest, dir, file, key, Verification.STAT, (d, m, s) -> { }, true);
+    }
+
+    private static Optional<List<StoredModel>> reusable(Manifest manifest, Path dir, OpFile file, String key,
+                                                        Verification level, Observer observer, boolean statOnly) {
         List<String> expected = file.omFileNames();
         Optional<Manifest.Entry> entry = manifest.entry(file.fileName()).filter(e -> e.key().equals(key))
                 .or(() -> manifest.entries().values().stream().filter(e -> e.key().equals(key)).findFirst())
@@ -40,7 +53,7 @@ final class ReuseCheck {
         for (Manifest.Model m : entry.get().models()) {
             Path p = dir.resolve(m.name());
             try {
-                if (!intact(manifest, dir, p, m, level, observer)) {
+                if (!intact(manifest, p, m, level, statOnly ? null : observer)) {
                     return Optional.empty();
                 }
             } catch (IOException e) {
@@ -51,7 +64,8 @@ final class ReuseCheck {
         return Optional.of(stored);
     }
 
-    private static boolean intact(Manifest manifest, Path dir, Path p, Manifest.Model m, Verification level,
+    /** Whether the model is intact; with no observer, only a model its recorded stat vouches for is. */
+    private static boolean intact(Manifest manifest, Path p, Manifest.Model m, Verification level,
                                   Observer observer) throws IOException {
         // The stat is taken before the content is read: a change while reading shows in the second stat.
         Optional<ModelStat> before = ModelStat.of(p);
@@ -62,6 +76,9 @@ final class ReuseCheck {
         if (level == Verification.STAT && recorded != null && recorded.vouchesFor(before.get())) {
             return true;
         }
+        if (observer == null) {
+            return false;
+        }
         if (!Sha256.of(p).equals(m.sha256())) {
             return false;
         }
@@ -69,7 +86,7 @@ final class ReuseCheck {
         // Worth recording only when it could vouch next time: not changed while read, and not racy itself.
         if (after.isPresent() && after.get().sameFileAs(before.get()) && before.get().vouchesFor(before.get())
                 && (recorded == null || !recorded.vouchesFor(before.get()))) {
-            observer.verified(dir, m, before.get());
+            observer.verified(p.getParent(), m, before.get());
         }
         return true;
     }

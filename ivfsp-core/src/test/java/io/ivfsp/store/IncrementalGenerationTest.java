@@ -343,8 +343,18 @@ class IncrementalGenerationTest {
             assertThat(noLock).as("a run- directory is renamed into place only once locked").isDirectory();
             assertThat(startingNow).as("may be a run being created right now").isDirectory();
             try (Stream<Path> s = Files.list(staging)) {
+                assertThat(s.filter(p -> p.getFileName().toString().startsWith("run-")))
+                        .as("a store starts its run's directory when it first writes").hasSize(1);
+            }
+            live.stage(plan.files().get(0));
+            other.stage(plan.files().get(0));
+            try (Stream<Path> s = Files.list(staging)) {
                 assertThat(s.filter(p -> p.getFileName().toString().startsWith("run-"))).hasSize(3);
             }
+        }
+        try (Stream<Path> s = Files.list(staging)) {
+            assertThat(s.map(p -> p.getFileName().toString())).as("closed runs removed their directories")
+                    .containsExactlyInAnyOrder("keep-me", noLock.getFileName().toString(), startingNow.getFileName().toString());
         }
     }
 }
