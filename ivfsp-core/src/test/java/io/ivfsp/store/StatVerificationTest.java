@@ -98,6 +98,33 @@ class StatVerificationTest {
     }
 
     @Test
+    void stat_aRunWhoseModelsAreAllTrustedRunsNoWorkerAndMakesNoStagingDirectory() throws IOException {
+        settle();
+        java.util.concurrent.atomic.AtomicInteger tasks = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.Executor counting = r -> {
+            tasks.incrementAndGet();
+            new Thread(r).start();
+        };
+        java.util.List<Boolean> stagingExists = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ModelGenerator.Builder b = ModelGenerator.builder().compiler(MockOpCompiler.create()).outputRoot(root)
+                .executor(counting).listener(new io.ivfsp.generate.GenerationListener() {
+                    @Override
+                    public void jobSucceeded(io.ivfsp.generate.JobProgress p, java.util.List<io.ivfsp.generate.ModelHandle> m) {
+                        stagingExists.add(Files.exists(root.resolve(ModelStore.STAGING_DIRECTORY)));
+                    }
+                });
+
+        GenerationResult warm = b.verification(Verification.STAT).build().generate(plan).requireSuccess();
+        assertThat(warm.reusedModels()).isEqualTo(4);
+        assertThat(tasks).as("no worker for a run with nothing to read or compile").hasValue(0);
+        assertThat(stagingExists).as("while the run reused its jobs").isNotEmpty().containsOnly(false);
+
+        GenerationResult hashed = b.verification(Verification.HASH).build().generate(plan).requireSuccess();
+        assertThat(hashed.reusedModels()).isEqualTo(4);
+        assertThat(tasks).as("reading models is work for the pool").hasPositiveValue();
+    }
+
+    @Test
     void stat_catchesOtherContentOfTheSameSizeRenamedIntoPlaceWithTheModificationTimeRestored() throws IOException {
         settle();
         FileTime mtime = Files.getLastModifiedTime(model);
