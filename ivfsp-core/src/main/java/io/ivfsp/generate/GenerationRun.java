@@ -5,12 +5,15 @@ import io.ivfsp.ops.ModelPlan;
 import io.ivfsp.ops.OpFile;
 import io.ivfsp.remote.RemoteModels;
 import io.ivfsp.store.ModelStore;
+import io.ivfsp.store.StoredModel;
+import io.ivfsp.store.Verification;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -67,6 +70,11 @@ final class GenerationRun {
 
     ModelGenerator.GenerationFuture start() {
         List<Job> jobs = planner.jobList();
+        RunLedger ledger = new RunLedger(settings, plans, jsonFiles, jobs, cancellation, start);
+        List<Job> left = reuseTrusted(jobs, ledger);
+        if (left.isEmpty()) {
+            return warm(ledger);
+        }
         // A normal JVM shutdown (SIGTERM, Ctrl-C, System.exit) stops the running compiler processes too,
         // and waits a little for the jobs to end so that each interrupted one is reported.
         CompletableFuture<Void> ended = new CompletableFuture<>();
@@ -83,13 +91,12 @@ final class GenerationRun {
         Executor exec = settings.executor().orElse(ownPool);
         ModelGenerator.GenerationFuture future = new ModelGenerator.GenerationFuture(cancellation);
 
-        Batching.Plan<Job> plan = planner.plan(remote);
+        Batching.Plan<Job> plan = planner.plan(remote, left);
         List<Batching.Task<Job>> order = new ArrayList<>(plan.tasks());
         if (settings.scheduling() == Scheduling.PLAN_ORDER) {
             order.sort(Comparator.comparingInt((Batching.Task<Job> t) -> jobs.indexOf(t.jobs().get(0))));
         }
         WorkQueue queue = new WorkQueue(settings.scheduling(), planner.costs(), trace, order);
-        RunLedger ledger = new RunLedger(settings, plans, jsonFiles, jobs, cancellation, start);
         JobCompiler compiler = new JobCompiler(settings, store, remote, socVersion, cancellation, planner, queue, ledger,
                 trace);
         TaskRunner runner = new TaskRunner(settings, store, remote, cancellation, queue, compiler, ledger, trace);
@@ -122,6 +129,40 @@ final class GenerationRun {
                 ended.complete(null);
             }
         });
+        return future;
+    }
+
+    /**
+     * The warm path: at stat verification, the jobs whose models the manifests' stats vouch for are
+     * reused at once, in the calling thread, without their locks (nothing is read or written, so there
+     * is nothing to wait for); the jobs left are those to run on workers.
+     */
+    private List<Job> reuseTrusted(List<Job> jobs, RunLedger ledger) {
+        if (!settings.incremental() || settings.verification() != Verification.STAT || settings.trace().isPresent()) {
+            return jobs;
+        }
+        List<Job> left = new ArrayList<>();
+        for (Job job : jobs) {
+            Optional<List<StoredModel>> models = store.trusted(job.file, job.key);
+            if (models.isPresent()) {
+                TaskRunner.reused(store, trace, ledger, job, models.get());
+            } else {
+                left.add(job);
+            }
+        }
+        return left;
+    }
+
+    /** Every job reused: the result, without a worker, pool, shutdown hook or batching plan. */
+    private ModelGenerator.GenerationFuture warm(RunLedger ledger) {
+        ModelGenerator.GenerationFuture future = new ModelGenerator.GenerationFuture(cancellation);
+        try {
+            store.close();
+            remote.close();
+            future.complete(ledger.result(store.root()));
+        } catch (RuntimeException e) {
+            future.completeExceptionally(e);
+        }
         return future;
     }
 

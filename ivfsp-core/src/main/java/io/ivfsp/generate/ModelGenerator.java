@@ -172,7 +172,7 @@ public final class ModelGenerator {
         private GenerationListener listener = GenerationListener.NONE;
         private boolean failFast;
         private boolean incremental = true;
-        private Verification verification = Verification.SIZE;
+        private Verification verification = Verification.STAT;
         private OptionalInt compileWorkers = OptionalInt.empty();
         private Scheduling scheduling = Scheduling.LONGEST_FIRST;
         private BatchingMode batching = BatchingMode.AUTO;
@@ -249,7 +249,12 @@ public final class ModelGenerator {
             return this;
         }
 
-        /** How models are checked before reuse; default {@link Verification#SIZE}. */
+        /**
+         * How models are checked before reuse; default {@link Verification#STAT} (trust a model whose stat
+         * the manifest recorded, hash the others), {@link Verification#HASH} reads every model.
+         *
+         * @throws NullPointerException if it is null
+         */
         public Builder verification(Verification verification) {
             this.verification = Objects.requireNonNull(verification, "verification");
             return this;

@@ -101,17 +101,17 @@ final class RunPlanner {
      * without them) and to the registry's for the jobs the manifests have none for, each job's
      * expected time, and the batching that model predicts best.
      */
-    Batching.Plan<Job> plan(RemoteModels remote) {
+    Batching.Plan<Job> plan(RemoteModels remote, List<Job> left) {
         List<Job> jobs = jobList();
         // The registry's compile times (measured by other nodes, any toolkit) for the jobs the manifests have none for.
-        remote.compileSeconds(jobs.stream().filter(j -> !(j.recordedSeconds > 0)).map(j -> j.file).toList())
+        remote.compileSeconds(left.stream().filter(j -> !(j.recordedSeconds > 0)).map(j -> j.file).toList())
                 .forEach((f, s) -> recorded.add(new CostModel.Sample(f.ops().size(), CostModel.millionElements(f), s)));
         costs = CostModel.fit(recorded);
         for (Job j : jobs) {
             j.estimate = j.expected(costs);
         }
         log.debug("cost model {} from {} recorded compile times", costs, recorded.size());
-        return Batching.plan(jobs, j -> new Batching.Item(j.estimate, j.file.ops().size(), j.millionElements,
+        return Batching.plan(left, j -> new Batching.Item(j.estimate, j.file.ops().size(), j.millionElements,
                         j.file.ops().size() == 1, j.file.set()), costs.startup(), settings.parallelism(),
                 // A simulated compiler has no start-up to save.
                 compiler.isSimulated() && settings.batching() == BatchingMode.AUTO ? BatchingMode.NEVER : settings.batching(),

@@ -157,19 +157,24 @@ final class TaskRunner implements WorkQueue.Runner {
         if (models.isEmpty()) {
             return false;
         }
+        reused(store, trace, ledger, job, models.get());
+        return true;
+    }
+
+    /** Records a job's models as reused: in the manifest for the job's files not recorded yet, the trace, the ledger. */
+    static void reused(ModelStore store, RunTrace trace, RunLedger ledger, Job job, List<StoredModel> models) {
         List<OpFile> unrecorded = job.members.stream()
                 .filter(m -> store.manifest(m.set()).entry(m.fileName()).map(e -> !e.key().equals(job.key)).orElse(true))
                 .toList();
         if (!unrecorded.isEmpty()) {
             try {
                 // The same content compiled for another file (another -p, another process): record it for these too.
-                store.record(unrecorded, job.key, models.get(), Duration.ZERO);
+                store.record(unrecorded, job.key, models, Duration.ZERO);
             } catch (IOException e) {
                 log.warn("could not record reused models for {}: {}", unrecorded, e.toString());
             }
         }
-        trace.reused(job, models.get().stream().map(m -> m.path().getFileName().toString()).toList());
-        ledger.reused(job, models.get());
-        return true;
+        trace.reused(job, models.stream().map(m -> m.path().getFileName().toString()).toList());
+        ledger.reused(job, models);
     }
 }

@@ -20,4 +20,19 @@ public record DimRange(long min, long max) {
             throw new IllegalArgumentException("range maximum must be -1 or at least " + min + ": " + max);
         }
     }
+
+    // Written out: a record's generated equals and hashCode link through an invokedynamic bootstrap, which
+    // costs milliseconds on first use in a fresh JVM, and a warm generate() uses these as map keys.
+    @Override
+    public boolean equals(Object other) {
+        return other == this || (other instanceof DimRange o && min == o.min && max == o.max);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = 0;
+        h = 31 * h + Long.hashCode(min);
+        h = 31 * h + Long.hashCode(max);
+        return h;
+    }
 }

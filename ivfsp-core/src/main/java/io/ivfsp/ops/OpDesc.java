@@ -20,4 +20,20 @@ public record OpDesc(String opType, List<TensorDesc> inputs, List<TensorDesc> ou
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);
     }
+
+    // Written out: a record's generated equals and hashCode link through an invokedynamic bootstrap, which
+    // costs milliseconds on first use in a fresh JVM, and a warm generate() uses these as map keys.
+    @Override
+    public boolean equals(Object other) {
+        return other == this || (other instanceof OpDesc o && opType.equals(o.opType) && inputs.equals(o.inputs) && outputs.equals(o.outputs));
+    }
+
+    @Override
+    public int hashCode() {
+        int h = 0;
+        h = 31 * h + opType.hashCode();
+        h = 31 * h + inputs.hashCode();
+        h = 31 * h + outputs.hashCode();
+        return h;
+    }
 }

@@ -90,4 +90,20 @@ public record OpFile(String name, ModelSet set, List<OpDesc> ops) {
         m.put("type", t.type().jsonName());
         return m;
     }
+
+    // Written out: a record's generated equals and hashCode link through an invokedynamic bootstrap, which
+    // costs milliseconds on first use in a fresh JVM, and a warm generate() uses these as map keys.
+    @Override
+    public boolean equals(Object other) {
+        return other == this || (other instanceof OpFile o && name.equals(o.name) && set.equals(o.set) && ops.equals(o.ops));
+    }
+
+    @Override
+    public int hashCode() {
+        int h = 0;
+        h = 31 * h + name.hashCode();
+        h = 31 * h + set.hashCode();
+        h = 31 * h + ops.hashCode();
+        return h;
+    }
 }

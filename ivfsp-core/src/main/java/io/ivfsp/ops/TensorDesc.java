@@ -72,4 +72,21 @@ public record TensorDesc(DataType type, Format format, List<Long> shape, List<Di
         }
         return sb.toString();
     }
+
+    // Written out: a record's generated equals and hashCode link through an invokedynamic bootstrap, which
+    // costs milliseconds on first use in a fresh JVM, and a warm generate() uses these as map keys.
+    @Override
+    public boolean equals(Object other) {
+        return other == this || (other instanceof TensorDesc o && type.equals(o.type) && format.equals(o.format) && shape.equals(o.shape) && shapeRange.equals(o.shapeRange));
+    }
+
+    @Override
+    public int hashCode() {
+        int h = 0;
+        h = 31 * h + type.hashCode();
+        h = 31 * h + format.hashCode();
+        h = 31 * h + shape.hashCode();
+        h = 31 * h + shapeRange.hashCode();
+        return h;
+    }
 }

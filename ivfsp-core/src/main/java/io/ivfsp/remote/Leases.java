@@ -28,7 +28,8 @@ final class Leases {
     private static final Logger log = LoggerFactory.getLogger(Leases.class);
 
     private final RegistrySession session;
-    private final String holder = holderName();
+    /** Named on first use: a UUID seeds SecureRandom, which a run without a registry does not need. */
+    private volatile String holder;
     private volatile ScheduledExecutorService heartbeats;
 
     Leases(RegistrySession session) {
@@ -46,7 +47,7 @@ final class Leases {
 
     byte[] leaseBytes(String token) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("holder", holder);
+        m.put("holder", holder());
         m.put("token", token);
         m.put("expires_ms", System.currentTimeMillis() + session.settings.leaseTime().toMillis());
         return JsonWriter.write(m).getBytes(StandardCharsets.UTF_8);
@@ -149,6 +150,15 @@ final class Leases {
 
     ModelRegistry registry() {
         return session.registry();
+    }
+
+    private String holder() {
+        String h = holder;
+        if (h == null) {
+            h = holderName();
+            holder = h;
+        }
+        return h;
     }
 
     private static String holderName() {

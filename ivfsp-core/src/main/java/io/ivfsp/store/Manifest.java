@@ -1,9 +1,7 @@
 package io.ivfsp.store;
 
-import io.ivfsp.json.JsonReader;
 import io.ivfsp.json.JsonWriter;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,12 +13,15 @@ import java.util.TreeMap;
  * {@value #FILE_NAME} there (mxIndex reads only {@code *.om}): per single-op JSON file, its cache
  * key, the models it produced (name, size, SHA-256) and how long it took to compile; and every model
  * the store placed in the directory and has not removed since, whether a JSON file still names it or
- * not, so that prune can find models a configuration change left behind.
+ * not, so that prune can find models a configuration change left behind; and, for a placed model whose
+ * content the store last knew, what {@code lstat} said of it then ({@link ModelStat}), so that a warm
+ * run need not read it again.
  *
  * @param entries by JSON file name
  * @param placed  every model the store placed there and has not removed, by file name
+ * @param stats   the stat recorded for some placed models, by file name
  */
-public record Manifest(Map<String, Entry> entries, Map<String, Model> placed) {
+public record Manifest(Map<String, Entry> entries, Map<String, Model> placed, Map<String, ModelStat> stats) {
 
     /** The manifest's file name in each output directory. */
     public static final String FILE_NAME = ".ivfsp-manifest.json";
@@ -33,6 +34,14 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed) {
     public Manifest {
         entries = Map.copyOf(entries);
         placed = Map.copyOf(placed);
+        stats = Map.copyOf(stats);
+        for (Map.Entry<String, ModelStat> e : stats.entrySet()) {
+            Model m = placed.get(e.getKey());
+            if (m == null || m.size() != e.getValue().size()) {
+                throw new IllegalArgumentException("a stat is recorded for a model not placed with that size: "
+                        + ModelNames.quote(e.getKey()));
+            }
+        }
         for (Map.Entry<String, Entry> e : entries.entrySet()) {
             if (!ModelNames.isJson(e.getKey())) {
                 throw new IllegalArgumentException("not a JSON file name of the catalog: " + ModelNames.quote(e.getKey()));
@@ -49,6 +58,11 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed) {
                 throw new IllegalArgumentException("placed model recorded under another name: " + ModelNames.quote(name));
             }
         });
+    }
+
+    /** A manifest without recorded stats. */
+    public Manifest(Map<String, Entry> entries, Map<String, Model> placed) {
+        this(entries, placed, Map.of());
     }
 
     /** A manifest whose placed models are exactly those its entries record. */
@@ -108,6 +122,22 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed) {
                 throw new IllegalArgumentException("not a SHA-256: " + ModelNames.quote(String.valueOf(sha256)));
             }
         }
+
+        // Written out: a record's generated equals and hashCode link through an invokedynamic bootstrap, which
+        // costs milliseconds on first use in a fresh JVM, and a warm generate() uses these as map keys.
+        @Override
+        public boolean equals(Object other) {
+            return other == this || (other instanceof Model o && name.equals(o.name) && size == o.size && sha256.equals(o.sha256));
+        }
+
+        @Override
+        public int hashCode() {
+            int h = 0;
+            h = 31 * h + name.hashCode();
+            h = 31 * h + Long.hashCode(size);
+            h = 31 * h + sha256.hashCode();
+            return h;
+        }
     }
 
     /** The entry of a JSON file. */
@@ -123,7 +153,7 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed) {
         entry.models().forEach(x -> p.put(x.name(), x));
         // A model placed again under a name an older entry records, with other content: that entry is stale.
         m.entrySet().removeIf(e -> e.getValue().models().stream().anyMatch(x -> !x.equals(p.get(x.name()))));
-        return new Manifest(m, p);
+        return new Manifest(m, p, statsOf(p));
     }
 
     /**
@@ -136,14 +166,17 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed) {
         models.forEach(x -> p.put(x.name(), x));
         Map<String, Entry> m = new TreeMap<>(entries);
         m.entrySet().removeIf(e -> e.getValue().models().stream().anyMatch(x -> !x.equals(p.get(x.name()))));
-        return new Manifest(m, p);
+        // A model about to be replaced has no stat yet: whatever was recorded described the old file.
+        Map<String, ModelStat> s = new TreeMap<>(stats);
+        models.forEach(x -> s.remove(x.name()));
+        return new Manifest(m, p, s);
     }
 
     /** This manifest without {@code jsonFile}'s entry; the models stay recorded as placed. */
     public Manifest without(String jsonFile) {
         Map<String, Entry> m = new TreeMap<>(entries);
         m.remove(jsonFile);
-        return new Manifest(m, placed);
+        return new Manifest(m, placed, stats);
     }
 
     /** This manifest without the placed model {@code name} and the entries that name it. */
@@ -152,7 +185,30 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed) {
         m.entrySet().removeIf(e -> e.getValue().models().stream().anyMatch(x -> x.name().equals(name)));
         Map<String, Model> p = new TreeMap<>(placed);
         p.remove(name);
-        return new Manifest(m, p);
+        return new Manifest(m, p, statsOf(p));
+    }
+
+    /**
+     * This manifest with {@code observed} recorded for the placed models it names, each taken when the
+     * model was found to hold {@code sha256s}' content; a stat of a model since placed with other content
+     * (by another process), or no longer placed, is left out.
+     */
+    Manifest withStats(Map<String, ModelStat> observed, Map<String, String> sha256s) {
+        Map<String, ModelStat> s = new TreeMap<>(stats);
+        observed.forEach((name, stat) -> {
+            Model m = placed.get(name);
+            if (m != null && m.sha256().equals(sha256s.get(name)) && m.size() == stat.size()) {
+                s.put(name, stat);
+            }
+        });
+        return new Manifest(entries, placed, s);
+    }
+
+    /** The recorded stats of the models still placed with the same content. */
+    private Map<String, ModelStat> statsOf(Map<String, Model> p) {
+        Map<String, ModelStat> s = new TreeMap<>(stats);
+        s.keySet().removeIf(name -> !placed.get(name).equals(p.get(name)));
+        return s;
     }
 
     /** The manifest's JSON text. */
@@ -168,7 +224,11 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("version", VERSION);
         root.put("files", files);
-        root.put("placed", new TreeMap<>(placed).values().stream().map(Manifest::json).toList());
+        root.put("placed", new TreeMap<>(placed).values().stream().map(m -> {
+            Map<String, Object> mm = json(m);
+            Optional.ofNullable(stats.get(m.name())).ifPresent(s -> mm.put("stat", s.toJson()));
+            return mm;
+        }).toList());
         return JsonWriter.write(root);
     }
 
@@ -195,75 +255,10 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed) {
 
     /**
      * What could be read of a manifest and what was wrong with it: entries that are broken are left out,
-     * the rest kept. Never throws on bad text, however nested (any failure of the JSON reader, a stack
-     * overflow included, makes the whole text a problem).
+     * the rest kept. Never throws on bad text, however nested.
      */
     static Parsed parseLeniently(String text) {
-        Object root;
-        try {
-            root = JsonReader.read(text);
-        } catch (RuntimeException | StackOverflowError e) {
-            return new Parsed(empty(), List.of("not JSON: " + e));
-        }
-        if (!(root instanceof Map<?, ?> rm) || !(rm.get("files") instanceof Map<?, ?> files)
-                || !(Long.valueOf(1).equals(rm.get("version")) || Long.valueOf(VERSION).equals(rm.get("version")))) {
-            return new Parsed(empty(), List.of("not an ivfsp manifest of version 1 or " + VERSION));
-        }
-        List<String> problems = new ArrayList<>();
-        boolean version1 = Long.valueOf(1).equals(rm.get("version"));
-        Map<String, Model> placed = new TreeMap<>();
-        if (rm.get("version").equals((long) VERSION)) {
-            if (!(rm.get("placed") instanceof List<?> list)) {
-                problems.add("no list of placed models");
-            } else {
-                for (Object o : list) {
-                    try {
-                        Model m = model(o);
-                        placed.put(m.name(), m);
-                    } catch (RuntimeException e) {
-                        problems.add("a placed model: " + e.getMessage());
-                    }
-                }
-            }
-        }
-        Map<String, Entry> entries = new TreeMap<>();
-        for (Map.Entry<?, ?> e : files.entrySet()) {
-            try {
-                Entry entry = entry(e.getValue());
-                String name = (String) e.getKey();
-                if (entry.models().stream().anyMatch(m -> placed.containsKey(m.name()) && !placed.get(m.name()).equals(m))) {
-                    if (version1) {
-                        // Version 1 kept an entry whose model a later compile replaced: stale, not corrupt.
-                        continue;
-                    }
-                    throw new IllegalArgumentException("a model differs from the one recorded as placed");
-                }
-                entry.models().forEach(m -> placed.putIfAbsent(m.name(), m));
-                entries.put(name, entry);
-                new Manifest(Map.of(name, entry), placed);  // checks the JSON file's name
-            } catch (RuntimeException ex) {
-                entries.remove(String.valueOf(e.getKey()));
-                problems.add("entry " + ModelNames.quote(String.valueOf(e.getKey())) + ": " + ex.getMessage());
-            }
-        }
-        return new Parsed(new Manifest(entries, placed), problems);
-    }
-
-    private static Entry entry(Object o) {
-        Map<?, ?> em = (Map<?, ?>) o;
-        List<Model> models = new ArrayList<>();
-        for (Object m : (List<?>) em.get("models")) {
-            models.add(model(m));
-        }
-        return new Entry((String) em.get("key"), models, ((Number) em.get("compile_seconds")).doubleValue());
-    }
-
-    private static Model model(Object o) {
-        Map<?, ?> mm = (Map<?, ?>) o;
-        if (!(mm.get("size") instanceof Long size)) {
-            throw new IllegalArgumentException("a model size is not an integer");
-        }
-        return new Model((String) mm.get("name"), size, (String) mm.get("sha256"));
+        return ManifestParser.parseLeniently(text);
     }
 
     /**

@@ -52,6 +52,8 @@ final class ManifestStore {
     private final Map<Path, CachedManifest> cache = new ConcurrentHashMap<>();
     /** Directories whose manifest was repaired by this store: their models are verified by hash. */
     private final Set<Path> repaired = ConcurrentHashMap.newKeySet();
+    /** Stats of models found intact by hash in this run, by directory, recorded when the store closes. */
+    private final Map<Path, Map<String, Verified>> verified = new ConcurrentHashMap<>();
 
     ManifestStore(Path locks, KnownDirectories directories, StagingArea staging) {
         this.locks = locks;
@@ -93,6 +95,37 @@ final class ManifestStore {
             Manifest updated = change.apply(repairLocked(dir));
             write(dir, updated);
         }
+    }
+
+    /** Remembers that a model was found intact by hash, with its stat then, for {@link #recordVerified()}. */
+    void verified(Path dir, Manifest.Model model, ModelStat stat) {
+        verified.computeIfAbsent(dir, d -> new ConcurrentHashMap<>()).put(model.name(), new Verified(model.sha256(), stat));
+    }
+
+    /**
+     * Records the stats of the models found intact by hash in this run, one manifest update per
+     * directory; only for models still placed with the content that was checked. A failure is logged:
+     * the stats only spare the next run some reading.
+     */
+    void recordVerified() {
+        for (Map.Entry<Path, Map<String, Verified>> e : verified.entrySet()) {
+            Map<String, ModelStat> stats = new java.util.TreeMap<>();
+            Map<String, String> sha256s = new java.util.TreeMap<>();
+            e.getValue().forEach((name, v) -> {
+                stats.put(name, v.stat());
+                sha256s.put(name, v.sha256());
+            });
+            try {
+                update(e.getKey(), m -> m.withStats(stats, sha256s));
+            } catch (IOException | RuntimeException ex) {
+                log.warn("could not record the stats of verified models in {}: {}", e.getKey().resolve(Manifest.FILE_NAME),
+                        ex.toString());
+            }
+        }
+        verified.clear();
+    }
+
+    private record Verified(String sha256, ModelStat stat) {
     }
 
     private FileLocks.HeldLock lock(Path dir) throws IOException {

@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -227,12 +229,27 @@ public final class ModelStore implements AutoCloseable {
 
     /**
      * The models of {@code file} in place, if its manifest entry has this key and every model is
-     * intact at the given level (always by hash in a directory whose manifest had to be repaired).
+     * intact at the given level (always by hash in a directory whose manifest had to be repaired). The
+     * stats of models found intact by hash are recorded in their manifest when the store closes.
      */
     public Optional<List<StoredModel>> reusable(OpFile file, String key, Verification verification) {
         Path dir = modelDirectory(file.set());
         Verification level = manifests.wasRepaired(dir) ? Verification.HASH : verification;
-        return ReuseCheck.reusable(manifest(file.set()), dir, file, key, level);
+        return ReuseCheck.reusable(manifest(file.set()), dir, file, key, level, manifests::verified);
+    }
+
+    /**
+     * The models of {@code file} in place, if its manifest entry has this key and the recorded stat of
+     * every model vouches for it ({@link Verification#STAT} without reading anything); empty otherwise,
+     * or in a directory whose manifest had to be repaired. Taken without the job's lock: for the warm
+     * path, which then has nothing to wait for.
+     */
+    public Optional<List<StoredModel>> trusted(OpFile file, String key) {
+        Path dir = modelDirectory(file.set());
+        if (manifests.wasRepaired(dir)) {
+            return Optional.empty();
+        }
+        return ReuseCheck.trusted(manifest(file.set()), dir, file, key);
     }
 
     /**
@@ -258,12 +275,20 @@ public final class ModelStore implements AutoCloseable {
         List<Manifest.Model> ms = models.stream()
                 .map(m -> new Manifest.Model(m.path().getFileName().toString(), m.size(), m.sha256())).toList();
         Manifest.Entry entry = new Manifest.Entry(key, ms, compileTime.toNanos() / 1e9);
+        // The stats of models just placed: racy (just changed), so the next run reads them once, then trusts them.
+        Map<String, ModelStat> stats = new TreeMap<>();
+        Map<String, String> sha256s = new TreeMap<>();
+        for (StoredModel m : models) {
+            String name = m.path().getFileName().toString();
+            ModelStat.of(m.path()).ifPresent(s -> stats.put(name, s));
+            sha256s.put(name, m.sha256());
+        }
         manifests.update(modelDirectory(files.get(0).set()), m -> {
             Manifest updated = m;
             for (OpFile f : files) {
                 updated = updated.with(f.fileName(), entry);
             }
-            return updated;
+            return updated.withStats(stats, sha256s);
         });
     }
 
@@ -287,9 +312,13 @@ public final class ModelStore implements AutoCloseable {
         return Sha256.of(file);
     }
 
-    /** Removes this run's staging directory, and the staging root if nothing else is in it. */
+    /**
+     * Records in the manifests the stats of the models found intact by hash, then removes this run's
+     * staging directory, and the staging root if nothing else is in it.
+     */
     @Override
     public void close() {
+        manifests.recordVerified();
         staging.close();
     }
 

@@ -42,23 +42,34 @@ final class StagingArea implements AutoCloseable {
     private static final Duration UNLOCKED_RUN_GRACE = Duration.ofMinutes(10);
 
     private final Path stagingRoot;
-    private final Path run;
-    private final FileLocks.HeldLock runLock;
     private final StoreFaults faults;
+    /** This run's directory and its lock, made when first needed: a warm run that writes nothing makes none. */
+    private Path run;
+    private FileLocks.HeldLock runLock;
+    private boolean closed;
 
-    private StagingArea(Path stagingRoot, Path run, FileLocks.HeldLock runLock, StoreFaults faults) {
+    private StagingArea(Path stagingRoot, StoreFaults faults) {
         this.stagingRoot = stagingRoot;
-        this.run = run;
-        this.runLock = runLock;
         this.faults = faults;
     }
 
     /**
      * Removes the staging directories of dead runs under {@code stagingRoot} (a checked real directory or
-     * nothing) and starts this run's own.
+     * nothing); this run's own is started when first written to.
      */
     static StagingArea open(Path stagingRoot, StoreFaults faults) throws IOException {
         removeDeadRuns(stagingRoot);
+        return new StagingArea(stagingRoot, faults);
+    }
+
+    /** This run's directory, created and locked on first use. */
+    synchronized Path run() throws IOException {
+        if (closed) {
+            throw new IOException("the staging area of this run is closed: " + stagingRoot);
+        }
+        if (run != null) {
+            return run;
+        }
         StoreLayout.createDirectory(stagingRoot);
         // Lock the run's directory under a name cleanup ignores, then rename it: a run- directory is
         // never seen with an unlocked lock file while its run is alive. The lock is on the inode, so it
@@ -67,9 +78,11 @@ final class StagingArea implements AutoCloseable {
         Path fresh = AtomicFiles.createDirectory(stagingRoot.resolve("new-" + id));
         FileLocks.HeldLock lock = FileLocks.acquire(fresh.resolve(RUN_LOCK), () -> false, false)
                 .orElseThrow(() -> new IllegalStateException("cannot lock a new staging directory " + fresh));
-        Path run = stagingRoot.resolve("run-" + id);
-        Files.move(fresh, run, StandardCopyOption.ATOMIC_MOVE);
-        return new StagingArea(stagingRoot, run, lock.movedTo(run.resolve(RUN_LOCK)), faults);
+        Path started = stagingRoot.resolve("run-" + id);
+        Files.move(fresh, started, StandardCopyOption.ATOMIC_MOVE);
+        runLock = lock.movedTo(started.resolve(RUN_LOCK));
+        run = started;
+        return run;
     }
 
     private static void removeDeadRuns(Path staging) throws IOException {
@@ -125,14 +138,9 @@ final class StagingArea implements AutoCloseable {
         }
     }
 
-    /** This run's directory. */
-    Path run() {
-        return run;
-    }
-
     /** A fresh name in this run's directory for a temporary copy of {@code target}. */
-    Path temporaryFor(Path target) {
-        return run.resolve(target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    Path temporaryFor(Path target) throws IOException {
+        return run().resolve(target.getFileName() + "." + UUID.randomUUID() + ".tmp");
     }
 
     /**
@@ -158,7 +166,7 @@ final class StagingArea implements AutoCloseable {
      */
     ModelStore.Staging stage(OpFile file) throws IOException {
         // The job's directory is the compiler's working directory; models go to out/ inside it.
-        Path dir = createJobDirectory(run.resolve(file.name()));
+        Path dir = createJobDirectory(run().resolve(file.name()));
         Path out = createJobDirectory(dir.resolve("out"));
         Path json = dir.resolve(file.fileName());
         faults.beforeWrite(json);
@@ -178,9 +186,12 @@ final class StagingArea implements AutoCloseable {
 
     /** Removes this run's directory, and the staging root if nothing else is in it. */
     @Override
-    public void close() {
-        deleteRun(run);
-        runLock.close();
+    public synchronized void close() {
+        closed = true;
+        if (run != null) {
+            deleteRun(run);
+            runLock.close();
+        }
         try {
             Files.deleteIfExists(stagingRoot);
         } catch (IOException e) {

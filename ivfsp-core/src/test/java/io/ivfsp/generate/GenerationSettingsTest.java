@@ -33,7 +33,7 @@ class GenerationSettingsTest {
         assertThat(s.listener()).isSameAs(GenerationListener.NONE);
         assertThat(s.failFast()).isFalse();
         assertThat(s.incremental()).isTrue();
-        assertThat(s.verification()).isEqualTo(Verification.SIZE);
+        assertThat(s.verification()).isEqualTo(Verification.STAT);
         assertThat(s.requestedCompileWorkers()).isEmpty();
         assertThat(s.scheduling()).isEqualTo(Scheduling.LONGEST_FIRST);
         assertThat(s.batching()).isEqualTo(BatchingMode.AUTO);
@@ -122,7 +122,7 @@ class GenerationSettingsTest {
 
     private GenerationSettings settings(Path root, int parallelism, Optional<Duration> timeout, OptionalInt workers) {
         return new GenerationSettings(mock, root, parallelism, Optional.empty(), timeout, GenerationListener.NONE,
-                false, true, Verification.SIZE, workers, Scheduling.LONGEST_FIRST, BatchingMode.AUTO,
+                false, true, Verification.STAT, workers, Scheduling.LONGEST_FIRST, BatchingMode.AUTO,
                 Optional.empty(), Optional.empty());
     }
 }

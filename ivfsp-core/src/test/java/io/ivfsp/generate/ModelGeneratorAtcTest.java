@@ -269,7 +269,7 @@ class ModelGeneratorAtcTest {
         // Make the recorded time of the smallest job the longest.
         ModelStore store = ModelStore.open(root);
         OpFile cb = plan.files().get(2);
-        store.record(cb, "stale-key", store.reusable(cb, "x", io.ivfsp.store.Verification.SIZE).orElseGet(List::of),
+        store.record(cb, "stale-key", store.reusable(cb, "x", io.ivfsp.store.Verification.STAT).orElseGet(List::of),
                 Duration.ofHours(1));
         store.close();
         int before = fake.runs().size();

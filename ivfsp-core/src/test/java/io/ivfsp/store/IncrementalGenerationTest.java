@@ -114,7 +114,7 @@ class IncrementalGenerationTest {
     }
 
     @Test
-    void alteredModelOfTheSameSizeIsCaughtByHashOnly() throws IOException {
+    void alteredModelOfTheSameSizeIsCaughtByStatAndByHash() throws IOException {
         generator().build().generate(plan);
         byte[] content = Files.readAllBytes(model(4));
         byte[] altered = content.clone();
@@ -122,11 +122,13 @@ class IncrementalGenerationTest {
         Files.write(model(4), altered);
         int runs = fake.runs().size();
 
-        generator().verification(Verification.SIZE).build().generate(plan);
-        assertThat(runsSince(runs)).as("size verification cannot see it").isZero();
+        generator().verification(Verification.STAT).build().generate(plan);
+        assertThat(runsSince(runs)).as("its stat changed: read, found altered, compiled").isEqualTo(1);
+        assertThat(model(4)).hasBinaryContent(content);
 
+        Files.write(model(4), altered);
         generator().verification(Verification.HASH).build().generate(plan);
-        assertThat(runsSince(runs)).isEqualTo(1);
+        assertThat(runsSince(runs)).isEqualTo(2);
         assertThat(model(4)).hasBinaryContent(content);
     }
 
@@ -350,8 +352,18 @@ class IncrementalGenerationTest {
             assertThat(noLock).as("a run- directory is renamed into place only once locked").isDirectory();
             assertThat(startingNow).as("may be a run being created right now").isDirectory();
             try (Stream<Path> s = Files.list(staging)) {
+                assertThat(s.filter(p -> p.getFileName().toString().startsWith("run-")))
+                        .as("a store starts its run's directory when it first writes").hasSize(1);
+            }
+            live.stage(plan.files().get(0));
+            other.stage(plan.files().get(0));
+            try (Stream<Path> s = Files.list(staging)) {
                 assertThat(s.filter(p -> p.getFileName().toString().startsWith("run-"))).hasSize(3);
             }
+        }
+        try (Stream<Path> s = Files.list(staging)) {
+            assertThat(s.map(p -> p.getFileName().toString())).as("closed runs removed their directories")
+                    .containsExactlyInAnyOrder("keep-me", noLock.getFileName().toString(), startingNow.getFileName().toString());
         }
     }
 }

@@ -110,21 +110,21 @@ class StoreContractTest {
         try (ModelStore store = ModelStore.open(root)) {
             List<StoredModel> models = place(store, file, key('a'));
 
-            assertThat(store.reusable(file, key('a'), Verification.SIZE)).hasValue(models);
-            assertThat(store.reusable(file, key('b'), Verification.SIZE)).isEmpty();
+            assertThat(store.reusable(file, key('a'), Verification.STAT)).hasValue(models);
+            assertThat(store.reusable(file, key('b'), Verification.STAT)).isEmpty();
             assertThat(store.manifest(ModelSet.SERVICE).entry(file.fileName()).orElseThrow().compileSeconds())
                     .isEqualTo(1.5);
 
             Path model = models.get(0).path();
-            Files.writeString(model, "MODEL " + model.getFileName());  // same size, other content
-            assertThat(store.reusable(file, key('a'), Verification.SIZE)).hasValue(models);
+            Files.writeString(model, "MODEL " + model.getFileName());  // same size, other content: its stat changed
+            assertThat(store.reusable(file, key('a'), Verification.STAT)).isEmpty();
             assertThat(store.reusable(file, key('a'), Verification.HASH)).isEmpty();
 
             Files.writeString(model, "longer model " + model.getFileName());
-            assertThat(store.reusable(file, key('a'), Verification.SIZE)).isEmpty();
+            assertThat(store.reusable(file, key('a'), Verification.STAT)).isEmpty();
 
             Files.delete(model);
-            assertThat(store.reusable(file, key('a'), Verification.SIZE)).isEmpty();
+            assertThat(store.reusable(file, key('a'), Verification.STAT)).isEmpty();
         }
     }
 
@@ -136,7 +136,7 @@ class StoreContractTest {
             Path elsewhere = Files.move(model, root.resolve("elsewhere.om"));
             Files.createSymbolicLink(model, elsewhere);
 
-            assertThat(store.reusable(file, key('a'), Verification.SIZE)).isEmpty();
+            assertThat(store.reusable(file, key('a'), Verification.STAT)).isEmpty();
             assertThat(store.reusable(file, key('a'), Verification.HASH)).isEmpty();
         }
     }
@@ -155,7 +155,7 @@ class StoreContractTest {
             // Same key, but recorded for models of other names: not this file's models.
             OpFile differentModels = plan.files(ModelSet.SERVICE).get(1);
             assertThat(differentModels.omFileNames()).isNotEqualTo(file.omFileNames());
-            assertThat(store.reusable(differentModels, key('a'), Verification.SIZE)).isEmpty();
+            assertThat(store.reusable(differentModels, key('a'), Verification.STAT)).isEmpty();
         }
     }
 
@@ -177,7 +177,7 @@ class StoreContractTest {
             // Rewritten in place (same file), with another length.
             Files.writeString(manifest, Manifest.empty().toJson());
             assertThat(store.manifest(ModelSet.SERVICE).entries()).isEmpty();
-            assertThat(store.reusable(file, key('c'), Verification.SIZE)).isEmpty();
+            assertThat(store.reusable(file, key('c'), Verification.STAT)).isEmpty();
         }
     }
 

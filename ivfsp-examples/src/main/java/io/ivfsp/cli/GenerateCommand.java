@@ -89,8 +89,9 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Compile every model again, even those the manifest shows intact and up to date.")
     boolean rebuild;
 
-    @Option(names = "--verification", paramLabel = "<level>", order = 108, defaultValue = "size",
-            description = "How reused models are checked: size (one stat each) or hash (SHA-256 of each). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--verification", paramLabel = "<level>", order = 108, defaultValue = "stat",
+            description = "How reused models are checked: stat (trust a model whose size, modification time and inode"
+                    + " match what the manifest recorded; SHA-256 of the others) or hash (SHA-256 of each). Default: ${DEFAULT-VALUE}.")
     String verification;
 
     // Two flags, not a picocli negatable option: the argparse-like reader knows each name as written.
@@ -178,8 +179,9 @@ final class GenerateCommand implements Callable<Integer> {
         if (batch && noBatch) {
             problems.add("--batch and --no-batch: choose one");
         }
-        if (!verification.equals("size") && !verification.equals("hash")) {
-            problems.add("--verification = " + verification + ": must be size or hash");
+        // "size", the former name of the default, is still understood: stat checks more than size did.
+        if (!verification.equals("stat") && !verification.equals("hash") && !verification.equals("size")) {
+            problems.add("--verification = " + verification + ": must be stat or hash");
         }
         if (backend != null && !Backends.names().contains(backend)) {
             // An explicit value, even an empty one, is checked like any other (the library reads a blank name as none),
@@ -222,7 +224,7 @@ final class GenerateCommand implements Callable<Integer> {
                 return choice.exit();
             }
             ModelGenerator.Builder generator = ModelGenerator.builder().outputRoot(root).failFast(failFast)
-                    .incremental(!rebuild).verification(verification.equals("hash") ? Verification.HASH : Verification.SIZE);
+                    .incremental(!rebuild).verification(verification.equals("hash") ? Verification.HASH : Verification.STAT);
             Optional.ofNullable(pool).ifPresent(generator::parallelism);
             Optional.ofNullable(workers).ifPresent(generator::compileWorkers);
             Optional.ofNullable(timeoutSeconds).map(Duration::ofSeconds).ifPresent(generator::jobTimeout);

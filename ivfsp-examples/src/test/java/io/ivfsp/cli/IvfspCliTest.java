@@ -135,9 +135,13 @@ class IvfspCliTest {
         b[b.length - 2] ^= 1;
         Files.write(model, b);
 
-        assertThat(cli.run("training").out()).contains("(0 compiled, 4 reused)");
+        assertThat(cli.run("training").out()).as("its stat changed").contains("(1 compiled, 3 reused)");
+        Files.write(model, b);
         assertThat(cli.run("training", "--verification", "hash").out()).contains("(1 compiled, 3 reused)");
-        assertThat(cli.run("training", "--verification", "quick").err()).contains("--verification = quick: must be size or hash");
+        assertThat(cli.run("training", "--verification", "stat").out()).contains("(0 compiled, 4 reused)");
+        assertThat(cli.run("training", "--verification", "size").out()).as("the former name of stat")
+                .contains("(0 compiled, 4 reused)");
+        assertThat(cli.run("training", "--verification", "quick").err()).contains("--verification = quick: must be stat or hash");
     }
 
     @Test
