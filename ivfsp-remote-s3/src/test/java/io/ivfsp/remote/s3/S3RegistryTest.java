@@ -52,8 +52,12 @@ class S3RegistryTest extends ModelRegistryContract {
 
     @Override
     protected RemoteSettings.Builder registry() {
+        // A generous call timeout: on a loaded machine S3Mock, serving eight nodes at once, can take
+        // seconds per call, and a timed-out call makes a node compile locally (the registry is optional),
+        // which the cases asserting "compiled once" would read as a failure. The cases about a registry
+        // that is down set their own short timeout.
         return RemoteSettings.builder("s3://models/" + prefix).endpoint(endpoint()).region("us-east-1")
-                .credentials("AKIAIOSFODNN7EXAMPLE", SECRET).environment(Map.of()).timeout(Duration.ofSeconds(10));
+                .credentials("AKIAIOSFODNN7EXAMPLE", SECRET).environment(Map.of()).timeout(Duration.ofMinutes(2));
     }
 
     @Test
