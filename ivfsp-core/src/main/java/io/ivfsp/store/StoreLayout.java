@@ -96,6 +96,18 @@ final class StoreLayout {
         }
     }
 
+    /** Refuses a directory this process cannot write (or the fault hook says it cannot). */
+    static void refuseUnwritable(Path dir, StoreFaults faults) {
+        try {
+            faults.beforeWrite(dir);
+        } catch (IOException e) {
+            throw new OutputRefusedException(dir, "it cannot be written (" + e.getMessage() + ")");
+        }
+        if (!Files.isWritable(dir)) {
+            throw new OutputRefusedException(dir, "it is not writable by this user");
+        }
+    }
+
     /** Creates the directory {@code dir} if absent, never through a link; refuses anything else there. */
     static Path createDirectory(Path dir) throws IOException {
         try {
