@@ -53,10 +53,10 @@ final class ModelNames {
      */
     static String jobLock(String outputDirectory, String key) {
         if (Arrays.stream(ModelSet.values()).noneMatch(s -> s.outputDirectory().equals(outputDirectory))) {
-            throw new IllegalArgumentException("not an output directory of a model set: " + ModelNames.quote(outputDirectory));
+            throw new IllegalArgumentException("not an output directory of a model set: " + quote(outputDirectory));
         }
-        if (!ModelNames.isSha256(key)) {
-            throw new IllegalArgumentException("not a cache key: " + ModelNames.quote(key));
+        if (!isSha256(key)) {
+            throw new IllegalArgumentException("not a cache key: " + quote(key));
         }
         return "job-" + outputDirectory + "-" + key + ".lock";
     }

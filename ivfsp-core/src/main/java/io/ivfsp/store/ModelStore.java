@@ -7,7 +7,6 @@ import io.ivfsp.ops.OpFile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
@@ -69,16 +68,9 @@ public final class ModelStore implements AutoCloseable {
     public static ModelStore open(Path root) {
         Path abs = root.toAbsolutePath().normalize();
         StoreFaults faults = StoreFaults.forRoot(abs);
-        if (Files.exists(abs) && !Files.isDirectory(abs)) {
-            throw new OutputRefusedException(abs, "the output root is not a directory");
-        }
         try {
-            AtomicFiles.createDirectories(abs);
-            StoreLayout.refuseUnwritable(abs, faults);
-            Path stagingRoot = abs.resolve(STAGING_DIRECTORY);
-            StoreLayout.checkDirectory(stagingRoot, "the store's staging directory");
-            StoreLayout.checkLockDirectory(abs.resolve(LOCK_DIRECTORY));
-            return new ModelStore(abs, StagingArea.open(stagingRoot, faults), faults);
+            StoreLayout.prepareRoot(abs, faults);
+            return new ModelStore(abs, StagingArea.open(abs.resolve(STAGING_DIRECTORY), faults), faults);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the output root " + abs + ": " + e.getMessage(), e);
         }

@@ -96,6 +96,21 @@ final class StoreLayout {
         }
     }
 
+    /**
+     * Refuses a root that is not a directory, creates it if absent, then refuses it if it cannot be
+     * written, and refuses anything but a real directory in place of its staging or lock directory, or
+     * anything but a regular file in the lock directory.
+     */
+    static void prepareRoot(Path root, StoreFaults faults) throws IOException {
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            throw new OutputRefusedException(root, "the output root is not a directory");
+        }
+        AtomicFiles.createDirectories(root);
+        refuseUnwritable(root, faults);
+        checkDirectory(root.resolve(ModelStore.STAGING_DIRECTORY), "the store's staging directory");
+        checkLockDirectory(root.resolve(ModelStore.LOCK_DIRECTORY));
+    }
+
     /** Refuses a directory this process cannot write (or the fault hook says it cannot). */
     static void refuseUnwritable(Path dir, StoreFaults faults) {
         try {
