@@ -1,5 +1,8 @@
 package io.ivfsp.store;
 
+import io.ivfsp.files.FileTooLargeException;
+import io.ivfsp.files.RegularFiles;
+
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -9,6 +12,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 
 /**
  * Writes, moves and new directories of the store, each failure reported with the file or directory
@@ -17,6 +21,17 @@ import java.nio.file.StandardOpenOption;
 final class AtomicFiles {
 
     private AtomicFiles() {
+    }
+
+    /** Whether {@code p} is a regular file holding exactly {@code bytes}; false if it cannot be read. */
+    static boolean hasContent(Path p, byte[] bytes) {
+        try {
+            return Arrays.equals(RegularFiles.read(p, bytes.length), bytes);
+        } catch (FileTooLargeException e) {
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Writes {@code content} to a new file {@code tmp} (which must not exist, link or not). */

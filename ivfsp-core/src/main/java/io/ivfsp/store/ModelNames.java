@@ -1,7 +1,9 @@
 package io.ivfsp.store;
 
+import io.ivfsp.config.ModelSet;
 import io.ivfsp.ops.AtcNaming;
 
+import java.util.Arrays;
 import java.util.regex.Pattern;
 
 /**
@@ -42,6 +44,21 @@ final class ModelNames {
     /** Whether {@code s} can be a recorded cache key: 1 to 256 printable ASCII characters. */
     static boolean isKey(String s) {
         return s != null && KEY.matcher(s).matches();
+    }
+
+    /**
+     * The name of the lock file of one job: the content {@code key} compiled into {@code outputDirectory}.
+     *
+     * @throws IllegalArgumentException if the directory is not a set's or the key not a SHA-256
+     */
+    static String jobLock(String outputDirectory, String key) {
+        if (Arrays.stream(ModelSet.values()).noneMatch(s -> s.outputDirectory().equals(outputDirectory))) {
+            throw new IllegalArgumentException("not an output directory of a model set: " + quote(outputDirectory));
+        }
+        if (!isSha256(key)) {
+            throw new IllegalArgumentException("not a cache key: " + quote(key));
+        }
+        return "job-" + outputDirectory + "-" + key + ".lock";
     }
 
     /** The name quoted for a message, control characters escaped so that a log line cannot be forged. */

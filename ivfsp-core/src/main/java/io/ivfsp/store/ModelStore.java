@@ -1,23 +1,17 @@
 package io.ivfsp.store;
 
 import io.ivfsp.config.ModelSet;
-import io.ivfsp.files.FileTooLargeException;
-import io.ivfsp.files.RegularFiles;
 import io.ivfsp.files.Sha256;
 import io.ivfsp.ops.ModelPlan;
 import io.ivfsp.ops.OpFile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -74,29 +68,11 @@ public final class ModelStore implements AutoCloseable {
     public static ModelStore open(Path root) {
         Path abs = root.toAbsolutePath().normalize();
         StoreFaults faults = StoreFaults.forRoot(abs);
-        if (Files.exists(abs) && !Files.isDirectory(abs)) {
-            throw new OutputRefusedException(abs, "the output root is not a directory");
-        }
         try {
-            AtomicFiles.createDirectories(abs);
-            refuseUnwritable(abs, faults);
-            Path stagingRoot = abs.resolve(STAGING_DIRECTORY);
-            StoreLayout.checkDirectory(stagingRoot, "the store's staging directory");
-            StoreLayout.checkLockDirectory(abs.resolve(LOCK_DIRECTORY));
-            return new ModelStore(abs, StagingArea.open(stagingRoot, faults), faults);
+            StoreLayout.prepareRoot(abs, faults);
+            return new ModelStore(abs, StagingArea.open(abs.resolve(STAGING_DIRECTORY), faults), faults);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the output root " + abs + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void refuseUnwritable(Path dir, StoreFaults faults) {
-        try {
-            faults.beforeWrite(dir);
-        } catch (IOException e) {
-            throw new OutputRefusedException(dir, "it cannot be written (" + e.getMessage() + ")");
-        }
-        if (!Files.isWritable(dir)) {
-            throw new OutputRefusedException(dir, "it is not writable by this user");
         }
     }
 
@@ -129,7 +105,7 @@ public final class ModelStore implements AutoCloseable {
      *                                lock file) holds anything but a regular file
      */
     public void prepare(ModelPlan plan) {
-        StoreLayout.checkPlan(this, plan, dir -> refuseUnwritable(dir, faults));
+        StoreLayout.checkPlan(this, plan, dir -> StoreLayout.refuseUnwritable(dir, faults));
     }
 
     /**
@@ -143,22 +119,12 @@ public final class ModelStore implements AutoCloseable {
         Path target = jsonPath(file);
         StoreLayout.checkFile(target, "an output file");
         byte[] bytes = file.jsonBytes();
-        if (hasContent(target, bytes)) {
+        if (AtomicFiles.hasContent(target, bytes)) {
             return target;  // already right: replacing it would change nothing a reader can see
         }
         directories.ensure(configDirectory());
         staging.writeAtomically(target, bytes);
         return target;
-    }
-
-    private static boolean hasContent(Path p, byte[] bytes) {
-        try {
-            return Arrays.equals(RegularFiles.read(p, bytes.length), bytes);
-        } catch (FileTooLargeException e) {
-            return false;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /**
@@ -205,14 +171,9 @@ public final class ModelStore implements AutoCloseable {
      * @throws IOException if the lock file cannot be opened, or is not a regular file
      */
     public Optional<JobLock> lockJob(String outputDirectory, String key, BooleanSupplier cancelled) throws IOException {
-        if (Arrays.stream(ModelSet.values()).noneMatch(s -> s.outputDirectory().equals(outputDirectory))) {
-            throw new IllegalArgumentException("not an output directory of a model set: " + ModelNames.quote(outputDirectory));
-        }
-        if (!ModelNames.isSha256(key)) {
-            throw new IllegalArgumentException("not a cache key: " + ModelNames.quote(key));
-        }
+        String lockFile = ModelNames.jobLock(outputDirectory, key);
         Path dir = directories.ensure(root.resolve(LOCK_DIRECTORY));
-        return FileLocks.acquire(dir.resolve("job-" + outputDirectory + "-" + key + ".lock"), cancelled, true)
+        return FileLocks.acquire(dir.resolve(lockFile), cancelled, true)
                 .map(JobLock::new);
     }
 
@@ -272,24 +233,7 @@ public final class ModelStore implements AutoCloseable {
         if (files.stream().map(OpFile::outputDirectory).distinct().count() != 1) {
             throw new IllegalArgumentException("files of one record must share an output directory: " + files);
         }
-        List<Manifest.Model> ms = models.stream()
-                .map(m -> new Manifest.Model(m.path().getFileName().toString(), m.size(), m.sha256())).toList();
-        Manifest.Entry entry = new Manifest.Entry(key, ms, compileTime.toNanos() / 1e9);
-        // The stats of models just placed: racy (just changed), so the next run reads them once, then trusts them.
-        Map<String, ModelStat> stats = new TreeMap<>();
-        Map<String, String> sha256s = new TreeMap<>();
-        for (StoredModel m : models) {
-            String name = m.path().getFileName().toString();
-            ModelStat.of(m.path()).ifPresent(s -> stats.put(name, s));
-            sha256s.put(name, m.sha256());
-        }
-        manifests.update(modelDirectory(files.get(0).set()), m -> {
-            Manifest updated = m;
-            for (OpFile f : files) {
-                updated = updated.with(f.fileName(), entry);
-            }
-            return updated.withStats(stats, sha256s);
-        });
+        Recording.record(manifests, modelDirectory(files.get(0).set()), files, key, models, compileTime);
     }
 
     /**

@@ -96,6 +96,33 @@ final class StoreLayout {
         }
     }
 
+    /**
+     * Refuses a root that is not a directory, creates it if absent, then refuses it if it cannot be
+     * written, and refuses anything but a real directory in place of its staging or lock directory, or
+     * anything but a regular file in the lock directory.
+     */
+    static void prepareRoot(Path root, StoreFaults faults) throws IOException {
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            throw new OutputRefusedException(root, "the output root is not a directory");
+        }
+        AtomicFiles.createDirectories(root);
+        refuseUnwritable(root, faults);
+        checkDirectory(root.resolve(ModelStore.STAGING_DIRECTORY), "the store's staging directory");
+        checkLockDirectory(root.resolve(ModelStore.LOCK_DIRECTORY));
+    }
+
+    /** Refuses a directory this process cannot write (or the fault hook says it cannot). */
+    static void refuseUnwritable(Path dir, StoreFaults faults) {
+        try {
+            faults.beforeWrite(dir);
+        } catch (IOException e) {
+            throw new OutputRefusedException(dir, "it cannot be written (" + e.getMessage() + ")");
+        }
+        if (!Files.isWritable(dir)) {
+            throw new OutputRefusedException(dir, "it is not writable by this user");
+        }
+    }
+
     /** Creates the directory {@code dir} if absent, never through a link; refuses anything else there. */
     static Path createDirectory(Path dir) throws IOException {
         try {

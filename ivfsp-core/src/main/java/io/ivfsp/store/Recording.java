@@ -1,0 +1,49 @@
+package io.ivfsp.store;
+
+import io.ivfsp.ops.OpFile;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the store writes in a directory's manifest about a compiled job: one entry (key, models,
+ * compile time) under each of its JSON file names, and the stats of the models just placed, so that a
+ * later run can reuse them without recompiling.
+ */
+final class Recording {
+
+    private Recording() {
+    }
+
+    /**
+     * Records one compiled content for {@code files}, which all have their models in {@code dir}, in
+     * one update of its manifest, under the manifest's lock, atomically.
+     *
+     * @throws IOException if the manifest cannot be written
+     */
+    static void record(ManifestStore manifests, Path dir, List<OpFile> files, String key, List<StoredModel> models,
+                       Duration compileTime) throws IOException {
+        List<Manifest.Model> ms = models.stream()
+                .map(m -> new Manifest.Model(m.path().getFileName().toString(), m.size(), m.sha256())).toList();
+        Manifest.Entry entry = new Manifest.Entry(key, ms, compileTime.toNanos() / 1e9);
+        // The stats of models just placed: racy (just changed), so the next run reads them once, then trusts them.
+        Map<String, ModelStat> stats = new TreeMap<>();
+        Map<String, String> sha256s = new TreeMap<>();
+        for (StoredModel m : models) {
+            String name = m.path().getFileName().toString();
+            ModelStat.of(m.path()).ifPresent(s -> stats.put(name, s));
+            sha256s.put(name, m.sha256());
+        }
+        manifests.update(dir, m -> {
+            Manifest updated = m;
+            for (OpFile f : files) {
+                updated = updated.with(f.fileName(), entry);
+            }
+            return updated.withStats(stats, sha256s);
+        });
+    }
+}
