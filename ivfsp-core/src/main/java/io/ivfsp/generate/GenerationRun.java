@@ -22,8 +22,6 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One call of generate. Its unit of work is a {@link Job}: one distinct model content in one output
@@ -35,8 +33,6 @@ import org.slf4j.LoggerFactory;
  * listener, result) and {@link RunTrace}.
  */
 final class GenerationRun {
-
-    private static final Logger log = LoggerFactory.getLogger(GenerationRun.class);
     private static final long SHUTDOWN_REPORT_SECONDS = 4;
 
     private final GenerationSettings settings;
@@ -83,7 +79,7 @@ final class GenerationRun {
             try {
                 ended.get(SHUTDOWN_REPORT_SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException | ExecutionException | TimeoutException e) {
-                log.warn("the generation had not ended {} s after shutdown began", SHUTDOWN_REPORT_SECONDS);
+                RunLog.log.warn("the generation had not ended {} s after shutdown began", SHUTDOWN_REPORT_SECONDS);
             }
         }, "ivfsp-generation-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);

@@ -17,8 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What a run has done so far: each job's outcome and the counts, told to the listener as it happens
@@ -26,9 +24,6 @@ import org.slf4j.LoggerFactory;
  * start (not cancelled, and no failure when failing fast). Safe for the run's workers to share.
  */
 final class RunLedger {
-
-    /** The run's logger: users (the CLI) set its level by the name {@code io.ivfsp.generate.GenerationRun}. */
-    private static final Logger log = LoggerFactory.getLogger(GenerationRun.class);
 
     private final GenerationSettings settings;
     private final List<ModelPlan> plans;
@@ -102,7 +97,7 @@ final class RunLedger {
         failed.incrementAndGet();
         failedOnce.set(true);
         outcomes.put(job, Outcome.failed(failure));
-        log.warn("compile job failed: {}", failure.describe());
+        RunLog.log.warn("compile job failed: {}", failure.describe());
         notify(() -> listener().jobFailed(progress(job.file, elapsed), failure));
     }
 
@@ -161,7 +156,7 @@ final class RunLedger {
         try {
             call.run();
         } catch (RuntimeException e) {
-            log.warn("generation listener failed", e);
+            RunLog.log.warn("generation listener failed", e);
         }
     }
 }

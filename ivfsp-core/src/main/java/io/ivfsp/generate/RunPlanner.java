@@ -15,17 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Plans a run: groups the plans' JSON files into jobs by output directory and cache key, fits the cost
  * model to the compile times the manifests recorded, and packs the jobs into compiler calls.
  */
 final class RunPlanner {
-
-    /** The run's logger: users (the CLI) set its level by the name {@code io.ivfsp.generate.GenerationRun}. */
-    private static final Logger log = LoggerFactory.getLogger(GenerationRun.class);
 
     private final GenerationSettings settings;
     private final OpCompiler compiler;
@@ -110,7 +105,7 @@ final class RunPlanner {
         for (Job j : jobs) {
             j.estimate = j.expected(costs);
         }
-        log.debug("cost model {} from {} recorded compile times", costs, recorded.size());
+        RunLog.log.debug("cost model {} from {} recorded compile times", costs, recorded.size());
         return Batching.plan(left, j -> new Batching.Item(j.estimate, j.file.ops().size(), j.millionElements,
                         j.file.ops().size() == 1, j.file.set()), costs.startup(), settings.parallelism(),
                 // A simulated compiler has no start-up to save.

@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A run's Chrome trace, when one was asked for: the worker lane of the calling thread, the run's
@@ -16,9 +14,6 @@ import org.slf4j.LoggerFactory;
  * Without a trace file every call does nothing.
  */
 final class RunTrace {
-
-    /** The run's logger: users (the CLI) set its level by the name {@code io.ivfsp.generate.GenerationRun}. */
-    private static final Logger log = LoggerFactory.getLogger(GenerationRun.class);
 
     private final Optional<Path> file;
     private final Optional<TraceWriter> trace;
@@ -83,7 +78,7 @@ final class RunTrace {
         try {
             trace.get().write(file.get());
         } catch (IOException | RuntimeException e) {
-            log.warn("could not write the trace {}: {}", file.get(), e.toString());
+            RunLog.log.warn("could not write the trace {}: {}", file.get(), e.toString());
         }
     }
 }

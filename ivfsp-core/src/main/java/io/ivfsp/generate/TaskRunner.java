@@ -15,8 +15,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs one compiler call of a run: locks its jobs, reuses what the output root or the shared registry
@@ -24,9 +22,6 @@ import org.slf4j.LoggerFactory;
  * more than one is left.
  */
 final class TaskRunner implements WorkQueue.Runner {
-
-    /** The run's logger: users (the CLI) set its level by the name {@code io.ivfsp.generate.GenerationRun}. */
-    private static final Logger log = LoggerFactory.getLogger(GenerationRun.class);
 
     private final GenerationSettings settings;
     private final ModelStore store;
@@ -106,7 +101,7 @@ final class TaskRunner implements WorkQueue.Runner {
                 try {
                     locks.get(i).close();
                 } catch (Exception e) {
-                    log.warn("could not release {}: {}", locks.get(i), e.toString());
+                    RunLog.log.warn("could not release {}: {}", locks.get(i), e.toString());
                 }
             }
         }
@@ -171,7 +166,7 @@ final class TaskRunner implements WorkQueue.Runner {
                 // The same content compiled for another file (another -p, another process): record it for these too.
                 store.record(unrecorded, job.key, models, Duration.ZERO);
             } catch (IOException e) {
-                log.warn("could not record reused models for {}: {}", unrecorded, e.toString());
+                RunLog.log.warn("could not record reused models for {}: {}", unrecorded, e.toString());
             }
         }
         trace.reused(job, models.stream().map(m -> m.path().getFileName().toString()).toList());
