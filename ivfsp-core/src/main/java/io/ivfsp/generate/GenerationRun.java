@@ -55,8 +55,9 @@ final class GenerationRun {
         this.socVersion = plans.get(0).config().socVersion();
         this.trace = new RunTrace(settings.trace(), start);
         try {
-            this.remote = settings.remote().map(r -> RemoteModels.whenNeeded(r, settings.compiler(), socVersion))
-                    .orElseGet(RemoteModels::none);
+            this.remote = settings.remote().isPresent()
+                    ? RemoteModels.whenNeeded(settings.remote().get(), settings.compiler(), socVersion)
+                    : RemoteModels.none();
         } catch (RuntimeException e) {
             store.close();
             throw e;

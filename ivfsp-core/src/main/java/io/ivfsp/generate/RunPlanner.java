@@ -61,7 +61,12 @@ final class RunPlanner {
                 String key = CacheKey.of(f, socVersion, compiler.name(), compiler.cacheIdentity());
                 String group = f.outputDirectory() + "/" + key;
                 keys.put(group, key);
-                List<OpFile> members = groups.computeIfAbsent(group, g -> new ArrayList<>());
+                // Plain loops, no lambdas or streams here: a warm run of a fresh JVM plans every job.
+                List<OpFile> members = groups.get(group);
+                if (members == null) {
+                    members = new ArrayList<>();
+                    groups.put(group, members);
+                }
                 if (!members.contains(f)) {
                     members.add(f);
                 }
@@ -74,11 +79,15 @@ final class RunPlanner {
             // The time recorded for any file of the job: after a toolkit upgrade the keys differ, the costs hardly.
             double seconds = Double.NaN;
             for (OpFile m : e.getValue()) {
-                Optional<Double> t = manifests.computeIfAbsent(m.outputDirectory(), d -> store.manifest(m.set()))
-                        .entry(m.fileName()).map(Manifest.Entry::compileSeconds)
-                        .filter(x -> x > 0 && Double.isFinite(x));
-                if (t.isPresent()) {
-                    seconds = t.get();
+                Manifest manifest = manifests.get(m.outputDirectory());
+                if (manifest == null) {
+                    manifest = store.manifest(m.set());
+                    manifests.put(m.outputDirectory(), manifest);
+                }
+                Optional<Manifest.Entry> entry = manifest.entry(m.fileName());
+                double t = entry.isPresent() ? entry.get().compileSeconds() : Double.NaN;
+                if (t > 0 && Double.isFinite(t)) {
+                    seconds = t;
                     break;
                 }
             }

@@ -17,11 +17,17 @@ final class RunTrace {
 
     private final Optional<Path> file;
     private final Optional<TraceWriter> trace;
-    private final ThreadLocal<Integer> lane = ThreadLocal.withInitial(() -> 0);
+    // No lambdas where a warm run passes (constructor, reused): they cost a fresh JVM milliseconds each.
+    private final ThreadLocal<Integer> lane = new ThreadLocal<>() {
+        @Override
+        protected Integer initialValue() {
+            return 0;
+        }
+    };
 
     RunTrace(Optional<Path> file, long start) {
         this.file = file;
-        this.trace = file.map(t -> new TraceWriter(start));
+        this.trace = file.isPresent() ? Optional.of(new TraceWriter(start)) : Optional.empty();
     }
 
     /** The calling thread is worker {@code laneNumber} (from 1) from now on. */
@@ -55,8 +61,10 @@ final class RunTrace {
 
     /** A job reused from the output root. */
     void reused(Job job, List<String> models) {
-        trace.ifPresent(t -> t.instant(lane.get(), System.nanoTime(), "reused " + job.file.fileName(), "reuse",
-                Map.of("file", job.file.fileName(), "models", models)));
+        if (trace.isPresent()) {
+            trace.get().instant(lane.get(), System.nanoTime(), "reused " + job.file.fileName(), "reuse",
+                    Map.of("file", job.file.fileName(), "models", models));
+        }
     }
 
     /** Jobs put off because another generator holds their lock. */

@@ -5,6 +5,7 @@ import io.ivfsp.compile.CompileFailure;
 import io.ivfsp.ops.OpFile;
 import io.ivfsp.remote.RemoteModels;
 import io.ivfsp.remote.RemoteRegistryException;
+import io.ivfsp.store.Manifest;
 import io.ivfsp.store.ModelStore;
 import io.ivfsp.store.StoredModel;
 
@@ -158,9 +159,14 @@ final class TaskRunner implements WorkQueue.Runner {
 
     /** Records a job's models as reused: in the manifest for the job's files not recorded yet, the trace, the ledger. */
     static void reused(ModelStore store, RunTrace trace, RunLedger ledger, Job job, List<StoredModel> models) {
-        List<OpFile> unrecorded = job.members.stream()
-                .filter(m -> store.manifest(m.set()).entry(m.fileName()).map(e -> !e.key().equals(job.key)).orElse(true))
-                .toList();
+        // Plain loops, no lambdas or streams: this runs on the warm path of a fresh JVM.
+        List<OpFile> unrecorded = new ArrayList<>();
+        for (OpFile m : job.members) {
+            Optional<Manifest.Entry> e = store.manifest(m.set()).entry(m.fileName());
+            if (e.isEmpty() || !e.get().key().equals(job.key)) {
+                unrecorded.add(m);
+            }
+        }
         if (!unrecorded.isEmpty()) {
             try {
                 // The same content compiled for another file (another -p, another process): record it for these too.
@@ -169,7 +175,11 @@ final class TaskRunner implements WorkQueue.Runner {
                 RunLog.log.warn("could not record reused models for {}: {}", unrecorded, e.toString());
             }
         }
-        trace.reused(job, models.stream().map(m -> m.path().getFileName().toString()).toList());
+        List<String> names = new ArrayList<>(models.size());
+        for (StoredModel m : models) {
+            names.add(m.path().getFileName().toString());
+        }
+        trace.reused(job, names);
         ledger.reused(job, models);
     }
 }
