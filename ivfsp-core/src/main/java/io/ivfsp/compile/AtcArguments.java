@@ -49,6 +49,8 @@ public final class AtcArguments {
 
     /** {@code --log=<level>} for the file's model set, or empty when the set passes no log level. */
     public static Optional<String> log(OpFile file) {
-        return file.set().atcLogLevel().map(level -> "--log=" + level);
+        // No lambda: cache keys call this on the warm path of a fresh JVM.
+        Optional<String> level = file.set().atcLogLevel();
+        return level.isPresent() ? Optional.of("--log=" + level.get()) : Optional.empty();
     }
 }

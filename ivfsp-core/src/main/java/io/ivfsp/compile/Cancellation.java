@@ -15,7 +15,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Cancellation {
 
-    private static final Logger log = LoggerFactory.getLogger(Cancellation.class);
+    /** The logger, made on first use: a warm run logs nothing and must not pay for starting SLF4J. */
+    private static final class Log {
+        static final Logger log = LoggerFactory.getLogger(Cancellation.class);
+    }
 
     private final List<Runnable> callbacks = new CopyOnWriteArrayList<>();
     private volatile boolean cancelled;
@@ -62,7 +65,7 @@ public final class Cancellation {
         try {
             r.run();
         } catch (RuntimeException e) {
-            log.warn("cancellation callback failed", e);
+            Log.log.warn("cancellation callback failed", e);
         }
     }
 

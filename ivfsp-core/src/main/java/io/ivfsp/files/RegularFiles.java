@@ -62,7 +62,10 @@ public final class RegularFiles {
      * @throws NotARegularFileException if something else is there
      */
     public static BasicFileAttributes requireRegular(Path path) throws IOException {
-        BasicFileAttributes a = lstat(path).orElseThrow(() -> new NoSuchFileException(path.toString()));
+        BasicFileAttributes a = lstat(path).orElse(null);
+        if (a == null) {
+            throw new NoSuchFileException(path.toString());
+        }
         if (!a.isRegularFile()) {
             throw new NotARegularFileException(path, kind(a));
         }

@@ -22,8 +22,6 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One call of generate. Its unit of work is a {@link Job}: one distinct model content in one output
@@ -35,8 +33,6 @@ import org.slf4j.LoggerFactory;
  * listener, result) and {@link RunTrace}.
  */
 final class GenerationRun {
-
-    private static final Logger log = LoggerFactory.getLogger(GenerationRun.class);
     private static final long SHUTDOWN_REPORT_SECONDS = 4;
 
     private final GenerationSettings settings;
@@ -59,8 +55,9 @@ final class GenerationRun {
         this.socVersion = plans.get(0).config().socVersion();
         this.trace = new RunTrace(settings.trace(), start);
         try {
-            this.remote = settings.remote().map(r -> RemoteModels.whenNeeded(r, settings.compiler(), socVersion))
-                    .orElseGet(RemoteModels::none);
+            this.remote = settings.remote().isPresent()
+                    ? RemoteModels.whenNeeded(settings.remote().get(), settings.compiler(), socVersion)
+                    : RemoteModels.none();
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -83,7 +80,7 @@ final class GenerationRun {
             try {
                 ended.get(SHUTDOWN_REPORT_SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException | ExecutionException | TimeoutException e) {
-                log.warn("the generation had not ended {} s after shutdown began", SHUTDOWN_REPORT_SECONDS);
+                RunLog.log.warn("the generation had not ended {} s after shutdown began", SHUTDOWN_REPORT_SECONDS);
             }
         }, "ivfsp-generation-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);

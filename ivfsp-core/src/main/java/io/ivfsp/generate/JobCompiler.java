@@ -23,8 +23,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Compiles the jobs of one call, alone or several single-op jobs in one compiler run, checks every
@@ -32,9 +30,6 @@ import org.slf4j.LoggerFactory;
  * The caller holds the jobs' locks.
  */
 final class JobCompiler {
-
-    /** The run's logger: users (the CLI) set its level by the name {@code io.ivfsp.generate.GenerationRun}. */
-    private static final Logger log = LoggerFactory.getLogger(GenerationRun.class);
 
     private final GenerationSettings settings;
     private final OpCompiler compiler;
@@ -128,7 +123,7 @@ final class JobCompiler {
             }
         }
         for (Job job : retry) {
-            log.info("compiling {} alone after its batch did not produce it", job.file.fileName());
+            RunLog.log.info("compiling {} alone after its batch did not produce it", job.file.fileName());
             ledger.restarting(job);
             compileJob(job);
         }

@@ -11,14 +11,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What a run has done so far: each job's outcome and the counts, told to the listener as it happens
@@ -26,9 +26,6 @@ import org.slf4j.LoggerFactory;
  * start (not cancelled, and no failure when failing fast). Safe for the run's workers to share.
  */
 final class RunLedger {
-
-    /** The run's logger: users (the CLI) set its level by the name {@code io.ivfsp.generate.GenerationRun}. */
-    private static final Logger log = LoggerFactory.getLogger(GenerationRun.class);
 
     private final GenerationSettings settings;
     private final List<ModelPlan> plans;
@@ -95,14 +92,19 @@ final class RunLedger {
     void reused(Job job, List<StoredModel> models) {
         succeeded.incrementAndGet();
         outcomes.put(job, Outcome.done(models, true));
-        notify(() -> listener().jobSucceeded(progress(job.file, Duration.ZERO), handles(job.file, models, true)));
+        // Called directly, not through notify(lambda): a warm run of a fresh JVM passes here for every job.
+        try {
+            listener().jobSucceeded(progress(job.file, Duration.ZERO), handles(job.file, models, true));
+        } catch (RuntimeException e) {
+            RunLog.log.warn("generation listener failed", e);
+        }
     }
 
     void fail(Job job, CompileFailure failure, Duration elapsed) {
         failed.incrementAndGet();
         failedOnce.set(true);
         outcomes.put(job, Outcome.failed(failure));
-        log.warn("compile job failed: {}", failure.describe());
+        RunLog.log.warn("compile job failed: {}", failure.describe());
         notify(() -> listener().jobFailed(progress(job.file, elapsed), failure));
     }
 
@@ -127,25 +129,37 @@ final class RunLedger {
     GenerationResult result(Path root) {
         Map<OpFile, Job> jobOf = new HashMap<>();
         for (Job j : jobs) {
-            j.members.forEach(m -> jobOf.put(m, j));
+            for (OpFile m : j.members) {
+                jobOf.put(m, j);
+            }
         }
         List<ModelHandle> models = new ArrayList<>();
         List<CompileFailure> failures = new ArrayList<>();
         List<OpFile> notStarted = new ArrayList<>();
-        for (OpFile f : plans.stream().flatMap(p -> p.files().stream()).distinct().toList()) {
-            Job job = jobOf.get(f);
-            Outcome o = outcomes.getOrDefault(job, Outcome.notStarted());
-            if (o.skipped()) {
-                notStarted.add(f);
-            } else if (o.failure().isPresent()) {
-                failures.add(o.failure().get().withFile(f));
-            } else {
-                models.addAll(handles(f, o.models(), o.reused()));
+        // Plain loops, no streams: a warm run of a fresh JVM ends here. Each distinct file once, in plan order.
+        Set<OpFile> seen = new HashSet<>();
+        for (ModelPlan plan : plans) {
+            for (OpFile f : plan.files()) {
+                if (seen.add(f)) {
+                    outcome(f, jobOf.get(f), models, failures, notStarted);
+                }
             }
         }
         OpCompiler compiler = settings.compiler();
         return new GenerationResult(plans, root, compiler.name(), compiler.isSimulated(), models, failures,
                 notStarted, Duration.ofNanos(System.nanoTime() - start), compilerRuns.get());
+    }
+
+    private void outcome(OpFile f, Job job, List<ModelHandle> models, List<CompileFailure> failures,
+                         List<OpFile> notStarted) {
+        Outcome o = outcomes.getOrDefault(job, Outcome.notStarted());
+        if (o.skipped()) {
+            notStarted.add(f);
+        } else if (o.failure().isPresent()) {
+            failures.add(o.failure().get().withFile(f));
+        } else {
+            models.addAll(handles(f, o.models(), o.reused()));
+        }
     }
 
     private GenerationListener listener() {
@@ -161,7 +175,7 @@ final class RunLedger {
         try {
             call.run();
         } catch (RuntimeException e) {
-            log.warn("generation listener failed", e);
+            RunLog.log.warn("generation listener failed", e);
         }
     }
 }

@@ -15,17 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Plans a run: groups the plans' JSON files into jobs by output directory and cache key, fits the cost
  * model to the compile times the manifests recorded, and packs the jobs into compiler calls.
  */
 final class RunPlanner {
-
-    /** The run's logger: users (the CLI) set its level by the name {@code io.ivfsp.generate.GenerationRun}. */
-    private static final Logger log = LoggerFactory.getLogger(GenerationRun.class);
 
     private final GenerationSettings settings;
     private final OpCompiler compiler;
@@ -66,7 +61,12 @@ final class RunPlanner {
                 String key = CacheKey.of(f, socVersion, compiler.name(), compiler.cacheIdentity());
                 String group = f.outputDirectory() + "/" + key;
                 keys.put(group, key);
-                List<OpFile> members = groups.computeIfAbsent(group, g -> new ArrayList<>());
+                // Plain loops, no lambdas or streams here: a warm run of a fresh JVM plans every job.
+                List<OpFile> members = groups.get(group);
+                if (members == null) {
+                    members = new ArrayList<>();
+                    groups.put(group, members);
+                }
                 if (!members.contains(f)) {
                     members.add(f);
                 }
@@ -79,11 +79,15 @@ final class RunPlanner {
             // The time recorded for any file of the job: after a toolkit upgrade the keys differ, the costs hardly.
             double seconds = Double.NaN;
             for (OpFile m : e.getValue()) {
-                Optional<Double> t = manifests.computeIfAbsent(m.outputDirectory(), d -> store.manifest(m.set()))
-                        .entry(m.fileName()).map(Manifest.Entry::compileSeconds)
-                        .filter(x -> x > 0 && Double.isFinite(x));
-                if (t.isPresent()) {
-                    seconds = t.get();
+                Manifest manifest = manifests.get(m.outputDirectory());
+                if (manifest == null) {
+                    manifest = store.manifest(m.set());
+                    manifests.put(m.outputDirectory(), manifest);
+                }
+                Optional<Manifest.Entry> entry = manifest.entry(m.fileName());
+                double t = entry.isPresent() ? entry.get().compileSeconds() : Double.NaN;
+                if (t > 0 && Double.isFinite(t)) {
+                    seconds = t;
                     break;
                 }
             }
@@ -110,7 +114,7 @@ final class RunPlanner {
         for (Job j : jobs) {
             j.estimate = j.expected(costs);
         }
-        log.debug("cost model {} from {} recorded compile times", costs, recorded.size());
+        RunLog.log.debug("cost model {} from {} recorded compile times", costs, recorded.size());
         return Batching.plan(left, j -> new Batching.Item(j.estimate, j.file.ops().size(), j.millionElements,
                         j.file.ops().size() == 1, j.file.set()), costs.startup(), settings.parallelism(),
                 // A simulated compiler has no start-up to save.

@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A run's Chrome trace, when one was asked for: the worker lane of the calling thread, the run's
@@ -17,16 +15,19 @@ import org.slf4j.LoggerFactory;
  */
 final class RunTrace {
 
-    /** The run's logger: users (the CLI) set its level by the name {@code io.ivfsp.generate.GenerationRun}. */
-    private static final Logger log = LoggerFactory.getLogger(GenerationRun.class);
-
     private final Optional<Path> file;
     private final Optional<TraceWriter> trace;
-    private final ThreadLocal<Integer> lane = ThreadLocal.withInitial(() -> 0);
+    // No lambdas where a warm run passes (constructor, reused): they cost a fresh JVM milliseconds each.
+    private final ThreadLocal<Integer> lane = new ThreadLocal<>() {
+        @Override
+        protected Integer initialValue() {
+            return 0;
+        }
+    };
 
     RunTrace(Optional<Path> file, long start) {
         this.file = file;
-        this.trace = file.map(t -> new TraceWriter(start));
+        this.trace = file.isPresent() ? Optional.of(new TraceWriter(start)) : Optional.empty();
     }
 
     /** The calling thread is worker {@code laneNumber} (from 1) from now on. */
@@ -60,8 +61,10 @@ final class RunTrace {
 
     /** A job reused from the output root. */
     void reused(Job job, List<String> models) {
-        trace.ifPresent(t -> t.instant(lane.get(), System.nanoTime(), "reused " + job.file.fileName(), "reuse",
-                Map.of("file", job.file.fileName(), "models", models)));
+        if (trace.isPresent()) {
+            trace.get().instant(lane.get(), System.nanoTime(), "reused " + job.file.fileName(), "reuse",
+                    Map.of("file", job.file.fileName(), "models", models));
+        }
     }
 
     /** Jobs put off because another generator holds their lock. */
@@ -83,7 +86,7 @@ final class RunTrace {
         try {
             trace.get().write(file.get());
         } catch (IOException | RuntimeException e) {
-            log.warn("could not write the trace {}: {}", file.get(), e.toString());
+            RunLog.log.warn("could not write the trace {}: {}", file.get(), e.toString());
         }
     }
 }

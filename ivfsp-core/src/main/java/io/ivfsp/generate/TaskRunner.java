@@ -5,6 +5,7 @@ import io.ivfsp.compile.CompileFailure;
 import io.ivfsp.ops.OpFile;
 import io.ivfsp.remote.RemoteModels;
 import io.ivfsp.remote.RemoteRegistryException;
+import io.ivfsp.store.Manifest;
 import io.ivfsp.store.ModelStore;
 import io.ivfsp.store.StoredModel;
 
@@ -15,8 +16,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs one compiler call of a run: locks its jobs, reuses what the output root or the shared registry
@@ -24,9 +23,6 @@ import org.slf4j.LoggerFactory;
  * more than one is left.
  */
 final class TaskRunner implements WorkQueue.Runner {
-
-    /** The run's logger: users (the CLI) set its level by the name {@code io.ivfsp.generate.GenerationRun}. */
-    private static final Logger log = LoggerFactory.getLogger(GenerationRun.class);
 
     private final GenerationSettings settings;
     private final ModelStore store;
@@ -106,7 +102,7 @@ final class TaskRunner implements WorkQueue.Runner {
                 try {
                     locks.get(i).close();
                 } catch (Exception e) {
-                    log.warn("could not release {}: {}", locks.get(i), e.toString());
+                    RunLog.log.warn("could not release {}: {}", locks.get(i), e.toString());
                 }
             }
         }
@@ -163,18 +159,27 @@ final class TaskRunner implements WorkQueue.Runner {
 
     /** Records a job's models as reused: in the manifest for the job's files not recorded yet, the trace, the ledger. */
     static void reused(ModelStore store, RunTrace trace, RunLedger ledger, Job job, List<StoredModel> models) {
-        List<OpFile> unrecorded = job.members.stream()
-                .filter(m -> store.manifest(m.set()).entry(m.fileName()).map(e -> !e.key().equals(job.key)).orElse(true))
-                .toList();
+        // Plain loops, no lambdas or streams: this runs on the warm path of a fresh JVM.
+        List<OpFile> unrecorded = new ArrayList<>();
+        for (OpFile m : job.members) {
+            Optional<Manifest.Entry> e = store.manifest(m.set()).entry(m.fileName());
+            if (e.isEmpty() || !e.get().key().equals(job.key)) {
+                unrecorded.add(m);
+            }
+        }
         if (!unrecorded.isEmpty()) {
             try {
                 // The same content compiled for another file (another -p, another process): record it for these too.
                 store.record(unrecorded, job.key, models, Duration.ZERO);
             } catch (IOException e) {
-                log.warn("could not record reused models for {}: {}", unrecorded, e.toString());
+                RunLog.log.warn("could not record reused models for {}: {}", unrecorded, e.toString());
             }
         }
-        trace.reused(job, models.stream().map(m -> m.path().getFileName().toString()).toList());
+        List<String> names = new ArrayList<>(models.size());
+        for (StoredModel m : models) {
+            names.add(m.path().getFileName().toString());
+        }
+        trace.reused(job, names);
         ledger.reused(job, models);
     }
 }

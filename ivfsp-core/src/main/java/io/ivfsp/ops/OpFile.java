@@ -59,8 +59,9 @@ public record OpFile(String name, ModelSet set, List<OpDesc> ops) {
         for (OpDesc op : ops) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("op", op.opType());
-            o.put("input_desc", op.inputs().stream().map(OpFile::tensor).toList());
-            o.put("output_desc", op.outputs().stream().map(OpFile::tensor).toList());
+            // Plain loops, no lambdas or streams: cache keys hash this on the warm path of a fresh JVM.
+            o.put("input_desc", tensors(op.inputs()));
+            o.put("output_desc", tensors(op.outputs()));
             list.add(o);
         }
         return JsonWriter.write(list);
@@ -80,12 +81,24 @@ public record OpFile(String name, ModelSet set, List<OpDesc> ops) {
         return List.copyOf(names);
     }
 
+    private static List<Object> tensors(List<TensorDesc> descs) {
+        List<Object> list = new ArrayList<>(descs.size());
+        for (TensorDesc t : descs) {
+            list.add(tensor(t));
+        }
+        return list;
+    }
+
     private static Map<String, Object> tensor(TensorDesc t) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", t.format().jsonName());
         m.put("shape", t.shape());
         if (!t.shapeRange().isEmpty()) {
-            m.put("shape_range", t.shapeRange().stream().map(r -> List.of(r.min(), r.max())).toList());
+            List<Object> ranges = new ArrayList<>(t.shapeRange().size());
+            for (var r : t.shapeRange()) {
+                ranges.add(List.of(r.min(), r.max()));
+            }
+            m.put("shape_range", ranges);
         }
         m.put("type", t.type().jsonName());
         return m;

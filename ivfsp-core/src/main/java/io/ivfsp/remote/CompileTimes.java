@@ -31,7 +31,10 @@ final class CompileTimes {
     static final int MAX_BYTES = 1024;
     static final double MAX_SECONDS = 24 * 3600;
     static final int MAX_READS = 1024;
-    private static final Logger log = LoggerFactory.getLogger(CompileTimes.class);
+    /** The logger, made on first use: a warm run logs nothing and must not pay for starting SLF4J. */
+    private static final class Log {
+        static final Logger log = LoggerFactory.getLogger(CompileTimes.class);
+    }
 
     private final RegistrySession session;
 
@@ -69,7 +72,7 @@ final class CompileTimes {
                 try {
                     raw = session.registry().read(RegistrySession.TIMES + key, MAX_BYTES);
                 } catch (RegistryLimitException e) {
-                    log.debug("ignoring compile time {}: {}", key, e.getMessage());
+                    Log.log.debug("ignoring compile time {}: {}", key, e.getMessage());
                     continue;
                 }
                 raw.flatMap(b -> parse(b, key, f.ops().size())).ifPresent(s -> times.put(f, s));
@@ -102,7 +105,7 @@ final class CompileTimes {
         } catch (IllegalArgumentException e) {
             // Not a compile time.
         }
-        log.debug("ignoring compile time {}: not a valid compile-time object", expectedKey);
+        Log.log.debug("ignoring compile time {}: not a valid compile-time object", expectedKey);
         return Optional.empty();
     }
 }

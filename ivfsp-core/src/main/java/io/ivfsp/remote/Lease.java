@@ -10,7 +10,10 @@ import org.slf4j.LoggerFactory;
 /** This node's lease on a registry key: renewed while held, removed when closed. */
 public final class Lease implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(Lease.class);
+    /** The logger, made on first use: a warm run logs nothing and must not pay for starting SLF4J. */
+    private static final class Log {
+        static final Logger log = LoggerFactory.getLogger(Lease.class);
+    }
 
     private final Leases leases;
     private final String name;
@@ -37,7 +40,7 @@ public final class Lease implements AutoCloseable {
         try {
             leases.registry().overwrite(name, leases.leaseBytes(token));
         } catch (IOException | RuntimeException e) {
-            log.debug("could not renew lease {}: {}", name, e.toString());
+            Log.log.debug("could not renew lease {}: {}", name, e.toString());
         }
     }
 
@@ -58,7 +61,7 @@ public final class Lease implements AutoCloseable {
             try {
                 leases.registry().delete(RegistrySession.LEASES + key + "." + g);
             } catch (IOException | RuntimeException e) {
-                log.debug("could not remove lease {}: {} (it expires by itself)", name, e.toString());
+                Log.log.debug("could not remove lease {}: {} (it expires by itself)", name, e.toString());
                 return;
             }
         }

@@ -25,7 +25,10 @@ final class Leases {
     private static final int MAX_LEASE_GENERATIONS = 64;
     /** The longest wait for overlapping lease writes to land on a server whose conditional create is not atomic. */
     private static final long MAX_SETTLE_MILLIS = 10_000;
-    private static final Logger log = LoggerFactory.getLogger(Leases.class);
+    /** The logger, made on first use: a warm run logs nothing and must not pay for starting SLF4J. */
+    private static final class Log {
+        static final Logger log = LoggerFactory.getLogger(Leases.class);
+    }
 
     private final RegistrySession session;
     /** Named on first use: a UUID seeds SecureRandom, which a run without a registry does not need. */
@@ -121,7 +124,7 @@ final class Leases {
             if (expires > System.currentTimeMillis()) {
                 return new State(Optional.empty(), expires);
             }
-            log.info("lease {} has expired (its holder stopped renewing it): taking it over", name);
+            Log.log.info("lease {} has expired (its holder stopped renewing it): taking it over", name);
             gen++;
         }
         throw new IOException("cannot take the lease of " + key + ": " + MAX_LEASE_GENERATIONS + " expired generations");

@@ -24,7 +24,10 @@ import org.slf4j.LoggerFactory;
  */
 final class RemoteFetch {
 
-    private static final Logger log = LoggerFactory.getLogger(RemoteFetch.class);
+    /** The logger, made on first use: a warm run logs nothing and must not pay for starting SLF4J. */
+    private static final class Log {
+        static final Logger log = LoggerFactory.getLogger(RemoteFetch.class);
+    }
 
     private final RegistrySession session;
 
@@ -110,7 +113,7 @@ final class RemoteFetch {
                         + "; compiling it locally");
                 return Result.BAD;
             }
-            log.debug("fetched {} (key {}) from {}", file.fileName(), key, session.settings.uri());
+            Log.log.debug("fetched {} (key {}) from {}", file.fileName(), key, session.settings.uri());
             return new Result(Optional.of(stored), entry.get().compileSeconds(), false);
         }
     }

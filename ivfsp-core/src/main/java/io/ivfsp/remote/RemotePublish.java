@@ -20,7 +20,10 @@ import org.slf4j.LoggerFactory;
  */
 final class RemotePublish {
 
-    private static final Logger log = LoggerFactory.getLogger(RemotePublish.class);
+    /** The logger, made on first use: a warm run logs nothing and must not pay for starting SLF4J. */
+    private static final class Log {
+        static final Logger log = LoggerFactory.getLogger(RemotePublish.class);
+    }
 
     private final RegistrySession session;
     private final RemoteFetch fetch;
@@ -60,7 +63,7 @@ final class RemotePublish {
             if (!registry.createIfAbsent(RegistrySession.AC + key, entry.toJson())) {
                 published = compareWithPublished(file, key, ms);
             } else {
-                log.debug("published {} (key {}) to {}", file.fileName(), key, session.settings.uri());
+                Log.log.debug("published {} (key {}) to {}", file.fileName(), key, session.settings.uri());
             }
             times.publish(file, seconds);
             return published;

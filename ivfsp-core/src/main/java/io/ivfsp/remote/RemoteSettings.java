@@ -36,7 +36,10 @@ public final class RemoteSettings {
     /** Default retries of a failed call. */
     public static final int DEFAULT_RETRIES = 3;
 
-    private static final Logger log = LoggerFactory.getLogger(RemoteSettings.class);
+    /** The logger, made on first use: a warm run logs nothing and must not pay for starting SLF4J. */
+    private static final class Log {
+        static final Logger log = LoggerFactory.getLogger(RemoteSettings.class);
+    }
 
     private final URI uri;
     private final boolean required;
@@ -176,7 +179,7 @@ public final class RemoteSettings {
         private String accessKeyId;
         private String secretAccessKey;
         private Map<String, String> environment = System.getenv();
-        private Consumer<String> warnings = message -> log.warn(message);
+        private Consumer<String> warnings = message -> Log.log.warn(message);
 
         private Builder(URI uri) {
             this.uri = uri;

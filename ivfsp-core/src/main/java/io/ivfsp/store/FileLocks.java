@@ -30,7 +30,10 @@ import org.slf4j.LoggerFactory;
  */
 final class FileLocks {
 
-    private static final Logger log = LoggerFactory.getLogger(FileLocks.class);
+    /** The logger, made on first use: a warm run logs nothing and must not pay for starting SLF4J. */
+    private static final class Log {
+        static final Logger log = LoggerFactory.getLogger(FileLocks.class);
+    }
 
     /** How long a wait for another process's lock stays silent before one warning names the lock. */
     static final long WARN_AFTER_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -107,7 +110,7 @@ final class FileLocks {
                 }
                 if (!warned && System.nanoTime() - since >= WARN_AFTER_NANOS) {
                     warned = true;
-                    log.warn("waiting for the lock {}: another process (another generator on the same output root)"
+                    Log.log.warn("waiting for the lock {}: another process (another generator on the same output root)"
                             + " holds it; still waiting until it ends or releases it", key);
                 }
                 Thread.sleep(pause);
@@ -214,7 +217,7 @@ final class FileLocks {
                 lock.release();
                 channel.close();
             } catch (IOException e) {
-                log.warn("could not release lock {}: {}", key, e.toString());
+                Log.log.warn("could not release lock {}: {}", key, e.toString());
             } finally {
                 jvm.permit.release();
                 leave(key);

@@ -53,11 +53,11 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed, Ma
                 }
             }
         }
-        placed.forEach((name, m) -> {
-            if (!name.equals(m.name())) {
-                throw new IllegalArgumentException("placed model recorded under another name: " + ModelNames.quote(name));
+        for (Map.Entry<String, Model> e : placed.entrySet()) {  // no lambda: a warm run makes every manifest
+            if (!e.getKey().equals(e.getValue().name())) {
+                throw new IllegalArgumentException("placed model recorded under another name: " + ModelNames.quote(e.getKey()));
             }
-        });
+        }
     }
 
     /** A manifest without recorded stats. */

@@ -59,14 +59,23 @@ final class ManifestParser {
             try {
                 Manifest.Entry entry = entry(e.getValue());
                 String name = (String) e.getKey();
-                if (entry.models().stream().anyMatch(m -> placed.containsKey(m.name()) && !placed.get(m.name()).equals(m))) {
+                // Plain loops, no lambdas or streams: a warm run of a fresh JVM parses every manifest.
+                boolean differs = false;
+                for (Manifest.Model m : entry.models()) {
+                    if (placed.containsKey(m.name()) && !placed.get(m.name()).equals(m)) {
+                        differs = true;
+                    }
+                }
+                if (differs) {
                     if (version1) {
                         // Version 1 kept an entry whose model a later compile replaced: stale, not corrupt.
                         continue;
                     }
                     throw new IllegalArgumentException("a model differs from the one recorded as placed");
                 }
-                entry.models().forEach(m -> placed.putIfAbsent(m.name(), m));
+                for (Manifest.Model m : entry.models()) {
+                    placed.putIfAbsent(m.name(), m);
+                }
                 entries.put(name, entry);
                 new Manifest(Map.of(name, entry), placed);  // checks the JSON file's name
             } catch (RuntimeException ex) {

@@ -42,7 +42,10 @@ final class ManifestStore {
     static final long MAX_BYTES = 4L << 20;
     static final String CORRUPT_SUFFIX = ".corrupt-";
 
-    private static final Logger log = LoggerFactory.getLogger(ManifestStore.class);
+    /** The logger, made on first use: a warm run logs nothing and must not pay for starting SLF4J. */
+    private static final class Log {
+        static final Logger log = LoggerFactory.getLogger(ManifestStore.class);
+    }
 
     /** Made on first use: only a corrupt manifest needs it, and building a formatter costs a warm start ~10 ms. */
     private static final class Stamp {
@@ -82,7 +85,7 @@ final class ManifestStore {
         try (FileLocks.HeldLock lock = lock(dir)) {
             return repairLocked(dir);
         } catch (IOException | RuntimeException e) {
-            log.warn("could not repair the manifest {}: {}", dir.resolve(Manifest.FILE_NAME), e.toString());
+            Log.log.warn("could not repair the manifest {}: {}", dir.resolve(Manifest.FILE_NAME), e.toString());
             return r.manifest();
         }
     }
@@ -122,7 +125,7 @@ final class ManifestStore {
             try {
                 update(e.getKey(), m -> m.withStats(stats, sha256s));
             } catch (IOException | RuntimeException ex) {
-                log.warn("could not record the stats of verified models in {}: {}", e.getKey().resolve(Manifest.FILE_NAME),
+                Log.log.warn("could not record the stats of verified models in {}: {}", e.getKey().resolve(Manifest.FILE_NAME),
                         ex.toString());
             }
         }
@@ -155,7 +158,7 @@ final class ManifestStore {
             aside = dir.resolve(aside.getFileName() + "-" + UUID.randomUUID());
             Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
         }
-        log.warn("the manifest {} is corrupt ({}): moved it aside to {}, kept {} of its entries, and the models of {}"
+        Log.log.warn("the manifest {} is corrupt ({}): moved it aside to {}, kept {} of its entries, and the models of {}"
                         + " are checked by SHA-256 before they are reused", file, r.problem().get(), aside.getFileName(),
                 r.manifest().entries().size(), dir);
         repaired.add(dir);
@@ -180,7 +183,7 @@ final class ManifestStore {
             }
             attrs = a.get();
         } catch (IOException e) {
-            log.warn("ignoring the manifest {}: {}", p, e.toString());
+            Log.log.warn("ignoring the manifest {}: {}", p, e.toString());
             return Read.of(Manifest.empty());
         }
         if (!attrs.isRegularFile()) {
@@ -202,7 +205,7 @@ final class ManifestStore {
         } catch (NotARegularFileException e) {
             return new Read(Manifest.empty(), Optional.empty(), Optional.of(e.kind()));
         } catch (IOException e) {
-            log.warn("ignoring the unreadable manifest {}: {}", p, e.toString());
+            Log.log.warn("ignoring the unreadable manifest {}: {}", p, e.toString());
             return Read.of(Manifest.empty());
         }
         Manifest.Parsed parsed = Manifest.parseLeniently(text);

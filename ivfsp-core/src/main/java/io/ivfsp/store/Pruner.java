@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
  */
 final class Pruner {
 
-    private static final Logger log = LoggerFactory.getLogger(Pruner.class);
+    /** The logger, made on first use: a warm run logs nothing and must not pay for starting SLF4J. */
+    private static final class Log {
+        static final Logger log = LoggerFactory.getLogger(Pruner.class);
+    }
 
     private final Path root;
     private final ManifestStore manifests;
@@ -99,16 +102,16 @@ final class Pruner {
                 return false;  // already gone
             }
             if (!a.get().isRegularFile()) {
-                log.warn("not pruning {}: it is {}, not the model the store placed; left alone", p,
+                Log.log.warn("not pruning {}: it is {}, not the model the store placed; left alone", p,
                         RegularFiles.kind(a.get()));
                 return false;
             }
             if (a.get().size() == model.size() && Sha256.of(p).equals(model.sha256())) {
                 return true;
             }
-            log.warn("not pruning {}: it changed since the store placed it; left alone and no longer tracked", p);
+            Log.log.warn("not pruning {}: it changed since the store placed it; left alone and no longer tracked", p);
         } catch (IOException e) {
-            log.warn("not pruning {}: {}", p, e.toString());
+            Log.log.warn("not pruning {}: {}", p, e.toString());
         }
         return false;
     }
@@ -123,7 +126,7 @@ final class Pruner {
             Files.delete(p);
             return Optional.of(p);
         } catch (IOException e) {
-            log.warn("could not prune {}: {}", p, e.toString());
+            Log.log.warn("could not prune {}: {}", p, e.toString());
             return Optional.empty();
         }
     }

@@ -37,20 +37,36 @@ final class ReuseCheck {
      * but without reading anything: empty unless every model's recorded stat vouches for it.
      */
     static Optional<List<StoredModel>> trusted(Manifest manifest, Path dir, OpFile file, String key) {
-        return reusable(manifest, dir, file, key, Verification.STAT, (d, m, s) -> { }, true);
+        return reusable(manifest, dir, file, key, Verification.STAT, null, true);
+    }
+
+    private static List<String> namesOf(Manifest.Entry entry) {
+        List<String> names = new ArrayList<>();
+        for (Manifest.Model m : entry.models()) {
+            names.add(m.name());
+        }
+        return names;
     }
 
     private static Optional<List<StoredModel>> reusable(Manifest manifest, Path dir, OpFile file, String key,
                                                         Verification level, Observer observer, boolean statOnly) {
         List<String> expected = file.omFileNames();
-        Optional<Manifest.Entry> entry = manifest.entry(file.fileName()).filter(e -> e.key().equals(key))
-                .or(() -> manifest.entries().values().stream().filter(e -> e.key().equals(key)).findFirst())
-                .filter(e -> e.models().stream().map(Manifest.Model::name).toList().equals(expected));
-        if (entry.isEmpty()) {
+        // Plain loops, no lambdas or streams: this runs on the warm path of a fresh JVM.
+        Manifest.Entry entry = manifest.entry(file.fileName()).orElse(null);
+        if (entry == null || !entry.key().equals(key)) {
+            entry = null;
+            for (Manifest.Entry e : manifest.entries().values()) {
+                if (e.key().equals(key)) {
+                    entry = e;
+                    break;
+                }
+            }
+        }
+        if (entry == null || !namesOf(entry).equals(expected)) {
             return Optional.empty();
         }
         List<StoredModel> stored = new ArrayList<>();
-        for (Manifest.Model m : entry.get().models()) {
+        for (Manifest.Model m : entry.models()) {
             Path p = dir.resolve(m.name());
             try {
                 if (!intact(manifest, p, m, level, statOnly ? null : observer)) {

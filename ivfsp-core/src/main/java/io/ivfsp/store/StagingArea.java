@@ -32,7 +32,10 @@ import org.slf4j.LoggerFactory;
  */
 final class StagingArea implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(StagingArea.class);
+    /** The logger, made on first use: a warm run logs nothing and must not pay for starting SLF4J. */
+    private static final class Log {
+        static final Logger log = LoggerFactory.getLogger(StagingArea.class);
+    }
     private static final String UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
     private static final Pattern RUN_NAME = Pattern.compile("run-" + UUID_PATTERN);
     /** A run's directory while it is being created and locked; left only by a run that died right then. */
@@ -98,7 +101,7 @@ final class StagingArea implements AutoCloseable {
         }
         for (Path dir : unfinished) {
             if (age(dir).compareTo(UNLOCKED_RUN_GRACE) > 0) {
-                log.info("removing the staging directory of a run that died starting: {}", dir);
+                Log.log.info("removing the staging directory of a run that died starting: {}", dir);
                 deleteTree(dir);
             }
         }
@@ -110,18 +113,18 @@ final class StagingArea implements AutoCloseable {
                 // what a removal cut short, or a late write of a killed run's compiler, left behind. Not
                 // judged while young (a removal may be under way), removed once, quietly, when old.
                 if (age(run).compareTo(UNLOCKED_RUN_GRACE) > 0) {
-                    log.info("removing the staging directory of a dead run, left without its lock file: {}", run);
+                    Log.log.info("removing the staging directory of a dead run, left without its lock file: {}", run);
                     deleteTree(run);
                 } else {
-                    log.debug("leaving {} for now: it has no lock file", run);
+                    Log.log.debug("leaving {} for now: it has no lock file", run);
                 }
             } else if (!attrs.get().isRegularFile()) {
-                log.warn("leaving {} alone: its lock file is {}", run, RegularFiles.kind(attrs.get()));
+                Log.log.warn("leaving {} alone: its lock file is {}", run, RegularFiles.kind(attrs.get()));
             } else {
                 Optional<FileLocks.HeldLock> lock = FileLocks.acquire(lockFile, () -> true, false);
                 if (lock.isPresent()) {
                     try (FileLocks.HeldLock held = lock.get()) {
-                        log.info("removing the staging directory of a dead run: {}", run);
+                        Log.log.info("removing the staging directory of a dead run: {}", run);
                         deleteRun(run);
                     }
                 }
@@ -213,7 +216,7 @@ final class StagingArea implements AutoCloseable {
         } catch (NoSuchFileException e) {
             return;
         } catch (IOException e) {
-            log.warn("could not list staging directory {}: {}", run, e.toString());
+            Log.log.warn("could not list staging directory {}: {}", run, e.toString());
         }
         deleteTree(run);
     }
@@ -238,7 +241,7 @@ final class StagingArea implements AutoCloseable {
                 }
             });
         } catch (IOException e) {
-            log.warn("could not remove staging directory {}: {}", dir, e.toString());
+            Log.log.warn("could not remove staging directory {}: {}", dir, e.toString());
         }
     }
 }

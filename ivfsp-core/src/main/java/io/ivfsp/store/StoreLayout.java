@@ -78,7 +78,15 @@ final class StoreLayout {
     static void checkPlan(ModelStore store, ModelPlan plan, Consumer<Path> writable) {
         List<Path> dirs = new ArrayList<>();
         dirs.add(store.configDirectory());
-        plan.files().stream().map(f -> store.modelDirectory(f.set())).distinct().forEach(dirs::add);
+        // Plain loops, no lambdas or streams: this runs on the warm path of a fresh JVM.
+        List<Path> modelDirs = new ArrayList<>();
+        for (OpFile f : plan.files()) {
+            Path d = store.modelDirectory(f.set());
+            if (!modelDirs.contains(d)) {
+                modelDirs.add(d);
+            }
+        }
+        dirs.addAll(modelDirs);
         for (Path dir : dirs) {
             checkDirectory(dir, "an output directory");
             if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
@@ -86,8 +94,9 @@ final class StoreLayout {
             }
         }
         checkLockDirectory(store.root().resolve(ModelStore.LOCK_DIRECTORY));
-        plan.files().stream().map(f -> store.modelDirectory(f.set())).distinct()
-                .forEach(d -> checkFile(d.resolve(Manifest.FILE_NAME), "the store's manifest"));
+        for (Path d : modelDirs) {
+            checkFile(d.resolve(Manifest.FILE_NAME), "the store's manifest");
+        }
         for (OpFile f : plan.files()) {
             checkFile(store.jsonPath(f), "an output file");
             for (String om : f.omFileNames()) {
