@@ -266,6 +266,9 @@ class ProcessSafetyTest {
         }
 
         assertThat(fake.runs()).extracting(r -> Path.of(r.arg("singleop")).getFileName().toString())
+                .as("ATC runs (file, working directory, start, end): %s", fake.runs().stream()
+                        .map(r -> Path.of(r.arg("singleop")).getFileName() + " " + r.cwd() + " " + r.start() + " " + r.end())
+                        .toList())
                 .hasSize(32).doesNotHaveDuplicates();
         // The result line, not the first: a generator that waited long for a lock logs a WARN before it.
         long compiled = outputs.stream().mapToLong(o -> Long.parseLong(o.lines().filter(l -> l.startsWith("compiled "))
