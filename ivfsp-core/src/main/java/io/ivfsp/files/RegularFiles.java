@@ -78,7 +78,8 @@ public final class RegularFiles {
      * @throws NoSuchFileException      if nothing is there
      * @throws NotARegularFileException if something other than a regular file is there
      * @throws FileTooLargeException    if it holds more than {@code maxBytes}
-     * @throws IOException              if it cannot be read, or was replaced while being opened
+     * @throws FileReplacedException   if another file was renamed over it while it was being opened
+     * @throws IOException              if it cannot be read
      */
     public static byte[] read(Path path, long maxBytes) throws IOException {
         if (maxBytes < 0 || maxBytes > Integer.MAX_VALUE - 16) {
@@ -123,7 +124,7 @@ public final class RegularFiles {
             // Replaced between the check and the open: what was opened is not what was checked.
             BasicFileAttributes after = requireRegular(path);
             if (!Objects.equals(before.fileKey(), after.fileKey())) {
-                throw new IOException(path + " was replaced while it was being opened");
+                throw new FileReplacedException(path);
             }
             return ch;
         } catch (IOException | RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.ivfsp.store;
 
+import io.ivfsp.files.FileReplacedException;
 import io.ivfsp.files.FileTooLargeException;
 import io.ivfsp.files.NotARegularFileException;
 import io.ivfsp.files.RegularFiles;
@@ -41,6 +42,17 @@ final class ManifestStore {
     /** The largest manifest read: 45 entries take a few hundred KB. */
     static final long MAX_BYTES = 4L << 20;
     static final String CORRUPT_SUFFIX = ".corrupt-";
+    /**
+     * How long before a read a manifest must have last changed for the read to be cached. A file written
+     * since then has a later modification time, so it cannot pass for the cached one even if it reuses its
+     * inode and size within one tick of the file system's clock.
+     */
+    static final long SETTLED_MILLIS = 100;
+    /**
+     * How many reads of a manifest that each met a replacement are made without its lock, then again
+     * under it, before it counts as empty for this read.
+     */
+    static final int MAX_READS = 8;
 
     /** The logger, made on first use: a warm run logs nothing and must not pay for starting SLF4J. */
     private static final class Log {
@@ -79,9 +91,10 @@ final class ManifestStore {
      */
     Manifest read(Path dir) {
         Read r = readFile(dir);
-        if (r.problem().isEmpty()) {
+        if (r.problem().isEmpty() && !r.unsettled()) {
             return r.manifest();
         }
+        // Corrupt, or replaced at every read: the lock holds off the store's writers while it is read again.
         try (FileLocks.HeldLock lock = lock(dir)) {
             return repairLocked(dir);
         } catch (IOException | RuntimeException e) {
@@ -147,6 +160,11 @@ final class ManifestStore {
         if (r.notRegular().isPresent()) {
             throw new NotARegularFileException(dir.resolve(Manifest.FILE_NAME), r.notRegular().get());
         }
+        if (r.unsettled()) {
+            Log.log.warn("ignoring the manifest {} for now: it was replaced at each of {} reads, even under its lock"
+                    + " (something other than ivfsp is writing it)", dir.resolve(Manifest.FILE_NAME), MAX_READS);
+            return r.manifest();
+        }
         if (r.problem().isEmpty()) {
             return r.manifest();
         }
@@ -170,61 +188,93 @@ final class ManifestStore {
         Path file = dir.resolve(Manifest.FILE_NAME);
         StoreLayout.checkFile(file, "the store's manifest");
         staging.writeAtomically(file, m.toJson().getBytes(StandardCharsets.UTF_8));
-        RegularFiles.lstat(file).ifPresent(a -> cache.put(file, CachedManifest.of(a, m)));
     }
 
+    /**
+     * Reads the manifest of {@code dir}. Other generators replace it by renames at any time, so a read
+     * that met a replacement (the file changed between its check, its opening and the stat after
+     * reading) is done again: the result is one whole version, or unsettled after {@link #MAX_READS}
+     * tries, never a manifest read as empty because it was being replaced.
+     */
     private Read readFile(Path dir) {
         Path p = dir.resolve(Manifest.FILE_NAME);
-        BasicFileAttributes attrs;
-        try {
-            Optional<BasicFileAttributes> a = RegularFiles.lstat(p);
-            if (a.isEmpty()) {
+        for (int attempt = 1; ; attempt++) {
+            long started = System.currentTimeMillis();
+            BasicFileAttributes attrs;
+            try {
+                Optional<BasicFileAttributes> a = RegularFiles.lstat(p);
+                if (a.isEmpty()) {
+                    return Read.of(Manifest.empty());
+                }
+                attrs = a.get();
+            } catch (IOException e) {
+                Log.log.warn("ignoring the manifest {}: {}", p, e.toString());
                 return Read.of(Manifest.empty());
             }
-            attrs = a.get();
-        } catch (IOException e) {
-            Log.log.warn("ignoring the manifest {}: {}", p, e.toString());
-            return Read.of(Manifest.empty());
+            if (!attrs.isRegularFile()) {
+                return new Read(Manifest.empty(), Optional.empty(), Optional.of(RegularFiles.kind(attrs)), false);
+            }
+            CachedManifest cached = cache.get(p);
+            if (cached != null && cached.matches(attrs)) {
+                return Read.of(cached.manifest());
+            }
+            String text;
+            boolean stable;
+            try {
+                byte[] bytes = RegularFiles.read(p, MAX_BYTES);
+                Optional<BasicFileAttributes> after = RegularFiles.lstat(p);
+                stable = after.isPresent() && CachedManifest.of(attrs, null).matches(after.get());
+                text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            } catch (FileReplacedException e) {
+                if (attempt < MAX_READS) {
+                    continue;
+                }
+                return new Read(Manifest.empty(), Optional.empty(), Optional.empty(), true);
+            } catch (FileTooLargeException e) {
+                return new Read(Manifest.empty(), Optional.of("larger than " + MAX_BYTES + " bytes"), Optional.empty(), false);
+            } catch (CharacterCodingException e) {
+                return new Read(Manifest.empty(), Optional.of("not UTF-8 text"), Optional.empty(), false);
+            } catch (NotARegularFileException e) {
+                return new Read(Manifest.empty(), Optional.empty(), Optional.of(e.kind()), false);
+            } catch (IOException e) {
+                Log.log.warn("ignoring the unreadable manifest {}: {}", p, e.toString());
+                return Read.of(Manifest.empty());
+            }
+            if (!stable) {
+                // Replaced (or written in place) while read: what was read may be a mix, or newer than attrs.
+                if (attempt < MAX_READS) {
+                    continue;
+                }
+                return new Read(Manifest.empty(), Optional.empty(), Optional.empty(), true);
+            }
+            Manifest.Parsed parsed = Manifest.parseLeniently(text);
+            if (!parsed.problems().isEmpty()) {
+                return new Read(parsed.manifest(), Optional.of(parsed.problems().get(0)
+                        + (parsed.problems().size() > 1 ? " and " + (parsed.problems().size() - 1) + " more" : "")),
+                        Optional.empty(), false);
+            }
+            if (attrs.lastModifiedTime().toMillis() < started - SETTLED_MILLIS) {
+                cache.put(p, CachedManifest.of(attrs, parsed.manifest()));
+            }
+            return Read.of(parsed.manifest());
         }
-        if (!attrs.isRegularFile()) {
-            return new Read(Manifest.empty(), Optional.empty(), Optional.of(RegularFiles.kind(attrs)));
-        }
-        CachedManifest cached = cache.get(p);
-        if (cached != null && cached.matches(attrs)) {
-            return Read.of(cached.manifest());
-        }
-        String text;
-        try {
-            byte[] bytes = RegularFiles.read(p, MAX_BYTES);
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (FileTooLargeException e) {
-            return new Read(Manifest.empty(), Optional.of("larger than " + MAX_BYTES + " bytes"), Optional.empty());
-        } catch (CharacterCodingException e) {
-            return new Read(Manifest.empty(), Optional.of("not UTF-8 text"), Optional.empty());
-        } catch (NotARegularFileException e) {
-            return new Read(Manifest.empty(), Optional.empty(), Optional.of(e.kind()));
-        } catch (IOException e) {
-            Log.log.warn("ignoring the unreadable manifest {}: {}", p, e.toString());
-            return Read.of(Manifest.empty());
-        }
-        Manifest.Parsed parsed = Manifest.parseLeniently(text);
-        if (!parsed.problems().isEmpty()) {
-            return new Read(parsed.manifest(), Optional.of(parsed.problems().get(0)
-                    + (parsed.problems().size() > 1 ? " and " + (parsed.problems().size() - 1) + " more" : "")), Optional.empty());
-        }
-        cache.put(p, CachedManifest.of(attrs, parsed.manifest()));
-        return Read.of(parsed.manifest());
     }
 
-    /** What reading gave: the manifest as far as valid, what was corrupt, or what non-file is in its place. */
-    private record Read(Manifest manifest, Optional<String> problem, Optional<String> notRegular) {
+    /**
+     * What reading gave: the manifest as far as valid, what was corrupt, what non-file is in its place,
+     * or that it was replaced at every one of {@link #MAX_READS} reads (unsettled: read as empty).
+     */
+    private record Read(Manifest manifest, Optional<String> problem, Optional<String> notRegular, boolean unsettled) {
         static Read of(Manifest m) {
-            return new Read(m, Optional.empty(), Optional.empty());
+            return new Read(m, Optional.empty(), Optional.empty(), false);
         }
     }
 
-    /** A parsed manifest and the attributes of the file it was read from: every write replaces it by a rename. */
+    /**
+     * A parsed manifest and the attributes of the file it was read from: every write replaces it by a
+     * rename, so a file with other attributes is read again.
+     */
     private record CachedManifest(Object fileKey, FileTime modified, long size, Manifest manifest) {
         static CachedManifest of(BasicFileAttributes a, Manifest m) {
             return new CachedManifest(a.fileKey(), a.lastModifiedTime(), a.size(), m);

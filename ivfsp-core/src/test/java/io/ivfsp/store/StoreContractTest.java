@@ -11,6 +11,7 @@ import io.ivfsp.ops.OpCatalog;
 import io.ivfsp.ops.OpFile;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +22,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -178,6 +181,52 @@ class StoreContractTest {
             Files.writeString(manifest, Manifest.empty().toJson());
             assertThat(store.manifest(ModelSet.SERVICE).entries()).isEmpty();
             assertThat(store.reusable(file, key('c'), Verification.STAT)).isEmpty();
+        }
+    }
+
+    /**
+     * Another generator records its jobs (replacing the manifest by a rename, under its lock) while
+     * this one reads the manifest, outside any lock, to decide whether to compile: each read must give
+     * a whole version, never nothing. Reading nothing made a generator compile a job another had
+     * just compiled.
+     */
+    @Test
+    void aManifestReplacedWhileBeingReadIsReadWholeNeverAsEmpty() throws Exception {
+        OpFile second = plan.files(ModelSet.SERVICE).get(1);
+        try (ModelStore reader = ModelStore.open(root); ModelStore writer = ModelStore.open(root)) {
+            place(reader, file, key('a'));
+            List<StoredModel> secondModels = place(writer, second, key('b'));
+            AtomicBoolean done = new AtomicBoolean();
+            AtomicInteger replaced = new AtomicInteger();
+            Thread other = new Thread(() -> {
+                try {
+                    // Compile times of varying length: each record is a new file of another size.
+                    for (int i = 0; !done.get(); i++) {
+                        writer.record(second, key('b'), secondModels, Duration.ofMillis(i % 2 == 0 ? 1 : 1234567));
+                        replaced.incrementAndGet();
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            other.start();
+            int reads = 0;
+            int emptyReads = 0;
+            try {
+                // Enough reads, while the other store replaced the file many times, for the windows to meet.
+                while (other.isAlive() && (reads < 2000 || replaced.get() < 1000)) {
+                    if (reader.manifest(ModelSet.SERVICE).entry(file.fileName()).isEmpty()) {
+                        emptyReads++;
+                    }
+                    reads++;
+                }
+            } finally {
+                done.set(true);
+                other.join();
+            }
+            assertThat(replaced.get()).as("the other store kept recording").isGreaterThanOrEqualTo(1000);
+            assertThat(emptyReads).as("reads of %d that found no entry, while the file was replaced %d times", reads,
+                    replaced.get()).isZero();
         }
     }
 
