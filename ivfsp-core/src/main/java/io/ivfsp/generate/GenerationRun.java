@@ -65,7 +65,7 @@ final class GenerationRun {
         this.planner = new RunPlanner(settings, this.plans, store, socVersion);
     }
 
-    ModelGenerator.GenerationFuture start() {
+    GenerationFuture start() {
         List<Job> jobs = planner.jobList();
         RunLedger ledger = new RunLedger(settings, plans, jsonFiles, jobs, cancellation, start);
         List<Job> left = reuseTrusted(jobs, ledger);
@@ -86,7 +86,7 @@ final class GenerationRun {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         ForkJoinPool ownPool = settings.executor().isEmpty() ? new ForkJoinPool(settings.parallelism()) : null;
         Executor exec = settings.executor().orElse(ownPool);
-        ModelGenerator.GenerationFuture future = new ModelGenerator.GenerationFuture(cancellation);
+        GenerationFuture future = new GenerationFuture(cancellation);
 
         Batching.Plan<Job> plan = planner.plan(remote, left);
         List<Batching.Task<Job>> order = new ArrayList<>(plan.tasks());
@@ -151,8 +151,8 @@ final class GenerationRun {
     }
 
     /** Every job reused: the result, without a worker, pool, shutdown hook or batching plan. */
-    private ModelGenerator.GenerationFuture warm(RunLedger ledger) {
-        ModelGenerator.GenerationFuture future = new ModelGenerator.GenerationFuture(cancellation);
+    private GenerationFuture warm(RunLedger ledger) {
+        GenerationFuture future = new GenerationFuture(cancellation);
         try {
             store.close();
             remote.close();
@@ -169,7 +169,7 @@ final class GenerationRun {
      *
      * @throws CancellationException if the calling thread is interrupted (the run is then cancelled)
      */
-    static GenerationResult await(ModelGenerator.GenerationFuture future) {
+    static GenerationResult await(GenerationFuture future) {
         try {
             return future.get();
         } catch (InterruptedException e) {

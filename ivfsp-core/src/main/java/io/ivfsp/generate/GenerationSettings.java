@@ -13,7 +13,7 @@ import java.util.concurrent.Executor;
 
 /**
  * The settings of a generator, the one copy everything reads: made and checked by
- * {@link ModelGenerator.Builder#build()}, immutable, and handed unchanged to each run. The ranges
+ * {@link ModelGeneratorBuilder#build()}, immutable, and handed unchanged to each run. The ranges
  * are here too, so that the builder's setters, this constructor and the CLI check the same rule.
  *
  * @param compiler                the compiler backend

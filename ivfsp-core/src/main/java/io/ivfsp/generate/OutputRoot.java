@@ -24,7 +24,7 @@ final class OutputRoot {
     }
 
     /** Checks the plans and the root, writes the JSON files, and starts the run. */
-    static ModelGenerator.GenerationFuture start(GenerationSettings settings, List<ModelPlan> plans) {
+    static GenerationFuture start(GenerationSettings settings, List<ModelPlan> plans) {
         if (plans.isEmpty()) {
             throw new IllegalArgumentException("at least one plan is needed");
         }

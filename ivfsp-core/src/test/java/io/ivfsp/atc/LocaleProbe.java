@@ -5,6 +5,7 @@ import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.ModelSet;
 import io.ivfsp.generate.GenerationResult;
 import io.ivfsp.generate.ModelGenerator;
+import io.ivfsp.generate.ModelGeneratorBuilder;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ public final class LocaleProbe {
     }
 
     public static void main(String[] args) throws Exception {
-        ModelGenerator.Builder b = ModelGenerator.builder().compiler(MockOpCompiler.create()).parallelism(2);
+        ModelGeneratorBuilder b = ModelGenerator.builder().compiler(MockOpCompiler.create()).parallelism(2);
         if (args[0].equals("listed")) {
             try (Stream<Path> s = Files.list(Path.of(args[1]))) {
                 b.outputRoot(s.filter(Files::isDirectory).findFirst().orElseThrow());

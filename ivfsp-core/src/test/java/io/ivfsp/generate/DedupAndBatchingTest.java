@@ -39,7 +39,7 @@ class DedupAndBatchingTest {
         root = Files.createDirectories(dir.resolve("out"));
     }
 
-    private ModelGenerator.Builder generator() {
+    private ModelGeneratorBuilder generator() {
         return fake.generator(root);
     }
 
@@ -166,7 +166,7 @@ class DedupAndBatchingTest {
         };
         try (ModelStore other = ModelStore.open(root)) {
             ModelStore.JobLock held = other.lockJob(first.outputDirectory(), key, () -> false).orElseThrow();
-            ModelGenerator.GenerationFuture future;
+            GenerationFuture future;
             try {
                 // One worker, the locked job first in line: it must not wait while the others can run.
                 future = generator().parallelism(1).scheduling(Scheduling.PLAN_ORDER).batching(BatchingMode.NEVER)

@@ -82,7 +82,7 @@ class GenerationContractTest {
         }
     }
 
-    private ModelGenerator.Builder serial(OpCompiler compiler) {
+    private ModelGeneratorBuilder serial(OpCompiler compiler) {
         return ModelGenerator.builder().compiler(compiler).outputRoot(root).parallelism(1).batching(false);
     }
 

@@ -72,7 +72,7 @@ class GenerationSettingsTest {
 
     @Test
     void build_takesASnapshotTheBuilderCannotChange() {
-        ModelGenerator.Builder b = ModelGenerator.builder().compiler(mock).parallelism(4).compileWorkers(2);
+        ModelGeneratorBuilder b = ModelGenerator.builder().compiler(mock).parallelism(4).compileWorkers(2);
         ModelGenerator first = b.build();
 
         b.parallelism(9).compileWorkers(7).outputRoot(Path.of("elsewhere"));

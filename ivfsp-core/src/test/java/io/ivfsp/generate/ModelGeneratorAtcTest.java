@@ -48,7 +48,7 @@ class ModelGeneratorAtcTest {
         root = Files.createDirectories(dir.resolve("out"));
     }
 
-    private ModelGenerator.Builder generator() {
+    private ModelGeneratorBuilder generator() {
         return fake.generator(root);
     }
 
@@ -231,7 +231,7 @@ class ModelGeneratorAtcTest {
             }
         }).build();
 
-        ModelGenerator.GenerationFuture future = g.generateAsync(IvfspConfig.defaults(), ModelSet.SERVICE);
+        GenerationFuture future = g.generateAsync(IvfspConfig.defaults(), ModelSet.SERVICE);
         assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
         waitFor(() -> !fake.treePids().isEmpty());
         long[] pids = fake.treePids().get(0);

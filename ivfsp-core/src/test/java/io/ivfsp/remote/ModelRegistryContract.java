@@ -11,6 +11,7 @@ import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.ModelSet;
 import io.ivfsp.generate.GenerationResult;
 import io.ivfsp.generate.ModelGenerator;
+import io.ivfsp.generate.ModelGeneratorBuilder;
 import io.ivfsp.json.JsonReader;
 import io.ivfsp.ops.ModelPlan;
 import io.ivfsp.ops.OpCatalog;
@@ -71,8 +72,8 @@ public abstract class ModelRegistryContract {
         return generator(compiler, root, settings).build().generate(plan);
     }
 
-    private ModelGenerator.Builder generator(OpCompiler compiler, Path root, RemoteSettings settings) {
-        ModelGenerator.Builder b = ModelGenerator.builder().compiler(compiler).outputRoot(root).parallelism(4);
+    private ModelGeneratorBuilder generator(OpCompiler compiler, Path root, RemoteSettings settings) {
+        ModelGeneratorBuilder b = ModelGenerator.builder().compiler(compiler).outputRoot(root).parallelism(4);
         return settings == null ? b : b.remote(settings);
     }
 

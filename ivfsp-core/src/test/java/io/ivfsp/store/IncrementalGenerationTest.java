@@ -8,6 +8,7 @@ import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.ModelSet;
 import io.ivfsp.generate.GenerationResult;
 import io.ivfsp.generate.ModelGenerator;
+import io.ivfsp.generate.ModelGeneratorBuilder;
 import io.ivfsp.generate.ModelHandle;
 import io.ivfsp.ops.ModelPlan;
 import io.ivfsp.ops.OpCatalog;
@@ -46,7 +47,7 @@ class IncrementalGenerationTest {
         root = Files.createDirectories(dir.resolve("out"));
     }
 
-    private ModelGenerator.Builder generator() {
+    private ModelGeneratorBuilder generator() {
         return fake.generator(root);
     }
 
@@ -54,7 +55,7 @@ class IncrementalGenerationTest {
      * A generator with the in-process mock compiler, for the tests of what the store keeps and removes,
      * which do not depend on how a model was compiled: no ATC process to start for each of their jobs.
      */
-    private ModelGenerator.Builder mockGenerator() {
+    private ModelGeneratorBuilder mockGenerator() {
         return ModelGenerator.builder().compiler(io.ivfsp.compile.MockOpCompiler.create()).outputRoot(root)
                 .parallelism(4);
     }

@@ -7,6 +7,7 @@ import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.ModelSet;
 import io.ivfsp.generate.GenerationResult;
 import io.ivfsp.generate.ModelGenerator;
+import io.ivfsp.generate.ModelGeneratorBuilder;
 import io.ivfsp.ops.ModelPlan;
 import io.ivfsp.ops.OpCatalog;
 import io.ivfsp.ops.OpFile;
@@ -106,7 +107,7 @@ class StatVerificationTest {
             new Thread(r).start();
         };
         java.util.List<Boolean> stagingExists = new java.util.concurrent.CopyOnWriteArrayList<>();
-        ModelGenerator.Builder b = ModelGenerator.builder().compiler(MockOpCompiler.create()).outputRoot(root)
+        ModelGeneratorBuilder b = ModelGenerator.builder().compiler(MockOpCompiler.create()).outputRoot(root)
                 .executor(counting).listener(new io.ivfsp.generate.GenerationListener() {
                     @Override
                     public void jobSucceeded(io.ivfsp.generate.JobProgress p, java.util.List<io.ivfsp.generate.ModelHandle> m) {

@@ -89,7 +89,7 @@ public final class FakeToolkit {
      * A generator compiling with this toolkit's ATC into {@code root}, 4 jobs at a time, one ATC call per
      * job (so that tests can count calls per JSON file; tests about batching set it).
      */
-    public io.ivfsp.generate.ModelGenerator.Builder generator(Path root) {
+    public io.ivfsp.generate.ModelGeneratorBuilder generator(Path root) {
         return io.ivfsp.generate.ModelGenerator.builder()
                 .compiler(io.ivfsp.atc.AtcCompiler.builder().toolkit(toolkit()).build())
                 .outputRoot(root).parallelism(4).batching(io.ivfsp.generate.BatchingMode.NEVER);

@@ -7,6 +7,7 @@ import io.ivfsp.config.IvfspParameter;
 import io.ivfsp.config.ModelSet;
 import io.ivfsp.generate.GenerationResult;
 import io.ivfsp.generate.ModelGenerator;
+import io.ivfsp.generate.ModelGeneratorBuilder;
 import io.ivfsp.ops.ModelPlan;
 import io.ivfsp.ops.OpCatalog;
 import io.ivfsp.store.ModelInstaller;
@@ -223,7 +224,7 @@ final class GenerateCommand implements Callable<Integer> {
             if (choice.compiler().isEmpty()) {
                 return choice.exit();
             }
-            ModelGenerator.Builder generator = ModelGenerator.builder().outputRoot(root).failFast(failFast)
+            ModelGeneratorBuilder generator = ModelGenerator.builder().outputRoot(root).failFast(failFast)
                     .incremental(!rebuild).verification(verification.equals("hash") ? Verification.HASH : Verification.STAT);
             Optional.ofNullable(pool).ifPresent(generator::parallelism);
             Optional.ofNullable(workers).ifPresent(generator::compileWorkers);
@@ -249,7 +250,7 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     /** Runs the generator the options describe with the chosen compiler; installs, prunes and reports. */
-    private int generate(List<ModelPlan> plans, Path root, Backends.Choice chosen, ModelGenerator.Builder options,
+    private int generate(List<ModelPlan> plans, Path root, Backends.Choice chosen, ModelGeneratorBuilder options,
                          GenerateOutput output, PrintWriter err) {
         OpCompiler compiler = chosen.compiler().orElseThrow();
         if (compiler.isSimulated() && !output.simulatedAccepted(compiler, chosen.named(), installTo)) {
