@@ -12,6 +12,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * {@code CREATE_NEW} and opened only once {@code lstat} says it is a regular file, never through a
  * link: a link planted in its place cannot make the store create or open anything elsewhere, and a
  * FIFO cannot block it.
+ *
+ * <p>The OS lock ({@code fcntl}) belongs to the process and is dropped when the process closes any
+ * descriptor of the file, whichever one took it. So this JVM knows each lock file by its identity
+ * (device and inode), not by the path it was named by: two spellings of one file (a link to the root,
+ * a renamed directory) share one permit and one set of descriptors, and a descriptor is closed only when
+ * no thread of this JVM holds or waits for a lock on that file.
  */
 final class FileLocks {
 
@@ -39,15 +47,18 @@ final class FileLocks {
     static final long WARN_AFTER_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     /**
-     * One permit per lock file for this JVM (FileLock alone cannot exclude two threads of one process),
-     * with the number of threads holding or waiting for it: the entry goes when the last one leaves, so a
-     * long-lived service does not keep one per lock file it ever used.
+     * Per lock file (by identity) in this JVM: one permit (FileLock alone cannot exclude two threads of
+     * one process), the number of threads holding or waiting for it, and every descriptor opened on it.
+     * The entry, and its descriptors, go when the last thread leaves, so a long-lived service does not keep
+     * one per lock file it ever used.
      */
-    private static final ConcurrentHashMap<Path, JvmLock> JVM_LOCKS = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Object, Inode> JVM_LOCKS = new ConcurrentHashMap<>();
 
-    private static final class JvmLock {
+    private static final class Inode {
         final Semaphore permit = new Semaphore(1);
         int users;
+        /** Opened by this JVM on the file; the first is the one locked. Guarded by this object. */
+        final List<FileChannel> channels = new ArrayList<>(1);
     }
 
     private FileLocks() {
@@ -55,23 +66,40 @@ final class FileLocks {
 
     /** Whether this JVM keeps anything for {@code lockFile}: only while a thread holds or waits for it. */
     static boolean isTracked(Path lockFile) {
-        return JVM_LOCKS.containsKey(key(lockFile));
+        try {
+            Optional<BasicFileAttributes> a = RegularFiles.lstat(lockFile);
+            return a.isPresent() && a.get().fileKey() != null && JVM_LOCKS.containsKey(a.get().fileKey());
+        } catch (IOException e) {
+            return false;
+        }
     }
 
-    private static Path key(Path lockFile) {
-        return lockFile.toAbsolutePath().normalize();
-    }
-
-    private static JvmLock enter(Path key) {
-        return JVM_LOCKS.compute(key, (k, l) -> {
-            JvmLock lock = l == null ? new JvmLock() : l;
-            lock.users++;
-            return lock;
+    private static Inode enter(Object id) {
+        return JVM_LOCKS.compute(id, (k, l) -> {
+            Inode inode = l == null ? new Inode() : l;
+            inode.users++;
+            return inode;
         });
     }
 
-    private static void leave(Path key) {
-        JVM_LOCKS.computeIfPresent(key, (k, l) -> --l.users == 0 ? null : l);
+    /** Leaves the file; the last one out closes this JVM's descriptors of it, atomically with forgetting it. */
+    private static void leave(Object id) {
+        JVM_LOCKS.computeIfPresent(id, (k, l) -> {
+            if (--l.users > 0) {
+                return l;
+            }
+            synchronized (l) {
+                for (FileChannel c : l.channels) {
+                    try {
+                        c.close();
+                    } catch (IOException e) {
+                        Log.log.warn("could not close a lock file: {}", e.toString());
+                    }
+                }
+                l.channels.clear();
+            }
+            return null;
+        });
     }
 
     /**
@@ -84,8 +112,26 @@ final class FileLocks {
      * @throws IOException              if it cannot be created or opened
      */
     static Optional<HeldLock> acquire(Path lockFile, BooleanSupplier cancelled, boolean wait) throws IOException {
-        Path key = key(lockFile);
-        JvmLock jvm = enter(key);
+        return acquire(lockFile, cancelled, wait, true);
+    }
+
+    /**
+     * Tries once, without waiting, to take the lock of an existing lock file, and never creates one: for
+     * judging whether the run that made it is alive.
+     *
+     * @return the lock, or empty while another thread or process holds it
+     * @throws java.nio.file.NoSuchFileException if there is no file (any more) at {@code lockFile}
+     * @throws NotARegularFileException          if something other than a regular file is in its place
+     */
+    static Optional<HeldLock> tryExisting(Path lockFile) throws IOException {
+        return acquire(lockFile, () -> true, false, false);
+    }
+
+    private static Optional<HeldLock> acquire(Path lockFile, BooleanSupplier cancelled, boolean wait, boolean create)
+            throws IOException {
+        Path path = lockFile.toAbsolutePath().normalize();
+        Opened opened = open(path, create);
+        Inode jvm = opened.inode();
         boolean permit = false;
         boolean handedOver = false;
         try {
@@ -100,10 +146,10 @@ final class FileLocks {
             long since = System.nanoTime();
             boolean warned = false;
             while (true) {
-                Optional<HeldLock> held = tryLockFile(key, jvm);
-                if (held.isPresent()) {
+                FileLock lock = tryLock(opened.channel(), path);
+                if (lock != null) {
                     handedOver = true;
-                    return held;
+                    return Optional.of(new HeldLock(path, opened.id(), jvm, lock));
                 }
                 if (!wait || cancelled.getAsBoolean()) {
                     return Optional.empty();
@@ -111,7 +157,7 @@ final class FileLocks {
                 if (!warned && System.nanoTime() - since >= WARN_AFTER_NANOS) {
                     warned = true;
                     Log.log.warn("waiting for the lock {}: another process (another generator on the same output root)"
-                            + " holds it; still waiting until it ends or releases it", key);
+                            + " holds it; still waiting until it ends or releases it", path);
                 }
                 Thread.sleep(pause);
                 pause = Math.min(pause * 2, 100);
@@ -124,87 +170,107 @@ final class FileLocks {
                 if (permit) {
                     jvm.permit.release();
                 }
-                leave(key);
+                leave(opened.id());
             }
         }
     }
 
-    /** The OS lock of a file whose JVM permit the caller holds, or empty when another process holds it. */
-    private static Optional<HeldLock> tryLockFile(Path key, JvmLock jvm) throws IOException {
-        FileChannel channel = openLockFile(key);
+    /** The OS lock through {@code channel}, whose JVM permit the caller holds, or null when another process holds it. */
+    private static FileLock tryLock(FileChannel channel, Path path) throws IOException {
         try {
-            FileLock lock = channel.tryLock();
-            if (lock != null) {
-                return Optional.of(new HeldLock(key, jvm, channel, lock));
-            }
+            return channel.tryLock();
         } catch (OverlappingFileLockException e) {
-            // Cannot happen while the permit is held; treat as held elsewhere.
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
+            // Only the permit holder locks, through the one channel: another copy of this class (another class
+            // loader) holds it. Never close anything here: that would drop its lock.
+            throw new IOException("the lock " + path + " is held in this JVM outside ivfsp's lock table"
+                    + " (is ivfsp loaded twice?)", e);
         }
-        channel.close();
-        return Optional.empty();
+    }
+
+    /** The entry of a lock file this thread has entered, and the descriptor to lock it through. */
+    private record Opened(Object id, Inode inode, FileChannel channel) {
     }
 
     /**
-     * Opens a lock file: created new if absent, else checked to be a regular file before it is opened,
-     * read-write (which, unlike write-only, cannot block even if a FIFO were swapped in) and without
-     * following a link, then checked to be the same file.
+     * Enters the entry of the lock file at {@code path} (created new if absent and {@code create}) and
+     * finds, or opens, this JVM's descriptor of it. A descriptor is opened only after {@code lstat} says a
+     * regular file is there, without following a link, and read-write (which, unlike write-only, cannot block
+     * even if a FIFO were swapped in); every one opened is kept with the entry until its last user leaves.
      */
-    private static FileChannel openLockFile(Path path) throws IOException {
-        if (RegularFiles.lstat(path).isEmpty()) {
+    private static Opened open(Path path, boolean create) throws IOException {
+        FileChannel created = null;
+        if (create && RegularFiles.lstat(path).isEmpty()) {
             try {
-                return FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                created = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                         StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
             } catch (FileAlreadyExistsException e) {
                 // Another thread or process created it just now (or planted something): checked below.
             }
         }
-        BasicFileAttributes checked = RegularFiles.requireRegular(path);
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        BasicFileAttributes checked;
         try {
-            if (!Objects.equals(checked.fileKey(), RegularFiles.requireRegular(path).fileKey())) {
-                throw new IOException(path + " was replaced while it was being opened");
-            }
-            return ch;
+            checked = RegularFiles.requireRegular(path);
         } catch (IOException | RuntimeException e) {
-            ch.close();
+            if (created != null) {
+                // Replaced at once by something else: the file created is no longer reachable, so no one locks it.
+                created.close();
+            }
             throw e;
+        }
+        Object id = checked.fileKey() != null ? checked.fileKey() : path;
+        Inode inode = enter(id);
+        boolean entered = true;
+        try {
+            synchronized (inode) {
+                if (created != null) {
+                    inode.channels.add(created);
+                    created = null;
+                } else if (inode.channels.isEmpty()) {
+                    // Kept with the entry before the check below: closing it now could drop another thread's lock.
+                    inode.channels.add(FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                            LinkOption.NOFOLLOW_LINKS));
+                    if (!Objects.equals(id, RegularFiles.requireRegular(path).fileKey())) {
+                        throw new IOException(path + " was replaced while it was being opened");
+                    }
+                }
+                entered = false;
+                return new Opened(id, inode, inode.channels.get(0));
+            }
+        } finally {
+            if (created != null) {
+                created.close();
+            }
+            if (entered) {
+                leave(id);
+            }
         }
     }
 
     /** A lock held in this JVM and, through the OS, across processes. */
     static final class HeldLock implements AutoCloseable {
-        private final Path key;
-        private final JvmLock jvm;
-        private final FileChannel channel;
+        private final Path path;
+        private final Object id;
+        private final Inode jvm;
         private final FileLock lock;
         private boolean released;
 
-        private HeldLock(Path key, JvmLock jvm, FileChannel channel, FileLock lock) {
-            this.key = key;
+        private HeldLock(Path path, Object id, Inode jvm, FileLock lock) {
+            this.path = path;
+            this.id = id;
             this.jvm = jvm;
-            this.channel = channel;
             this.lock = lock;
         }
 
         /**
-         * The same lock, known by the path its file has after its directory was renamed.
-         *
-         * @throws IllegalStateException if the new path is already locked in this JVM
+         * The same lock, known by the path its file has after its directory was renamed: the file, and so
+         * the lock, is the same.
          */
-        synchronized HeldLock movedTo(Path path) {
-            Path moved = key(path);
-            JvmLock target = enter(moved);
-            if (!target.permit.tryAcquire()) {
-                leave(moved);
-                throw new IllegalStateException("a fresh run directory is already locked: " + moved);
+        synchronized HeldLock movedTo(Path moved) {
+            if (released) {
+                throw new IllegalStateException("the lock " + path + " was released");
             }
             released = true;
-            jvm.permit.release();
-            leave(key);
-            return new HeldLock(moved, target, channel, lock);
+            return new HeldLock(moved.toAbsolutePath().normalize(), id, jvm, lock);
         }
 
         @Override
@@ -215,12 +281,11 @@ final class FileLocks {
             released = true;
             try {
                 lock.release();
-                channel.close();
             } catch (IOException e) {
-                Log.log.warn("could not release lock {}: {}", key, e.toString());
+                Log.log.warn("could not release lock {}: {}", path, e.toString());
             } finally {
                 jvm.permit.release();
-                leave(key);
+                leave(id);
             }
         }
     }
