@@ -1,23 +1,13 @@
 package io.ivfsp.store;
 
 import io.ivfsp.files.NotARegularFileException;
-import io.ivfsp.files.RegularFiles;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -46,60 +36,15 @@ final class FileLocks {
     /** How long a wait for another process's lock stays silent before one warning names the lock. */
     static final long WARN_AFTER_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-    /**
-     * Per lock file (by identity) in this JVM: one permit (FileLock alone cannot exclude two threads of
-     * one process), the number of threads holding or waiting for it, and every descriptor opened on it.
-     * The entry, and its descriptors, go when the last thread leaves, so a long-lived service does not keep
-     * one per lock file it ever used.
-     */
-    private static final ConcurrentHashMap<Object, Inode> JVM_LOCKS = new ConcurrentHashMap<>();
-
-    private static final class Inode {
-        final Semaphore permit = new Semaphore(1);
-        int users;
-        /** Opened by this JVM on the file; the first is the one locked. Guarded by this object. */
-        final List<FileChannel> channels = new ArrayList<>(1);
-    }
-
-    private FileLocks() {
-    }
-
     /** Whether this JVM keeps anything for {@code lockFile}: only while a thread holds or waits for it. */
     static boolean isTracked(Path lockFile) {
-        try {
-            Optional<BasicFileAttributes> a = RegularFiles.lstat(lockFile);
-            return a.isPresent() && a.get().fileKey() != null && JVM_LOCKS.containsKey(a.get().fileKey());
-        } catch (IOException e) {
-            return false;
-        }
+        return LockTable.isTracked(lockFile);
     }
 
-    private static Inode enter(Object id) {
-        return JVM_LOCKS.compute(id, (k, l) -> {
-            Inode inode = l == null ? new Inode() : l;
-            inode.users++;
-            return inode;
-        });
-    }
+    /** How many times a lock file that was replaced or removed under a new holder is locked again. */
+    private static final int MAX_ATTEMPTS = 8;
 
-    /** Leaves the file; the last one out closes this JVM's descriptors of it, atomically with forgetting it. */
-    private static void leave(Object id) {
-        JVM_LOCKS.computeIfPresent(id, (k, l) -> {
-            if (--l.users > 0) {
-                return l;
-            }
-            synchronized (l) {
-                for (FileChannel c : l.channels) {
-                    try {
-                        c.close();
-                    } catch (IOException e) {
-                        Log.log.warn("could not close a lock file: {}", e.toString());
-                    }
-                }
-                l.channels.clear();
-            }
-            return null;
-        });
+    private FileLocks() {
     }
 
     /**
@@ -130,8 +75,23 @@ final class FileLocks {
     private static Optional<HeldLock> acquire(Path lockFile, BooleanSupplier cancelled, boolean wait, boolean create)
             throws IOException {
         Path path = lockFile.toAbsolutePath().normalize();
-        Opened opened = open(path, create);
-        Inode jvm = opened.inode();
+        for (int attempt = 1; ; attempt++) {
+            Optional<HeldLock> held = acquireOnce(path, cancelled, wait, create);
+            if (held != null) {
+                return held;
+            }
+            if (attempt == MAX_ATTEMPTS) {
+                throw new IOException("the lock file " + path + " was replaced or removed each time it was locked ("
+                        + MAX_ATTEMPTS + " times)");
+            }
+        }
+    }
+
+    /** One try; null when the lock was taken on a file that its path no longer names (then it is released). */
+    private static Optional<HeldLock> acquireOnce(Path path, BooleanSupplier cancelled, boolean wait, boolean create)
+            throws IOException {
+        LockTable.Opened opened = LockTable.open(path, create);
+        LockTable.Inode jvm = opened.inode();
         boolean permit = false;
         boolean handedOver = false;
         try {
@@ -148,6 +108,11 @@ final class FileLocks {
             while (true) {
                 FileLock lock = tryLock(opened.channel(), path);
                 if (lock != null) {
+                    if (!LockTable.names(path, opened.id())) {
+                        // Removed (a finished run's) or replaced while this thread waited: lock what is there now.
+                        lock.release();
+                        return null;
+                    }
                     handedOver = true;
                     return Optional.of(new HeldLock(path, opened.id(), jvm, lock));
                 }
@@ -170,7 +135,7 @@ final class FileLocks {
                 if (permit) {
                     jvm.permit.release();
                 }
-                leave(opened.id());
+                LockTable.leave(opened.id());
             }
         }
     }
@@ -187,74 +152,15 @@ final class FileLocks {
         }
     }
 
-    /** The entry of a lock file this thread has entered, and the descriptor to lock it through. */
-    private record Opened(Object id, Inode inode, FileChannel channel) {
-    }
-
-    /**
-     * Enters the entry of the lock file at {@code path} (created new if absent and {@code create}) and
-     * finds, or opens, this JVM's descriptor of it. A descriptor is opened only after {@code lstat} says a
-     * regular file is there, without following a link, and read-write (which, unlike write-only, cannot block
-     * even if a FIFO were swapped in); every one opened is kept with the entry until its last user leaves.
-     */
-    private static Opened open(Path path, boolean create) throws IOException {
-        FileChannel created = null;
-        if (create && RegularFiles.lstat(path).isEmpty()) {
-            try {
-                created = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-            } catch (FileAlreadyExistsException e) {
-                // Another thread or process created it just now (or planted something): checked below.
-            }
-        }
-        BasicFileAttributes checked;
-        try {
-            checked = RegularFiles.requireRegular(path);
-        } catch (IOException | RuntimeException e) {
-            if (created != null) {
-                // Replaced at once by something else: the file created is no longer reachable, so no one locks it.
-                created.close();
-            }
-            throw e;
-        }
-        Object id = checked.fileKey() != null ? checked.fileKey() : path;
-        Inode inode = enter(id);
-        boolean entered = true;
-        try {
-            synchronized (inode) {
-                if (created != null) {
-                    inode.channels.add(created);
-                    created = null;
-                } else if (inode.channels.isEmpty()) {
-                    // Kept with the entry before the check below: closing it now could drop another thread's lock.
-                    inode.channels.add(FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                            LinkOption.NOFOLLOW_LINKS));
-                    if (!Objects.equals(id, RegularFiles.requireRegular(path).fileKey())) {
-                        throw new IOException(path + " was replaced while it was being opened");
-                    }
-                }
-                entered = false;
-                return new Opened(id, inode, inode.channels.get(0));
-            }
-        } finally {
-            if (created != null) {
-                created.close();
-            }
-            if (entered) {
-                leave(id);
-            }
-        }
-    }
-
     /** A lock held in this JVM and, through the OS, across processes. */
     static final class HeldLock implements AutoCloseable {
         private final Path path;
         private final Object id;
-        private final Inode jvm;
+        private final LockTable.Inode jvm;
         private final FileLock lock;
         private boolean released;
 
-        private HeldLock(Path path, Object id, Inode jvm, FileLock lock) {
+        private HeldLock(Path path, Object id, LockTable.Inode jvm, FileLock lock) {
             this.path = path;
             this.id = id;
             this.jvm = jvm;
@@ -285,7 +191,7 @@ final class FileLocks {
                 Log.log.warn("could not release lock {}: {}", path, e.toString());
             } finally {
                 jvm.permit.release();
-                leave(id);
+                LockTable.leave(id);
             }
         }
     }

@@ -102,6 +102,45 @@ class StoreRacesTest {
         }
     }
 
+    /**
+     * A thread waits for a lock whose holder removes the lock file before it releases it (as the clean-up
+     * of a dead run does). The waiter must end up holding the file its path names now, so that a third
+     * thread asking by that path is refused, not granted a second lock on a file nobody else can see.
+     */
+    @Test
+    void aWaiterForALockFileRemovedByItsHolderHoldsTheFileItsPathNamesNow() throws Exception {
+        Path file = dir.resolve("removed.lock");
+        java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
+        FileLocks.HeldLock first = FileLocks.acquire(file, () -> false, true).orElseThrow();
+        CompletableFuture<FileLocks.HeldLock> second = CompletableFuture.supplyAsync(() -> {
+            try {
+                return FileLocks.acquire(file, () -> {
+                    waiting.countDown();
+                    return false;
+                }, true).orElseThrow();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        waiting.await();
+        Files.delete(file);
+        first.close();
+
+        try (FileLocks.HeldLock held = second.get()) {
+            assertThat(file).as("the lock file the waiter holds").exists();
+            Optional<FileLocks.HeldLock> third = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return FileLocks.acquire(file, () -> true, false);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).get();
+            assertThat(third).as("a second holder of the same path").isEmpty();
+            assertThat(freeForAnotherProcess(file)).isFalse();
+        }
+        assertThat(FileLocks.isTracked(file)).isFalse();
+    }
+
     @Test
     void judgingARunNeverCreatesItsLockFile() {
         Path lock = dir.resolve("run-2").resolve(".lock");
