@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * the directory, under a name the catalog gives, with the size and SHA-256 the store recorded when it
  * placed it, is removed; a link, anything else, or a file changed since is reported and left alone.
  * The manifest is written first, without them: a crash in between leaves untracked files, never
- * tracked ones that are missing.
+ * tracked ones that are missing. Each is then checked again and removed under the manifest's lock,
+ * unless a generator has placed it again since: a generator records a model as placed, under that lock,
+ * before it moves it into place, so prune never removes a model that is being published.
  */
 final class Pruner {
 
@@ -62,7 +64,12 @@ final class Pruner {
             List<OpFile> kept = keep.stream().filter(f -> f.outputDirectory().equals(set.outputDirectory())).toList();
             Map<Path, Manifest.Model> doomed = new LinkedHashMap<>();
             manifests.update(dir, m -> select(dir, m, kept, doomed));
-            doomed.forEach((p, model) -> remove(p, model).ifPresent(removed::add));
+            if (!doomed.isEmpty()) {
+                manifests.update(dir, m -> {
+                    doomed.forEach((p, model) -> remove(m, p, model).ifPresent(removed::add));
+                    return m;
+                });
+            }
         }
         return removed;
     }
@@ -116,7 +123,12 @@ final class Pruner {
         return false;
     }
 
-    private Optional<Path> remove(Path p, Manifest.Model model) {
+    /** Removes {@code p} if, in {@code current} (read under the manifest's lock), nobody placed it again. */
+    private Optional<Path> remove(Manifest current, Path p, Manifest.Model model) {
+        if (current.placed().containsKey(model.name())) {
+            Log.log.info("not pruning {}: another generator placed it again since this prune began", p);
+            return Optional.empty();
+        }
         try {
             // Checked again: it may have been replaced since the manifest was written.
             if (!isUnchanged(p, model)) {

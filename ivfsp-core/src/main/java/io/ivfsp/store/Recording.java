@@ -9,12 +9,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * What the store writes in a directory's manifest about a compiled job: one entry (key, models,
  * compile time) under each of its JSON file names, and the stats of the models just placed, so that a
  * later run can reuse them without recompiling.
  */
 final class Recording {
+
+    /** The logger, made on first use: a warm run logs nothing and must not pay for starting SLF4J. */
+    private static final class Log {
+        static final Logger log = LoggerFactory.getLogger(Recording.class);
+    }
 
     private Recording() {
     }
@@ -39,6 +47,16 @@ final class Recording {
             sha256s.put(name, m.sha256());
         }
         manifests.update(dir, m -> {
+            for (Manifest.Model model : ms) {
+                if (!model.equals(m.placed().get(model.name()))) {
+                    // Pruned, or placed with other content by another generator, since it was published:
+                    // an entry would name a model that is not there.
+                    Log.log.warn("not recording {} in {}: its model {} was removed or replaced by another process"
+                            + " since it was placed; it is compiled again when next needed", files.get(0).fileName(),
+                            dir.resolve(Manifest.FILE_NAME), model.name());
+                    return m;
+                }
+            }
             Manifest updated = m;
             for (OpFile f : files) {
                 updated = updated.with(f.fileName(), entry);
