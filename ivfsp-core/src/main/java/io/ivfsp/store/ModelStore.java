@@ -225,8 +225,8 @@ public final class ModelStore implements AutoCloseable {
     /**
      * Records one compiled content for several JSON files of the same output directory, in one update;
      * the models are remembered as placed by the store until it removes them. Nothing is recorded (with a
-     * warning) if a model is no longer placed as published: a concurrent prune removed it, or another
-     * generator placed other content under its name; the manifest never names a model that is not there.
+     * warning) if a model is no longer in place (a concurrent prune removed it): the manifest never names
+     * a model that is not there.
      *
      * @throws IOException if the manifest cannot be written
      * @throws IllegalArgumentException if the files do not share an output directory

@@ -1,12 +1,15 @@
 package io.ivfsp.store;
 
+import io.ivfsp.files.RegularFiles;
 import io.ivfsp.ops.OpFile;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 import org.slf4j.Logger;
@@ -47,13 +50,12 @@ final class Recording {
             sha256s.put(name, m.sha256());
         }
         manifests.update(dir, m -> {
-            for (Manifest.Model model : ms) {
-                if (!model.equals(m.placed().get(model.name()))) {
-                    // Pruned, or placed with other content by another generator, since it was published:
-                    // an entry would name a model that is not there.
-                    Log.log.warn("not recording {} in {}: its model {} was removed or replaced by another process"
-                            + " since it was placed; it is compiled again when next needed", files.get(0).fileName(),
-                            dir.resolve(Manifest.FILE_NAME), model.name());
+            // Under the lock prune removes models under: one it removed since they were placed is seen missing.
+            for (StoredModel model : models) {
+                if (!isInPlace(model)) {
+                    Log.log.warn("not recording {} in {}: its model {} was removed by another process (a prune) since"
+                            + " it was placed; it is compiled again when next needed", files.get(0).fileName(),
+                            dir.resolve(Manifest.FILE_NAME), model.path().getFileName());
                     return m;
                 }
             }
@@ -63,5 +65,15 @@ final class Recording {
             }
             return updated.withStats(stats, sha256s);
         });
+    }
+
+    /** Whether a regular file of the model's size is at its path: an entry must never name a missing model. */
+    private static boolean isInPlace(StoredModel model) {
+        try {
+            Optional<BasicFileAttributes> a = RegularFiles.lstat(model.path());
+            return a.isPresent() && a.get().isRegularFile() && a.get().size() == model.size();
+        } catch (IOException e) {
+            return false;
+        }
     }
 }
