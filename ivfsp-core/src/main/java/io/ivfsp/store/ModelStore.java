@@ -250,7 +250,7 @@ public final class ModelStore implements AutoCloseable {
      *                                anything but a regular file in place of its manifest
      */
     public List<Path> prune(Collection<OpFile> keep) throws IOException {
-        return new Pruner(root, manifests, faults).prune(keep);
+        return new Pruner(root, manifests, staging, faults).prune(keep);
     }
 
     /** SHA-256 of a regular file's content, lower-case hex; same as {@link Sha256#of(Path)}. */

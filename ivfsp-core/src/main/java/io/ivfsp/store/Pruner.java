@@ -6,8 +6,10 @@ import io.ivfsp.files.Sha256;
 import io.ivfsp.ops.OpFile;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,11 +42,13 @@ final class Pruner {
 
     private final Path root;
     private final ManifestStore manifests;
+    private final StagingArea staging;
     private final StoreFaults faults;
 
-    Pruner(Path root, ManifestStore manifests, StoreFaults faults) {
+    Pruner(Path root, ManifestStore manifests, StagingArea staging, StoreFaults faults) {
         this.root = root;
         this.manifests = manifests;
+        this.staging = staging;
         this.faults = faults;
     }
 
@@ -135,11 +139,31 @@ final class Pruner {
                 return Optional.empty();
             }
             faults.beforeWrite(p);
-            Files.delete(p);
-            return Optional.of(p);
+            // Moved aside and checked there: what is deleted is exactly what was checked, even if a process
+            // that takes no lock of the store replaced the file just now.
+            Path aside = staging.temporaryFor(p);
+            Files.move(p, aside, StandardCopyOption.ATOMIC_MOVE);
+            if (Files.size(aside) == model.size() && Sha256.of(aside).equals(model.sha256())) {
+                Files.delete(aside);
+                return Optional.of(p);
+            }
+            putBack(aside, p);
+            return Optional.empty();
         } catch (IOException e) {
             Log.log.warn("could not prune {}: {}", p, e.toString());
             return Optional.empty();
+        }
+    }
+
+    /** Puts a file moved aside by mistake back in its place, unless something newer is there now. */
+    private static void putBack(Path aside, Path p) throws IOException {
+        try {
+            Files.createLink(p, aside);
+            Log.log.warn("not pruning {}: it was replaced while it was being removed; left in place", p);
+        } catch (FileAlreadyExistsException e) {
+            Log.log.warn("not pruning {}: it was replaced twice while it was being removed; the newest is left", p);
+        } finally {
+            Files.deleteIfExists(aside);
         }
     }
 }

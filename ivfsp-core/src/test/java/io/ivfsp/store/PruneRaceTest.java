@@ -10,6 +10,7 @@ import io.ivfsp.ops.OpFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -96,6 +97,31 @@ class PruneRaceTest {
                     e -> assertThat(e.key()).isEqualTo(NEW_KEY));
         }
         assertEveryRecordedModelInPlace();
+    }
+
+    @Test
+    void aModelReplacedByAnotherProcessJustBeforePruneRemovesItIsLeftInPlace() throws Exception {
+        try (ModelStore store = ModelStore.open(root)) {
+            compile(store, OLD_KEY, "old");
+        }
+        String replaced = FILE.omFileNames().get(0);
+        // Something that takes none of the store's locks renames its own file over the model right then.
+        StoreFaults replaceNow = target -> {
+            if (target.getFileName().toString().equals(replaced)) {
+                Path theirs = Files.writeString(root.resolve("theirs.om"), "theirs");
+                Files.move(theirs, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+        };
+
+        List<Path> removed;
+        try (AutoCloseable injected = StoreFaults.inject(root, replaceNow); ModelStore store = ModelStore.open(root)) {
+            removed = store.prune(List.of());
+        }
+
+        Path model = root.resolve(FILE.outputDirectory()).resolve(replaced);
+        assertThat(model).hasContent("theirs");
+        assertThat(removed).doesNotContain(model);
+        assertThat(root.resolve(ModelStore.STAGING_DIRECTORY)).doesNotExist();
     }
 
     @Test
