@@ -65,7 +65,45 @@ final class GenerationRun {
         this.planner = new RunPlanner(settings, this.plans, store, socVersion);
     }
 
+    /**
+     * Starts the run. Whatever fails before its workers start (the compiler's identity, a manifest, the
+     * plan) ends it: its store is closed (its staging directory removed, its lock released), and no
+     * shutdown hook or pool is left behind.
+     */
     GenerationFuture start() {
+        Started started = new Started();
+        try {
+            return start(started);
+        } catch (RuntimeException | Error e) {
+            if (started.workersStarted) {
+                throw e;  // a running worker still uses the store
+            }
+            if (started.hook != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(started.hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // The hook is running or about to: nothing to remove.
+                }
+            }
+            if (started.pool != null) {
+                started.pool.shutdown();
+            }
+            started.ended.complete(null);
+            store.close();
+            remote.close();
+            throw e;
+        }
+    }
+
+    /** What {@link #start(Started)} set up before its workers start: undone if it fails. */
+    private static final class Started {
+        final CompletableFuture<Void> ended = new CompletableFuture<>();
+        Thread hook;
+        ForkJoinPool pool;
+        boolean workersStarted;
+    }
+
+    private GenerationFuture start(Started started) {
         List<Job> jobs = planner.jobList();
         RunLedger ledger = new RunLedger(settings, plans, jsonFiles, jobs, cancellation, start);
         List<Job> left = reuseTrusted(jobs, ledger);
@@ -74,7 +112,7 @@ final class GenerationRun {
         }
         // A normal JVM shutdown (SIGTERM, Ctrl-C, System.exit) stops the running compiler processes too,
         // and waits a little for the jobs to end so that each interrupted one is reported.
-        CompletableFuture<Void> ended = new CompletableFuture<>();
+        CompletableFuture<Void> ended = started.ended;
         Thread shutdownHook = new Thread(() -> {
             cancellation.cancel();
             try {
@@ -84,7 +122,9 @@ final class GenerationRun {
             }
         }, "ivfsp-generation-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+        started.hook = shutdownHook;
         ForkJoinPool ownPool = settings.executor().isEmpty() ? new ForkJoinPool(settings.parallelism()) : null;
+        started.pool = ownPool;
         Executor exec = settings.executor().orElse(ownPool);
         GenerationFuture future = new GenerationFuture(cancellation);
 
@@ -103,6 +143,7 @@ final class GenerationRun {
         for (int w = 0; w < workerCount; w++) {
             int laneNumber = w + 1;
             workers.add(CompletableFuture.runAsync(() -> queue.work(laneNumber, runner), exec));
+            started.workersStarted = true;
         }
         CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).whenComplete((v, error) -> {
             try {

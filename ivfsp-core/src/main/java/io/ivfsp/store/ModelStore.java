@@ -224,7 +224,9 @@ public final class ModelStore implements AutoCloseable {
 
     /**
      * Records one compiled content for several JSON files of the same output directory, in one update;
-     * the models are remembered as placed by the store until it removes them.
+     * the models are remembered as placed by the store until it removes them. Nothing is recorded (with a
+     * warning) if a model is no longer in place (a concurrent prune removed it): the manifest never names
+     * a model that is not there.
      *
      * @throws IOException if the manifest cannot be written
      * @throws IllegalArgumentException if the files do not share an output directory
@@ -248,7 +250,7 @@ public final class ModelStore implements AutoCloseable {
      *                                anything but a regular file in place of its manifest
      */
     public List<Path> prune(Collection<OpFile> keep) throws IOException {
-        return new Pruner(root, manifests, faults).prune(keep);
+        return new Pruner(root, manifests, staging, faults).prune(keep);
     }
 
     /** SHA-256 of a regular file's content, lower-case hex; same as {@link Sha256#of(Path)}. */

@@ -6,8 +6,10 @@ import io.ivfsp.files.Sha256;
 import io.ivfsp.ops.OpFile;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * the directory, under a name the catalog gives, with the size and SHA-256 the store recorded when it
  * placed it, is removed; a link, anything else, or a file changed since is reported and left alone.
  * The manifest is written first, without them: a crash in between leaves untracked files, never
- * tracked ones that are missing.
+ * tracked ones that are missing. Each is then checked again and removed under the manifest's lock,
+ * unless a generator has placed it again since: a generator records a model as placed, under that lock,
+ * before it moves it into place, so prune never removes a model that is being published.
  */
 final class Pruner {
 
@@ -38,11 +42,13 @@ final class Pruner {
 
     private final Path root;
     private final ManifestStore manifests;
+    private final StagingArea staging;
     private final StoreFaults faults;
 
-    Pruner(Path root, ManifestStore manifests, StoreFaults faults) {
+    Pruner(Path root, ManifestStore manifests, StagingArea staging, StoreFaults faults) {
         this.root = root;
         this.manifests = manifests;
+        this.staging = staging;
         this.faults = faults;
     }
 
@@ -62,7 +68,12 @@ final class Pruner {
             List<OpFile> kept = keep.stream().filter(f -> f.outputDirectory().equals(set.outputDirectory())).toList();
             Map<Path, Manifest.Model> doomed = new LinkedHashMap<>();
             manifests.update(dir, m -> select(dir, m, kept, doomed));
-            doomed.forEach((p, model) -> remove(p, model).ifPresent(removed::add));
+            if (!doomed.isEmpty()) {
+                manifests.update(dir, m -> {
+                    doomed.forEach((p, model) -> remove(m, p, model).ifPresent(removed::add));
+                    return m;
+                });
+            }
         }
         return removed;
     }
@@ -116,18 +127,43 @@ final class Pruner {
         return false;
     }
 
-    private Optional<Path> remove(Path p, Manifest.Model model) {
+    /** Removes {@code p} if, in {@code current} (read under the manifest's lock), nobody placed it again. */
+    private Optional<Path> remove(Manifest current, Path p, Manifest.Model model) {
+        if (current.placed().containsKey(model.name())) {
+            Log.log.info("not pruning {}: another generator placed it again since this prune began", p);
+            return Optional.empty();
+        }
         try {
             // Checked again: it may have been replaced since the manifest was written.
             if (!isUnchanged(p, model)) {
                 return Optional.empty();
             }
             faults.beforeWrite(p);
-            Files.delete(p);
-            return Optional.of(p);
+            // Moved aside and checked there: what is deleted is exactly what was checked, even if a process
+            // that takes no lock of the store replaced the file just now.
+            Path aside = staging.temporaryFor(p);
+            Files.move(p, aside, StandardCopyOption.ATOMIC_MOVE);
+            if (Files.size(aside) == model.size() && Sha256.of(aside).equals(model.sha256())) {
+                Files.delete(aside);
+                return Optional.of(p);
+            }
+            putBack(aside, p);
+            return Optional.empty();
         } catch (IOException e) {
             Log.log.warn("could not prune {}: {}", p, e.toString());
             return Optional.empty();
+        }
+    }
+
+    /** Puts a file moved aside by mistake back in its place, unless something newer is there now. */
+    private static void putBack(Path aside, Path p) throws IOException {
+        try {
+            Files.createLink(p, aside);
+            Log.log.warn("not pruning {}: it was replaced while it was being removed; left in place", p);
+        } catch (FileAlreadyExistsException e) {
+            Log.log.warn("not pruning {}: it was replaced twice while it was being removed; the newest is left", p);
+        } finally {
+            Files.deleteIfExists(aside);
         }
     }
 }

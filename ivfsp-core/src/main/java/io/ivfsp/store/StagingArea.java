@@ -43,6 +43,12 @@ final class StagingArea implements AutoCloseable {
     private static final String RUN_LOCK = ".lock";
     /** A new- directory older than this is a run that died before it was renamed into place. */
     private static final Duration UNLOCKED_RUN_GRACE = Duration.ofMinutes(10);
+    /**
+     * How many times a run's directory is made again when the staging root vanished under it: another
+     * generator's close removes the root whenever it is empty, so each attempt can lose only to one
+     * such removal falling exactly between two calls.
+     */
+    static final int MAX_STARTS = 100;
 
     private final Path stagingRoot;
     private final StoreFaults faults;
@@ -73,12 +79,11 @@ final class StagingArea implements AutoCloseable {
         if (run != null) {
             return run;
         }
-        StoreLayout.createDirectory(stagingRoot);
         // Lock the run's directory under a name cleanup ignores, then rename it: a run- directory is
         // never seen with an unlocked lock file while its run is alive. The lock is on the inode, so it
         // survives the rename.
         String id = UUID.randomUUID().toString();
-        Path fresh = AtomicFiles.createDirectory(stagingRoot.resolve("new-" + id));
+        Path fresh = createRunDirectory(stagingRoot.resolve("new-" + id));
         FileLocks.HeldLock lock = FileLocks.acquire(fresh.resolve(RUN_LOCK), () -> false, false)
                 .orElseThrow(() -> new IllegalStateException("cannot lock a new staging directory " + fresh));
         Path started = stagingRoot.resolve("run-" + id);
@@ -86,6 +91,23 @@ final class StagingArea implements AutoCloseable {
         runLock = lock.movedTo(started.resolve(RUN_LOCK));
         run = started;
         return run;
+    }
+
+    /**
+     * Creates {@code fresh} in the staging root, creating the root first; made again when another
+     * generator removed the root in between (it removes it whenever it is empty), at most {@link #MAX_STARTS} times.
+     */
+    private Path createRunDirectory(Path fresh) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            StoreLayout.createDirectory(stagingRoot);
+            try {
+                return AtomicFiles.createDirectory(fresh);
+            } catch (IOException e) {
+                if (!(e.getCause() instanceof NoSuchFileException) || attempt >= MAX_STARTS) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static void removeDeadRuns(Path staging) throws IOException {
@@ -98,6 +120,8 @@ final class StagingArea implements AutoCloseable {
             List<Path> dirs = s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList();
             runs = dirs.stream().filter(p -> RUN_NAME.matcher(p.getFileName().toString()).matches()).toList();
             unfinished = dirs.stream().filter(p -> NEW_RUN_NAME.matcher(p.getFileName().toString()).matches()).toList();
+        } catch (NoSuchFileException e) {
+            return;  // another generator removed the staging root, empty, since it was checked: no run to judge
         }
         for (Path dir : unfinished) {
             if (age(dir).compareTo(UNLOCKED_RUN_GRACE) > 0) {
@@ -121,13 +145,29 @@ final class StagingArea implements AutoCloseable {
             } else if (!attrs.get().isRegularFile()) {
                 Log.log.warn("leaving {} alone: its lock file is {}", run, RegularFiles.kind(attrs.get()));
             } else {
-                Optional<FileLocks.HeldLock> lock = FileLocks.acquire(lockFile, () -> true, false);
-                if (lock.isPresent()) {
-                    try (FileLocks.HeldLock held = lock.get()) {
-                        Log.log.info("removing the staging directory of a dead run: {}", run);
-                        deleteRun(run);
-                    }
-                }
+                removeIfDead(run, lockFile);
+            }
+        }
+    }
+
+    /**
+     * Removes {@code run} if no live run holds its lock. A lock file or directory that vanishes while
+     * this is judged means its own run closed just then (it removes its lock file last) or another
+     * generator removed it: nothing is left to do.
+     */
+    private static void removeIfDead(Path run, Path lockFile) throws IOException {
+        Optional<FileLocks.HeldLock> lock;
+        try {
+            // Creates the lock file if it vanished since its lstat while its directory is still there:
+            // that directory is being removed by its own run, and this run finishes the removal.
+            lock = FileLocks.acquire(lockFile, () -> true, false);
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        if (lock.isPresent()) {
+            try (FileLocks.HeldLock held = lock.get()) {
+                Log.log.info("removing the staging directory of a dead run: {}", run);
+                deleteRun(run);
             }
         }
     }
@@ -232,6 +272,14 @@ final class StagingArea implements AutoCloseable {
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                     Files.deleteIfExists(file);
                     return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+                    if (exc instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;  // removed meanwhile by another generator
+                    }
+                    throw exc;
                 }
 
                 @Override
