@@ -43,11 +43,7 @@ final class StagingArea implements AutoCloseable {
     private static final String RUN_LOCK = ".lock";
     /** A new- directory older than this is a run that died before it was renamed into place. */
     private static final Duration UNLOCKED_RUN_GRACE = Duration.ofMinutes(10);
-    /**
-     * How many times a run's directory is made again when the staging root vanished under it: another
-     * generator's close removes the root whenever it is empty, so each attempt can lose only to one
-     * such removal falling exactly between two calls.
-     */
+    /** How many times a run's directory is made again when another generator's close removed the empty root. */
     static final int MAX_STARTS = 100;
 
     private final Path stagingRoot;
@@ -87,7 +83,12 @@ final class StagingArea implements AutoCloseable {
         FileLocks.HeldLock lock = FileLocks.acquire(fresh.resolve(RUN_LOCK), () -> false, false)
                 .orElseThrow(() -> new IllegalStateException("cannot lock a new staging directory " + fresh));
         Path started = stagingRoot.resolve("run-" + id);
-        Files.move(fresh, started, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.move(fresh, started, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         runLock = lock.movedTo(started.resolve(RUN_LOCK));
         run = started;
         return run;
@@ -151,17 +152,19 @@ final class StagingArea implements AutoCloseable {
     }
 
     /**
-     * Removes {@code run} if no live run holds its lock. A lock file or directory that vanishes while
-     * this is judged means its own run closed just then (it removes its lock file last) or another
-     * generator removed it: nothing is left to do.
+     * Removes {@code run} if no live run holds its lock; judging never creates a lock file. A lock file
+     * or directory that vanishes while this is judged means its own run closed just then (it removes its
+     * lock file last) or another generator removed it: nothing is left to do. A run that cannot be judged
+     * is left, with a warning: one run must not stop this one from starting.
      */
     private static void removeIfDead(Path run, Path lockFile) throws IOException {
         Optional<FileLocks.HeldLock> lock;
         try {
-            // Creates the lock file if it vanished since its lstat while its directory is still there:
-            // that directory is being removed by its own run, and this run finishes the removal.
-            lock = FileLocks.acquire(lockFile, () -> true, false);
+            lock = FileLocks.tryExisting(lockFile);
         } catch (NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            Log.log.warn("leaving {} alone: its lock cannot be judged ({})", run, e.toString());
             return;
         }
         if (lock.isPresent()) {
