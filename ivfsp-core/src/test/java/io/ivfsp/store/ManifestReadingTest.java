@@ -270,4 +270,40 @@ class ManifestReadingTest {
             assertThat(store.manifest(ModelSet.SERVICE)).isEqualTo(second);
         }
     }
+
+    @Test
+    void aSettledManifestIsReadOnceAndAgainWhenReplaced() throws IOException {
+        Files.createDirectories(dir());
+        Manifest.Model a = new Manifest.Model(file.omFileNames().get(0), 1, "a".repeat(64));
+        Manifest.Model b = new Manifest.Model(file.omFileNames().get(0), 1, "b".repeat(64));
+        Manifest first = Manifest.empty().with(file.fileName(), new Manifest.Entry(key, List.of(a), 1));
+        Manifest second = Manifest.empty().with(file.fileName(), new Manifest.Entry(key, List.of(b), 1));
+        FileTime anHourAgo = FileTime.from(Instant.now().minus(Duration.ofHours(1)));
+
+        try (ModelStore store = ModelStore.open(root)) {
+            Files.writeString(manifestFile(), first.toJson());
+            Files.setLastModifiedTime(manifestFile(), anHourAgo);
+            assertThat(store.manifest(ModelSet.SERVICE)).isEqualTo(first);
+            assertThat(store.manifest(ModelSet.SERVICE)).as("read again, unchanged").isEqualTo(first);
+
+            // Replaced as every writer does, by a rename; even its modification time kept.
+            Path next = Files.writeString(dir().resolve("next"), second.toJson());
+            Files.setLastModifiedTime(next, anHourAgo);
+            Files.move(next, manifestFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+
+            assertThat(store.manifest(ModelSet.SERVICE)).isEqualTo(second);
+        }
+    }
+
+    @Test
+    void aFileInPlaceOfTheModelDirectoryReadsAsNoManifest() throws IOException {
+        try (ModelStore store = ModelStore.open(root)) {
+            Files.writeString(dir(), "not a directory");
+
+            assertThat(store.manifest(ModelSet.SERVICE).entries()).isEmpty();
+            assertThat(store.reusable(file, key, Verification.HASH)).isEmpty();
+        }
+        assertThat(dir()).hasContent("not a directory");
+    }
 }
