@@ -30,12 +30,15 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Resources;
 
 /**
  * How the store reads a directory's manifest: never through a link, never blocked by a writer holding
  * its lock, repaired at its first read when corrupt (and the directory's stats then trusted no more),
  * read again when changed within its last clock tick, and what happens when its lock cannot be had.
  */
+@ResourceLock(Resources.SYSTEM_ERR)  // replaces System.err to read what the log says of its own files
 class ManifestReadingTest {
 
     @TempDir
@@ -102,6 +105,12 @@ class ManifestReadingTest {
             System.setErr(err);
         }
         return captured.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The line of {@code log} that says the manifest of this test is corrupt (other tests may log meanwhile). */
+    private String corruptWarning(String log) {
+        return log.lines().filter(l -> l.contains("the manifest " + manifestFile() + " is corrupt")).findFirst()
+                .orElseThrow(() -> new AssertionError("no warning about " + manifestFile() + " in: " + log));
     }
 
     private interface ThrowingRunnable {
@@ -181,7 +190,7 @@ class ManifestReadingTest {
 
             assertThat(movedAside()).as("moved aside by the read alone").hasSize(1);
             assertThat(Manifest.parse(Files.readString(manifestFile())).entries()).containsOnlyKeys(file.fileName());
-            assertThat(log).contains("is corrupt (entry 'bad.json'").doesNotContain(" more)");
+            assertThat(corruptWarning(log)).contains("is corrupt (entry 'bad.json'").doesNotContain(" more)");
             assertThat(store.trusted(file, key)).as("a repaired directory's stats are not trusted").isEmpty();
             assertThat(store.reusable(file, key, Verification.STAT)).as("but its models are, once hashed").hasValue(models);
         }
@@ -197,7 +206,7 @@ class ManifestReadingTest {
         try (ModelStore store = ModelStore.open(root)) {
             String log = stderrOf(() -> store.manifest(ModelSet.SERVICE));
 
-            assertThat(log).contains("is corrupt (entry 'bad.json'").contains(" and 2 more)");
+            assertThat(corruptWarning(log)).contains("is corrupt (entry 'bad.json'").contains(" and 2 more)");
         }
     }
 
