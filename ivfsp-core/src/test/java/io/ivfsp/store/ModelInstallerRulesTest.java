@@ -32,7 +32,8 @@ class ModelInstallerRulesTest {
         Path link = Files.createSymbolicLink(dir.resolve("link"), real);
         Path target = link.resolve("mx/models");
 
-        assertThatThrownBy(() -> ModelInstaller.install(List.of(a), target)).isInstanceOf(OutputRefusedException.class)
+        assertThatThrownBy(() -> ModelInstaller.install(List.of(a), target))
+                .isInstanceOfSatisfying(OutputRefusedException.class, e -> assertThat(e.path()).isEqualTo(target))
                 .hasMessageContaining(target.toString()).hasMessageContaining("symbolic link")
                 .hasMessageContaining(link + " is really " + real.toRealPath());
         assertThat(real).isEmptyDirectory();
