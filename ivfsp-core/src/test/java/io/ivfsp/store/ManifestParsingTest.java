@@ -1,0 +1,82 @@
+package io.ivfsp.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ivfsp.json.JsonWriter;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** Reading a manifest of version 2 leniently: each broken part is named and left out, every valid one kept. */
+class ManifestParsingTest {
+
+    private static final String SHA_A = "a".repeat(64);
+    private static final String SHA_B = "b".repeat(64);
+
+    private static Map<String, Object> model(String name, long size, String sha) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("size", size);
+        m.put("sha256", sha);
+        return m;
+    }
+
+    private static Map<String, Object> entry(Map<String, Object> model) {
+        return Map.of("key", "k1", "compile_seconds", 1.5, "models", List.of(model));
+    }
+
+    private static String v2(Map<String, Object> files, List<Object> placed) {
+        return JsonWriter.write(Map.of("version", 2, "files", files, "placed", placed));
+    }
+
+    @Test
+    void anEntryWhoseModelDiffersFromTheOnePlacedIsAProblem_theOtherEntriesAreKept() {
+        String text = v2(Map.of("x.json", entry(model("0_A_1.om", 3, SHA_B)), "y.json", entry(model("1_B_1.om", 4, SHA_B))),
+                List.of(model("0_A_1.om", 3, SHA_A), model("1_B_1.om", 4, SHA_B)));
+
+        Manifest.Parsed p = Manifest.parseLeniently(text);
+
+        assertThat(p.problems()).singleElement().asString().contains("'x.json'").contains("differs");
+        assertThat(p.manifest().entries()).containsOnlyKeys("y.json");
+        assertThat(p.manifest().placed()).containsOnlyKeys("0_A_1.om", "1_B_1.om");
+        assertThat(p.manifest().placed().get("0_A_1.om").sha256()).isEqualTo(SHA_A);
+    }
+
+    @Test
+    void aPlacedModelWhoseStatGivesAnotherSizeIsAProblem_theModelIsStillKnownAsPlaced() {
+        Map<String, Object> placed = model("0_A_1.om", 3, SHA_A);
+        placed.put("stat", Map.of("size", 4L, "mtime_ns", 1L, "ctime_ns", 1L, "file_key", "(dev=1,ino=2)", "recorded_ns", 9L));
+        Map<String, Object> good = model("1_B_1.om", 4, SHA_B);
+        good.put("stat", Map.of("size", 4L, "mtime_ns", 1L, "file_key", "(dev=1,ino=3)", "recorded_ns", 9L));
+
+        Manifest.Parsed p = Manifest.parseLeniently(v2(Map.of(), List.of(placed, good)));
+
+        assertThat(p.problems()).singleElement().asString().contains("a placed model").contains("another size");
+        assertThat(p.manifest().stats()).containsOnlyKeys("1_B_1.om");
+        assertThat(p.manifest().placed()).containsKey("1_B_1.om");
+    }
+
+    @Test
+    void aVersion2ManifestWithoutItsListOfPlacedModelsKeepsItsEntries() {
+        String text = JsonWriter.write(Map.of("version", 2, "files", Map.of("x.json", entry(model("0_A_1.om", 3, SHA_A)))));
+
+        Manifest.Parsed p = Manifest.parseLeniently(text);
+
+        assertThat(p.problems()).containsExactly("no list of placed models");
+        assertThat(p.manifest().entries()).containsOnlyKeys("x.json");
+        assertThat(p.manifest().placed()).containsOnlyKeys("0_A_1.om");
+    }
+
+    @Test
+    void aModelSizeThatIsNotAnIntegerIsAProblem() {
+        String text = v2(Map.of(), List.of(Map.of("name", "0_A_1.om", "size", 3.0, "sha256", SHA_A)));
+
+        Manifest.Parsed p = Manifest.parseLeniently(text);
+
+        assertThat(p.problems()).singleElement().asString().contains("not an integer");
+        assertThat(p.manifest().placed()).isEmpty();
+    }
+}
