@@ -175,6 +175,7 @@ class LeasesTest {
     void aHeldLeaseIsRenewedByItsHeartbeat() throws Exception {
         Lease lease = node(session(Duration.ofMillis(300))).tryLease(KEY).lease().orElseThrow();
         long first = (Long) leaseJson(lease.name()).get("expires_ms");
+        Object holder = leaseJson(lease.name()).get("holder");
 
         // Synchronised on the object, not the clock: wait (generously) until the heartbeat has rewritten it.
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
@@ -185,7 +186,23 @@ class LeasesTest {
         }
 
         assertThat(renewed).isGreaterThan(first);
+        assertThat(leaseJson(lease.name()).get("holder")).as("the same holder renews").isEqualTo(holder);
         lease.close();
+    }
+
+    @Test
+    void aHolderRenewsEveryThirdOfTheLeaseTime() throws IOException {
+        assertThat(node(session(Duration.ofSeconds(3))).heartbeatMillis()).isEqualTo(1000);
+        assertThat(node(session(Duration.ofMillis(100))).heartbeatMillis()).isEqualTo(33);
+    }
+
+    @Test
+    void aLeaseThatIsNotFlatJsonIsNotALeaseWhateverItSays() throws Exception {
+        long future = System.currentTimeMillis() + TimeUnit.HOURS.toMillis(1);
+        writeLease("leases/" + KEY + ".0", "{\"token\":\"t\",\"expires_ms\":" + future + ",\"x\":[[1]]}");
+
+        assertThat(Leases.token(registry().read("leases/" + KEY + ".0", 4096).orElseThrow())).isEmpty();
+        assertThat(node().tryLease(KEY).lease()).as("taken over").hasValueSatisfying(l -> assertThat(l.name()).endsWith(".1"));
     }
 
     /**

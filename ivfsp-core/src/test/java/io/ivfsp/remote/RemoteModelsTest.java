@@ -220,18 +220,55 @@ class RemoteModelsTest {
         RemoteModels.Compile leased = (RemoteModels.Compile) claim(holder, file, store("holder"));
         RemoteModels waiter = node();
         ModelStore store = store("waiter");
+        java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
-            Future<RemoteModels.Claim> waiting = pool.submit(() ->
-                    waiter.claim(file, List.of(file), waiter.key(file), store, true, true, () -> false));
+            // The cancellation poll is asked only once the waiter has found the lease held: synchronise on it.
+            Future<RemoteModels.Claim> claimed = pool.submit(() -> waiter.claim(file, List.of(file), waiter.key(file),
+                    store, true, true, () -> {
+                        waiting.countDown();
+                        return false;
+                    }));
+            assertThat(waiting.await(5, TimeUnit.MINUTES)).isTrue();
 
             holder.publish(file, compiled(file, "a"), Duration.ofSeconds(1));
             leased.lease().orElseThrow().close();
 
-            assertThat(waiting.get(5, TimeUnit.MINUTES)).isInstanceOf(RemoteModels.Fetched.class);
+            assertThat(claimed.get(5, TimeUnit.MINUTES)).isInstanceOf(RemoteModels.Fetched.class);
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void claim_aWaitThatIsInterruptedAnswersBusyAndKeepsTheInterrupt() throws IOException {
+        RemoteModels holder = node();
+        claim(holder, file, store("holder"));
+        RemoteModels waiter = node();
+        ModelStore store = store("waiter");
+        try {
+            RemoteModels.Claim c = waiter.claim(file, List.of(file), waiter.key(file), store, true, true, () -> {
+                Thread.currentThread().interrupt();  // interrupted while it waits
+                return false;
+            });
+
+            assertThat(c).isInstanceOf(RemoteModels.Busy.class);
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
+    void claim_aLeaseExpiringSoonIsWaitedForAndTakenOver() throws IOException {
+        RemoteModels node = node(settings().leaseTime(Duration.ofMillis(500)).build(), "mock-identity");
+        raw().overwrite("leases/" + node.key(file) + ".0", ("{\"holder\":\"dead\",\"token\":\"t\",\"expires_ms\":"
+                + (System.currentTimeMillis() + 300) + "}").getBytes(StandardCharsets.UTF_8));
+
+        RemoteModels.Claim c = node.claim(file, List.of(file), node.key(file), store("node"), true, true, () -> false);
+
+        assertThat(c).isInstanceOfSatisfying(RemoteModels.Compile.class, compile -> assertThat(compile.lease())
+                .hasValueSatisfying(l -> assertThat(l.name()).endsWith(".1")));
     }
 
     @Test
@@ -375,6 +412,9 @@ class RemoteModelsTest {
                 });
         assertThat(store.manifest(file.set()).entry(file.fileName())).isEmpty();
         assertThat(Files.exists(store.modelDirectory(file.set()).resolve(file.omFileNames().get(0)))).isFalse();
+        try (Stream<Path> staged = Files.walk(store.root().resolve(ModelStore.STAGING_DIRECTORY))) {
+            assertThat(staged.filter(p -> p.toString().endsWith(".om"))).as("downloads removed").isEmpty();
+        }
     }
 
     @Test
@@ -395,10 +435,11 @@ class RemoteModelsTest {
 
         assertThat(claim(node, files.get(0), store("node"))).isEqualTo(new RemoteModels.Compile(java.util.Optional.empty()));
         assertThat(claim(node, files.get(1), store("node"))).isEqualTo(new RemoteModels.Compile(java.util.Optional.empty()));
+        assertThat(warnings).singleElement().satisfies(w -> assertThat(w).contains("refuses writes").contains("readonly://"));
         assertThat(node.publish(file, compiled(file, "a"), Duration.ofSeconds(1))).isEqualTo(RemoteModels.Published.SKIPPED);
 
         assertThat(node.enabled()).isTrue();
-        assertThat(warnings).singleElement().satisfies(w -> assertThat(w).contains("refuses writes").contains("readonly://"));
+        assertThat(warnings).hasSize(1);
         assertThat(registryObjects()).isEmpty();
     }
 
@@ -439,9 +480,33 @@ class RemoteModelsTest {
                 .isInstanceOf(RemoteModels.Compile.class);
         assertThat(warnings).isEmpty();
 
+        assertThat(claim(node, file, store("node"))).isEqualTo(new RemoteModels.Compile(java.util.Optional.empty()));
+        assertThat(warnings).singleElement().satisfies(w -> assertThat(w).contains("does not answer"));
+        assertThat(node.enabled()).isFalse();
         assertThat(node.compileSeconds(files)).isEmpty();
         assertThat(warnings).hasSize(1);
-        assertThat(node.enabled()).isFalse();
+    }
+
+    @Test
+    void fetchAll_fromARegistryThatIsDownSaysItIsNotAvailable() throws IOException {
+        RemoteSettings down = RemoteSettings.builder(dir.resolve("no-such-mount").toUri().toString())
+                .warnings(warnings::add).build();
+        RemoteModels node = node(down, "mock-identity");
+
+        assertThatThrownBy(() -> node.fetchAll(files, store("runtime"))).isInstanceOf(RemoteRegistryException.class)
+                .hasMessage("model registry " + down.uri() + " is not available");
+        assertThat(node.hasEntry(file)).isFalse();
+    }
+
+    @Test
+    void registryIdentity_ofAtcIsTheToolkitsCannVersion() throws IOException {
+        io.ivfsp.testing.FakeToolkit fake = io.ivfsp.testing.FakeToolkit.create(dir.resolve("toolkit"));
+        io.ivfsp.atc.AtcCompiler atc = io.ivfsp.atc.AtcCompiler.builder().toolkit(fake.toolkit()).build();
+
+        assertThat(RemoteModels.registryIdentity(atc)).isEqualTo("cann-version=8.0.0-fake");
+
+        Files.writeString(fake.home().resolve("opp/version.info"), "Name=opp\n");
+        assertThat(RemoteModels.registryIdentity(atc)).as("no Version= line").isEqualTo(atc.cacheIdentity());
     }
 
     @Test
@@ -470,6 +535,105 @@ class RemoteModelsTest {
 
         assertThat(warnings).singleElement().satisfies(w -> assertThat(w).contains("failed while looking up " + node.key(file)));
         assertThat(raw().exists("leases/" + node.key(files.get(1)) + ".0")).isFalse();
+    }
+
+    @Test
+    void claim_fetchedModelsThatCannotBeStagedAreCompiledLocally() throws IOException {
+        node().publish(file, compiled(file, "a"), Duration.ofSeconds(1));
+        ModelStore store = store("node2");
+        try (ModelStore.Staging busy = store.stage(file)) {
+            assertThat(claim(node(), file, store)).isEqualTo(new RemoteModels.Compile(java.util.Optional.empty()));
+        }
+        assertThat(warnings).singleElement().satisfies(w -> assertThat(w).contains("cannot stage fetched models of "
+                + file.fileName()).contains("compiling it locally"));
+    }
+
+    @Test
+    void claim_fetchedModelsThatCannotBeInstalledAreCompiledLocally() throws IOException {
+        node().publish(file, compiled(file, "a"), Duration.ofSeconds(1));
+        ModelStore store = store("node2");
+        Files.writeString(store.modelDirectory(file.set()), "a file where the model directory goes");
+
+        assertThat(claim(node(), file, store)).isEqualTo(new RemoteModels.Compile(java.util.Optional.empty()));
+        assertThat(warnings).singleElement().satisfies(w -> assertThat(w).contains("cannot install fetched models of "
+                + file.fileName()).contains("compiling it locally"));
+    }
+
+    @Test
+    void publish_onAFreshReadOnlyNodeIsSkippedWithOneWarning() throws IOException {
+        RemoteSettings readOnly = RemoteSettings.builder("readonly://" + registryDir()).warnings(warnings::add).build();
+        RemoteModels node = node(readOnly, "mock-identity");
+
+        assertThat(node.publish(file, compiled(file, "a"), Duration.ofSeconds(1))).isEqualTo(RemoteModels.Published.SKIPPED);
+        assertThat(node.publish(files.get(1), compiled(files.get(1), "a"), Duration.ofSeconds(1)))
+                .isEqualTo(RemoteModels.Published.SKIPPED);
+
+        assertThat(warnings).singleElement().satisfies(w -> assertThat(w).contains("refuses writes"));
+        assertThat(node.enabled()).isTrue();
+        assertThat(registryObjects()).isEmpty();
+    }
+
+    @Test
+    void publish_aRegistryFailingIsWarnedAboutOnceOrFailsTheJobWhenRequired() throws IOException {
+        RemoteModels node = node();
+        Files.createDirectories(registryDir().resolve("ac"));
+        Files.createSymbolicLink(registryDir().resolve("ac/" + node.key(file)), Files.writeString(dir.resolve("x"), "x"));
+
+        assertThat(node.publish(file, compiled(file, "a"), Duration.ofSeconds(1))).isEqualTo(RemoteModels.Published.SKIPPED);
+        assertThat(node.enabled()).isFalse();
+        assertThat(warnings).singleElement().satisfies(w -> assertThat(w).contains("failed while publishing " + node.key(file)));
+
+        RemoteModels required = node(settings().required(true).build(), "mock-identity");
+        assertThatThrownBy(() -> required.publish(file, compiled(file, "a"), Duration.ofSeconds(1)))
+                .isInstanceOf(RemoteRegistryException.class).hasMessageContaining("--remote-required");
+    }
+
+    @Test
+    void compileTimes_onlyThoseWithinADayArePublished() throws IOException {
+        RemoteModels a = node();
+        a.publish(files.get(0), compiled(files.get(0), "a"), Duration.ofHours(24));
+        a.publish(files.get(1), compiled(files.get(1), "a"), Duration.ofHours(24).plusMillis(1));
+        a.publish(files.get(2), compiled(files.get(2), "a"), Duration.ofNanos(1));
+
+        assertThat(node(settings().build(), "next-toolkit").compileSeconds(files))
+                .containsOnly(java.util.Map.entry(files.get(0), 24 * 3600.0), java.util.Map.entry(files.get(2), 1e-9));
+    }
+
+    @Test
+    void compileTimes_anInvalidMeasurementDoesNotTakeThePlaceOfALaterValidOne() throws IOException {
+        RemoteModels a = node();
+        a.publish(files.get(0), compiled(files.get(0), "a"), Duration.ZERO);
+        a.publish(files.get(1), compiled(files.get(1), "a"), Duration.ofHours(24).plusMillis(1));
+        RemoteModels b = node(settings().build(), "other-identity");
+        b.publish(files.get(0), compiled(files.get(0), "a"), Duration.ofSeconds(2));
+        b.publish(files.get(1), compiled(files.get(1), "a"), Duration.ofSeconds(3));
+
+        assertThat(node(settings().build(), "next-toolkit").compileSeconds(files))
+                .containsOnly(java.util.Map.entry(files.get(0), 2.0), java.util.Map.entry(files.get(1), 3.0));
+    }
+
+    @Test
+    void compileTimes_aRegistryFailingWhileTheyAreReadIsWarnedAbout() throws IOException {
+        RemoteModels node = node();
+        RegistrySession session = new RegistrySession(settings().build(), null, "mock", "mock-identity", SOC);
+        Files.createDirectories(registryDir().resolve("times"));
+        Files.createSymbolicLink(registryDir().resolve("times/" + session.timeKey(file)), Files.writeString(dir.resolve("x"), "x"));
+
+        assertThat(node.compileSeconds(files)).isEmpty();
+        assertThat(node.enabled()).isFalse();
+        assertThat(warnings).singleElement().satisfies(w -> assertThat(w).contains("failed while reading compile times"));
+    }
+
+    @Test
+    void aClosedLeaseOnARegistryThatRefusesDeletesExpiresByItself() throws IOException {
+        RemoteSettings createOnly = RemoteSettings.builder("createonly://" + registryDir()).warnings(warnings::add).build();
+        RemoteModels node = node(createOnly, "mock-identity");
+        RemoteModels.Compile c = (RemoteModels.Compile) claim(node, file, store("node"));
+
+        c.lease().orElseThrow().close();
+
+        assertThat(raw().exists("leases/" + node.key(file) + ".0")).isTrue();
+        assertThat(warnings).isEmpty();
     }
 
     @Test
