@@ -253,4 +253,19 @@ class CompilerCallTest {
             assertThat(f.detail()).isEqualTo("interrupted");
         });
     }
+    @Test
+    void failingFastTheJobsOfAFailedSharedCallAfterTheFirstFailingOneAreSkipped() {
+        Wrapped compiler = new Wrapped(MockOpCompiler.builder().fail("IvfCidFilter3", "E10027").build(), o -> o);
+
+        GenerationResult r = sharing(compiler).failFast(true).build().generate(service);
+
+        // The shared call failed; its jobs are compiled alone in its order until one fails, the rest skipped.
+        List<String> order = compiler.requests.get(0).file().ops().stream().map(op -> service.files().stream()
+                .filter(f -> f.ops().get(0).equals(op)).findFirst().orElseThrow().name()).toList();
+        int failing = order.indexOf(order.stream().filter(n -> n.startsWith("ivf_cid_filter3")).findFirst().orElseThrow());
+        assertThat(compiler.files().subList(1, compiler.files().size())).containsExactlyElementsOf(order.subList(0, failing + 1));
+        assertThat(r.failures()).singleElement().satisfies(f -> assertThat(f.file().name()).isEqualTo(order.get(failing)));
+        assertThat(r.skipped()).extracting(OpFile::name).containsExactlyInAnyOrderElementsOf(order.subList(failing + 1, 27));
+        assertThat(r.models()).hasSize(failing);
+    }
 }
