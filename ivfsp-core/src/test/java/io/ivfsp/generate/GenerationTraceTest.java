@@ -119,4 +119,20 @@ class GenerationTraceTest {
         assertThat(r.isSuccess()).isTrue();
         assertThat(trace).isEmptyDirectory();
     }
+    @Test
+    void theCostModelIsFittedToTheTimeRecordedForAnyFileOfAJob() throws IOException {
+        // Two indexes that differ in nlist share 18 of their 27 jobs; only the first was generated before.
+        ModelPlan a = OpCatalog.plan(IvfspConfig.builder().nlist(1024).processId(0).build(), ModelSet.SERVICE);
+        ModelPlan b = OpCatalog.plan(IvfspConfig.builder().nlist(2048).processId(1).build(), ModelSet.SERVICE);
+        Path root = dir.resolve("out");
+        Path trace = dir.resolve("trace.json");
+        ModelGenerator.builder().compiler(MockOpCompiler.create()).outputRoot(root).build().generate(a).requireSuccess();
+
+        // b first: a shared job's first file is b's, which has no recorded time; a's file of the job has one.
+        ModelGenerator.builder().compiler(MockOpCompiler.create()).outputRoot(root).incremental(false).trace(trace)
+                .build().generate(List.of(b, a)).requireSuccess();
+
+        Map<?, ?> costs = (Map<?, ?>) ((Map<?, ?>) read(trace).get("otherData")).get("cost_model");
+        assertThat(number(costs.get("samples"))).isEqualTo(27);
+    }
 }
