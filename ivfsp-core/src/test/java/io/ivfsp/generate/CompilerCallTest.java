@@ -268,4 +268,41 @@ class CompilerCallTest {
         assertThat(r.skipped()).extracting(OpFile::name).containsExactlyInAnyOrderElementsOf(order.subList(failing + 1, 27));
         assertThat(r.models()).hasSize(failing);
     }
+    @Test
+    void aJobWhoseStagingDirectoryCannotBeCreatedFailsAsAPublishFailureAndTheOthersCompile() {
+        ModelPlan plan = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.AICPU, ModelSet.TRAINING);
+        OpFile first = plan.files().get(0);
+        OpFile blocked = plan.files().get(1);
+        Wrapped compiler = new Wrapped(MockOpCompiler.create(), o -> o);
+        // While the first job compiles, something takes the name of the next job's staging directory.
+        OpCompiler planting = new OpCompiler() {
+            @Override
+            public String name() {
+                return "planting";
+            }
+
+            @Override
+            public CompileOutcome compile(CompileRequest request) throws InterruptedException {
+                if (request.file().equals(first)) {
+                    try {
+                        Files.createDirectory(request.workDirectory().resolveSibling(blocked.name()));
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                return compiler.compile(request);
+            }
+        };
+
+        GenerationResult r = ModelGenerator.builder().compiler(planting).outputRoot(root).parallelism(1).batching(false)
+                .scheduling(Scheduling.PLAN_ORDER).build().generate(plan);
+
+        assertThat(r.failures()).singleElement().satisfies(f -> {
+            assertThat(f.file()).isEqualTo(blocked);
+            assertThat(f.kind()).isEqualTo(CompileFailure.Kind.PUBLISH);
+            assertThat(f.detail()).startsWith("could not place the models: ").contains(blocked.name());
+        });
+        assertThat(compiler.files()).doesNotContain(blocked.name()).hasSize(plan.files().size() - 1);
+        assertThat(r.models()).hasSize(r.modelCount() - blocked.ops().size());
+    }
 }
