@@ -173,4 +173,28 @@ class GenerationProgressTest {
         assertThat(r.models()).hasSize(2 * 27 - 2);
         assertThat(r.compilerRuns()).isEqualTo(27 + 9);
     }
+    @Test
+    void theJobsOfAFailedSharedCallCountAsRunningUntilEachEndsAlone() {
+        ModelPlan service = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.SERVICE);
+        Log log = new Log();
+        MockOpCompiler mock = MockOpCompiler.builder().fail("IvfCidFilter3", "E10027").build();
+
+        ModelGenerator.builder().compiler(mock).outputRoot(root).parallelism(1).batching(BatchingMode.ALWAYS)
+                .listener(log).build().generate(service);
+
+        // The shared call starts its 27 jobs together; it fails, and each is compiled again alone: a job
+        // waiting for its turn still counts as running, a job compiled again is not counted twice.
+        List<Integer> running = log.events.stream().filter(e -> e.startsWith("started"))
+                .map(e -> Integer.parseInt(e.replaceAll(".*/(\\d+) of 27$", "$1"))).toList();
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 1; i <= 27; i++) {
+            expected.add(i);
+        }
+        for (int i = 27; i >= 1; i--) {
+            expected.add(i);
+        }
+        assertThat(running).containsExactlyElementsOf(expected);
+        assertThat(log.events).filteredOn(e -> !e.startsWith("started")).hasSize(27).last().asString()
+                .endsWith("/0 of 27");
+    }
 }
