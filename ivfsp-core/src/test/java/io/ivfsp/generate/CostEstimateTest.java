@@ -82,4 +82,18 @@ class CostEstimateTest {
         assertThat(same).isEqualTo(m);
         assertThat(CostModel.fit(good.subList(0, 3))).as("three samples are not enough").isEqualTo(CostModel.STATIC);
     }
+    @Test
+    void fit_aCoefficientTheSamplesPushBelowZeroIsHeldAtZeroAndTheOthersAreStillLearned() {
+        // More elements look slightly faster here: a plain fit gives a negative per-element cost.
+        List<CostModel.Sample> s = List.of(new CostModel.Sample(1, 0, 5), new CostModel.Sample(1, 10, 4.9),
+                new CostModel.Sample(2, 0, 5.5), new CostModel.Sample(2, 10, 5.4), new CostModel.Sample(3, 5, 6));
+
+        CostModel m = CostModel.fit(s);
+
+        assertThat(m.learned()).isTrue();
+        assertThat(m.samples()).isEqualTo(5);
+        assertThat(m.perMillionElements()).isZero();
+        assertThat(m.perOp()).isCloseTo(0.5, within(0.05));
+        assertThat(m.startup()).isCloseTo(4.45, within(0.1));
+    }
 }
