@@ -127,6 +127,34 @@ class PackingChoiceTest {
     }
 
     @Test
+    void aSharedCallLongerThanAJobAloneStartsBeforeIt() {
+        List<J> jobs = new ArrayList<>(List.of(new J("alone", 3.5, 3, 1, false, "set")));
+        for (int i = 0; i < 4; i++) {
+            jobs.add(new J("s" + i, 4));
+        }
+
+        Batching.Plan<J> plan = Batching.plan(jobs, ITEM, 3.0, 1, BatchingMode.ALWAYS, false);
+
+        assertThat(calls(plan)).hasSize(2).last().isEqualTo("alone");
+        assertThat(plan.tasks().get(0).predicted()).isEqualTo(3.0 + 4);
+    }
+
+    @Test
+    void theLargestJobsOfASetArePlacedFirstSoThatSmallOnesFillTheGaps() {
+        // Given small first: placed in that order, the two small jobs would share a call and the two large
+        // ones each need their own, which gains nothing on two workers; largest first pairs each large job
+        // with a small one.
+        List<J> jobs = List.of(new J("c", 5), new J("d", 5), new J("a", 7), new J("b", 7));
+
+        Batching.Plan<J> plan = Batching.plan(jobs, ITEM, 1.0, 2, BatchingMode.AUTO, false);
+
+        assertThat(plan.unbatched()).isEqualTo(12.0);
+        assertThat(plan.predicted()).isEqualTo(11.0);
+        assertThat(plan.tasks()).hasSize(2).allSatisfy(t -> assertThat(t.jobs()).extracting(J::seconds)
+                .containsExactly(7.0, 5.0));
+    }
+
+    @Test
     void makespanOfNoCallsIsZeroAndOfMoreWorkersThanCallsTheLongestCall() {
         assertThat(Batching.makespan(List.of(), 3)).isZero();
         assertThat(Batching.makespan(List.of(new Batching.Task<>(List.of("a"), 2.5), new Batching.Task<>(List.of("b"), 1)), 8))
