@@ -135,4 +135,19 @@ class GenerationTraceTest {
         Map<?, ?> costs = (Map<?, ?>) ((Map<?, ?>) read(trace).get("otherData")).get("cost_model");
         assertThat(number(costs.get("samples"))).isEqualTo(27);
     }
+    @Test
+    void aFailedCallIsTracedWithItsKindAndATCErrorCode() throws IOException {
+        OpFile failing = plan.files().get(0);
+        Path trace = dir.resolve("trace.json");
+
+        ModelGenerator.builder().compiler(MockOpCompiler.builder().fail(failing.fileName(), "E10027").build())
+                .outputRoot(dir.resolve("out")).trace(trace).build().generate(plan);
+
+        List<Map<?, ?>> calls = events(read(trace)).stream().filter(e -> "X".equals(e.get("ph"))).toList();
+        assertThat(calls).hasSize(plan.files().size());
+        assertThat(calls).filteredOn(e -> failing.fileName().equals(e.get("name"))).singleElement()
+                .satisfies(e -> assertThat(((Map<?, ?>) e.get("args")).get("status")).isEqualTo("EXIT_STATUS E10027"));
+        assertThat(calls).filteredOn(e -> !failing.fileName().equals(e.get("name")))
+                .allSatisfy(e -> assertThat(((Map<?, ?>) e.get("args")).get("status")).isEqualTo("ok"));
+    }
 }

@@ -82,6 +82,20 @@ class WorkQueueTest {
     }
 
     @Test
+    void twoCallsLeftAreReSortedToo() {
+        Job manyOps = job("many_ops", 12, 0.5);
+        Job manyElements = job("many_elements", 1, 20);
+        WorkQueue q = new WorkQueue(Scheduling.LONGEST_FIRST, CostModel.STATIC, NO_TRACE,
+                List.of(task(manyOps), task(manyElements)));
+        Recorder r = new Recorder();
+
+        measureElementsCostly(q);
+        q.work(1, r);
+
+        assertThat(r.calls).containsExactly("many_elements", "many_ops");
+    }
+
+    @Test
     void fewerMeasuredCallsThanTheModelNeedsKeepThePlannedOrder() {
         Job manyOps = job("many_ops", 12, 0.5);
         Job manyElements = job("many_elements", 1, 20);
