@@ -256,8 +256,15 @@ class CompilerCallTest {
     @Test
     void failingFastTheJobsOfAFailedSharedCallAfterTheFirstFailingOneAreSkipped() {
         Wrapped compiler = new Wrapped(MockOpCompiler.builder().fail("IvfCidFilter3", "E10027").build(), o -> o);
+        List<OpFile> toldSkipped = new CopyOnWriteArrayList<>();
+        GenerationListener listener = new GenerationListener() {
+            @Override
+            public void jobSkipped(JobProgress progress) {
+                toldSkipped.add(progress.file());
+            }
+        };
 
-        GenerationResult r = sharing(compiler).failFast(true).build().generate(service);
+        GenerationResult r = sharing(compiler).failFast(true).listener(listener).build().generate(service);
 
         // The shared call failed; its jobs are compiled alone in its order until one fails, the rest skipped.
         List<String> order = compiler.requests.get(0).file().ops().stream().map(op -> service.files().stream()
@@ -266,6 +273,7 @@ class CompilerCallTest {
         assertThat(compiler.files().subList(1, compiler.files().size())).containsExactlyElementsOf(order.subList(0, failing + 1));
         assertThat(r.failures()).singleElement().satisfies(f -> assertThat(f.file().name()).isEqualTo(order.get(failing)));
         assertThat(r.skipped()).extracting(OpFile::name).containsExactlyInAnyOrderElementsOf(order.subList(failing + 1, 27));
+        assertThat(toldSkipped).as("each skipped job is told").containsExactlyInAnyOrderElementsOf(r.skipped());
         assertThat(r.models()).hasSize(failing);
     }
     @Test
