@@ -1,0 +1,316 @@
+package io.ivfsp.generate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.ivfsp.compile.CompileFailure;
+import io.ivfsp.compile.CompileOutcome;
+import io.ivfsp.compile.CompileRequest;
+import io.ivfsp.compile.MockOpCompiler;
+import io.ivfsp.compile.OpCompiler;
+import io.ivfsp.config.IvfspConfig;
+import io.ivfsp.config.ModelSet;
+import io.ivfsp.ops.ModelPlan;
+import io.ivfsp.ops.OpCatalog;
+import io.ivfsp.ops.OpFile;
+import io.ivfsp.store.Manifest;
+import io.ivfsp.store.ModelStore;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the generator does with each compiler call's outcome (with the in-process mock, wrapped to answer as
+ * a test needs): a shared call's models placed under their own names and times, a shared call that fails
+ * or misses a model, a call that claims success without models, a compiler interrupted.
+ */
+class CompilerCallTest {
+
+    @TempDir
+    Path root;
+
+    /** 27 single-op files of one set: with one worker and forced batching, one shared call. */
+    private final ModelPlan service = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.SERVICE);
+
+    /** The mock, each answer passed through {@code answer}; every request kept. */
+    private static final class Wrapped implements OpCompiler {
+        final List<CompileRequest> requests = new CopyOnWriteArrayList<>();
+        final MockOpCompiler mock;
+        final Function<CompileOutcome, CompileOutcome> answer;
+
+        Wrapped(MockOpCompiler mock, Function<CompileOutcome, CompileOutcome> answer) {
+            this.mock = mock;
+            this.answer = answer;
+        }
+
+        @Override
+        public String name() {
+            return "wrapped";
+        }
+
+        @Override
+        public CompileOutcome compile(CompileRequest request) throws InterruptedException {
+            requests.add(request);
+            return answer.apply(mock.compile(request));
+        }
+
+        List<String> files() {
+            return requests.stream().map(r -> r.file().name()).toList();
+        }
+    }
+
+    private ModelGenerator.Builder sharing(OpCompiler compiler) {
+        return ModelGenerator.builder().compiler(compiler).outputRoot(root).parallelism(1).batching(BatchingMode.ALWAYS);
+    }
+
+    private List<String> omFiles(ModelSet set) throws IOException {
+        try (Stream<Path> s = Files.list(root.resolve(set.outputDirectory()))) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".om")).sorted().toList();
+        }
+    }
+
+    @Test
+    void aSharedCallHasTheTimeLimitOfItsJobsTogetherAndEachModelItsOwnName() throws IOException {
+        Wrapped compiler = new Wrapped(MockOpCompiler.create(), o -> o);
+
+        GenerationResult r = sharing(compiler).jobTimeout(Duration.ofSeconds(10)).build().generate(service).requireSuccess();
+
+        assertThat(compiler.requests).singleElement().satisfies(req -> {
+            assertThat(req.file().name()).startsWith("batch-of-27-");
+            assertThat(req.timeout()).hasValue(Duration.ofSeconds(270));
+        });
+        assertThat(r.compilerRuns()).isEqualTo(1);
+        assertThat(omFiles(ModelSet.SERVICE)).containsExactlyElementsOf(
+                service.files().stream().flatMap(f -> f.omFileNames().stream()).sorted().toList());
+        assertThat(r.models()).hasSize(27).allSatisfy(h -> assertThat(h.path()).isRegularFile());
+    }
+
+    @Test
+    void eachMemberOfASharedCallIsRecordedWithOneStartUpAndItsShareOfTheRest() throws IOException {
+        // The call took 30 s: 3 s of start-up (the static guess) and 27 s of work shared by the estimates.
+        Wrapped compiler = new Wrapped(MockOpCompiler.create(), o -> o instanceof CompileOutcome.Compiled c
+                ? new CompileOutcome.Compiled(c.file(), c.command(), c.outputTail(), Duration.ofSeconds(30)) : o);
+
+        sharing(compiler).build().generate(service).requireSuccess();
+
+        double startup = CostModel.STATIC.startup();
+        double shares = service.files().stream().mapToDouble(f -> CostModel.STATIC.predict(f) - startup).sum();
+        try (ModelStore store = ModelStore.open(root)) {
+            Manifest m = store.manifest(ModelSet.SERVICE);
+            double total = 0;
+            for (OpFile f : service.files()) {
+                double recorded = m.entry(f.fileName()).orElseThrow().compileSeconds();
+                assertThat(recorded).as(f.fileName())
+                        .isCloseTo(startup + 27 * (CostModel.STATIC.predict(f) - startup) / shares, within(1e-6));
+                total += recorded - startup;
+            }
+            assertThat(total).isCloseTo(27, within(1e-5));
+        }
+    }
+
+    @Test
+    void aSharedCallFasterThanTheStartUpRecordsItsOwnTimeForEachMember() throws IOException {
+        Wrapped compiler = new Wrapped(MockOpCompiler.create(), o -> o instanceof CompileOutcome.Compiled c
+                ? new CompileOutcome.Compiled(c.file(), c.command(), c.outputTail(), Duration.ofSeconds(2)) : o);
+
+        sharing(compiler).build().generate(service).requireSuccess();
+
+        try (ModelStore store = ModelStore.open(root)) {
+            Manifest m = store.manifest(ModelSet.SERVICE);
+            assertThat(service.files()).allSatisfy(f ->
+                    assertThat(m.entry(f.fileName()).orElseThrow().compileSeconds()).isCloseTo(2.0, within(1e-9)));
+        }
+    }
+
+    @Test
+    void aSharedCallThatFailsIsCompiledAgainOneJobPerCallAndOnlyTheFailingOpFails() {
+        Wrapped compiler = new Wrapped(MockOpCompiler.builder().fail("IvfCidFilter3", "E10027").build(), o -> o);
+
+        GenerationResult r = sharing(compiler).build().generate(service);
+
+        assertThat(compiler.files().get(0)).startsWith("batch-of-27-");
+        assertThat(compiler.files().subList(1, compiler.files().size()))
+                .containsExactlyInAnyOrderElementsOf(service.files().stream().map(OpFile::name).toList());
+        assertThat(r.compilerRuns()).isEqualTo(28);
+        assertThat(r.failures()).singleElement().satisfies(f -> {
+            assertThat(f.ops()).containsExactly("IvfCidFilter3");
+            assertThat(f.errorCode()).hasValue("E10027");
+        });
+        assertThat(r.models()).hasSize(26);
+    }
+
+    @Test
+    void aMemberMissingFromASharedCallIsTheOnlyOneCompiledAgain() throws IOException {
+        OpFile lost = service.files().get(5);
+        Wrapped compiler = new Wrapped(MockOpCompiler.create(), o -> o);
+        OpCompiler losing = new OpCompiler() {
+            @Override
+            public String name() {
+                return "losing";
+            }
+
+            @Override
+            public CompileOutcome compile(CompileRequest request) throws InterruptedException {
+                CompileOutcome o = compiler.compile(request);
+                if (request.file().name().startsWith("batch-of-")) {
+                    int i = request.file().ops().indexOf(lost.ops().get(0));
+                    try (Stream<Path> s = Files.list(request.outputDirectory())) {
+                        for (Path p : s.toList()) {
+                            if (p.getFileName().toString().startsWith(i + "_")) {
+                                Files.delete(p);
+                            }
+                        }
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                return o;
+            }
+        };
+
+        GenerationResult r = sharing(losing).build().generate(service).requireSuccess();
+
+        assertThat(compiler.files()).hasSize(2).last().isEqualTo(lost.name());
+        assertThat(r.compilerRuns()).isEqualTo(2);
+        assertThat(r.models()).hasSize(27);
+        assertThat(omFiles(ModelSet.SERVICE)).hasSize(27);
+    }
+
+    @Test
+    void aCancelledSharedCallFailsEveryMemberAsCancelledAndCompilesNothingAgain() {
+        Wrapped compiler = new Wrapped(MockOpCompiler.create(), o -> new CompileFailure(o.file(),
+                CompileFailure.Kind.CANCELLED, "cancelled", List.of(), OptionalInt.empty(), Optional.empty(), "",
+                Duration.ZERO));
+
+        GenerationResult r = sharing(compiler).build().generate(service);
+
+        assertThat(compiler.requests).hasSize(1);
+        assertThat(r.failures()).hasSize(27).allSatisfy(f -> assertThat(f.kind()).isEqualTo(CompileFailure.Kind.CANCELLED));
+        assertThat(r.failures()).extracting(CompileFailure::file).containsExactlyElementsOf(service.files());
+    }
+
+    @Test
+    void aCallThatClaimsSuccessWithoutItsModelsIsAMissingModelFailureWithItsCommand() {
+        OpFile aicpu = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.AICPU).files().get(0);
+        OpCompiler empty = new OpCompiler() {
+            @Override
+            public String name() {
+                return "empty";
+            }
+
+            @Override
+            public CompileOutcome compile(CompileRequest request) {
+                return new CompileOutcome.Compiled(request.file(), List.of("atc", "--singleop=x.json"),
+                        "ATC run success\n", Duration.ofMillis(5));
+            }
+        };
+
+        GenerationResult r = ModelGenerator.builder().compiler(empty).outputRoot(root).build()
+                .generate(IvfspConfig.defaults(), ModelSet.AICPU);
+
+        assertThat(r.failures()).filteredOn(f -> f.file().equals(aicpu)).singleElement().satisfies(f -> {
+            assertThat(f.kind()).isEqualTo(CompileFailure.Kind.MISSING_MODEL);
+            assertThat(f.detail()).startsWith("reported success but did not produce " + aicpu.ops().size() + " of "
+                    + aicpu.ops().size() + " models (missing or empty): " + aicpu.omFileNames().get(0));
+            assertThat(f.command()).containsExactly("atc", "--singleop=x.json");
+            assertThat(f.exitStatus()).hasValue(0);
+            assertThat(f.outputTail()).isEqualTo("ATC run success\n");
+        });
+        assertThat(r.models()).isEmpty();
+    }
+
+    @Test
+    void aCompilerInterruptedIsACancelledJob() {
+        OpCompiler interrupted = new OpCompiler() {
+            @Override
+            public String name() {
+                return "interrupted";
+            }
+
+            @Override
+            public CompileOutcome compile(CompileRequest request) throws InterruptedException {
+                throw new InterruptedException("stop");
+            }
+        };
+        ModelPlan aicpu = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.AICPU);
+
+        GenerationResult r = ModelGenerator.builder().compiler(interrupted).outputRoot(root).parallelism(1).build()
+                .generate(aicpu);
+
+        assertThat(r.failures()).hasSize(aicpu.files().size()).allSatisfy(f -> {
+            assertThat(f.kind()).isEqualTo(CompileFailure.Kind.CANCELLED);
+            assertThat(f.detail()).isEqualTo("interrupted");
+        });
+    }
+    @Test
+    void failingFastTheJobsOfAFailedSharedCallAfterTheFirstFailingOneAreSkipped() {
+        Wrapped compiler = new Wrapped(MockOpCompiler.builder().fail("IvfCidFilter3", "E10027").build(), o -> o);
+        List<OpFile> toldSkipped = new CopyOnWriteArrayList<>();
+        GenerationListener listener = new GenerationListener() {
+            @Override
+            public void jobSkipped(JobProgress progress) {
+                toldSkipped.add(progress.file());
+            }
+        };
+
+        GenerationResult r = sharing(compiler).failFast(true).listener(listener).build().generate(service);
+
+        // The shared call failed; its jobs are compiled alone in its order until one fails, the rest skipped.
+        List<String> order = compiler.requests.get(0).file().ops().stream().map(op -> service.files().stream()
+                .filter(f -> f.ops().get(0).equals(op)).findFirst().orElseThrow().name()).toList();
+        int failing = order.indexOf(order.stream().filter(n -> n.startsWith("ivf_cid_filter3")).findFirst().orElseThrow());
+        assertThat(compiler.files().subList(1, compiler.files().size())).containsExactlyElementsOf(order.subList(0, failing + 1));
+        assertThat(r.failures()).singleElement().satisfies(f -> assertThat(f.file().name()).isEqualTo(order.get(failing)));
+        assertThat(r.skipped()).extracting(OpFile::name).containsExactlyInAnyOrderElementsOf(order.subList(failing + 1, 27));
+        assertThat(toldSkipped).as("each skipped job is told").containsExactlyInAnyOrderElementsOf(r.skipped());
+        assertThat(r.models()).hasSize(failing);
+    }
+    @Test
+    void aJobWhoseStagingDirectoryCannotBeCreatedFailsAsAPublishFailureAndTheOthersCompile() {
+        ModelPlan plan = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.AICPU, ModelSet.TRAINING);
+        OpFile first = plan.files().get(0);
+        OpFile blocked = plan.files().get(1);
+        Wrapped compiler = new Wrapped(MockOpCompiler.create(), o -> o);
+        // While the first job compiles, something takes the name of the next job's staging directory.
+        OpCompiler planting = new OpCompiler() {
+            @Override
+            public String name() {
+                return "planting";
+            }
+
+            @Override
+            public CompileOutcome compile(CompileRequest request) throws InterruptedException {
+                if (request.file().equals(first)) {
+                    try {
+                        Files.createDirectory(request.workDirectory().resolveSibling(blocked.name()));
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                return compiler.compile(request);
+            }
+        };
+
+        GenerationResult r = ModelGenerator.builder().compiler(planting).outputRoot(root).parallelism(1).batching(false)
+                .scheduling(Scheduling.PLAN_ORDER).build().generate(plan);
+
+        assertThat(r.failures()).singleElement().satisfies(f -> {
+            assertThat(f.file()).isEqualTo(blocked);
+            assertThat(f.kind()).isEqualTo(CompileFailure.Kind.PUBLISH);
+            assertThat(f.detail()).startsWith("could not place the models: ").contains(blocked.name());
+        });
+        assertThat(compiler.files()).doesNotContain(blocked.name()).hasSize(plan.files().size() - 1);
+        assertThat(r.models()).hasSize(r.modelCount() - blocked.ops().size());
+    }
+}
