@@ -70,7 +70,7 @@ class CompilerCallTest {
         }
     }
 
-    private ModelGenerator.Builder sharing(OpCompiler compiler) {
+    private ModelGeneratorBuilder sharing(OpCompiler compiler) {
         return ModelGenerator.builder().compiler(compiler).outputRoot(root).parallelism(1).batching(BatchingMode.ALWAYS);
     }
 

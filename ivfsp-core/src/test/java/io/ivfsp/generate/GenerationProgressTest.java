@@ -64,7 +64,7 @@ class GenerationProgressTest {
         }
     }
 
-    private ModelGenerator.Builder serial(MockOpCompiler mock, GenerationListener listener) {
+    private ModelGeneratorBuilder serial(MockOpCompiler mock, GenerationListener listener) {
         return ModelGenerator.builder().compiler(mock).outputRoot(root).parallelism(1).batching(false)
                 .scheduling(Scheduling.PLAN_ORDER).listener(listener);
     }

@@ -178,8 +178,8 @@ class GenerationRunTest {
                 .hasCause(checked);
     }
 
-    private static ModelGenerator.GenerationFuture failed(Throwable t) {
-        ModelGenerator.GenerationFuture f = new ModelGenerator.GenerationFuture(new Cancellation());
+    private static GenerationFuture failed(Throwable t) {
+        GenerationFuture f = new GenerationFuture(new Cancellation());
         f.completeExceptionally(t);
         return f;
     }
@@ -187,7 +187,7 @@ class GenerationRunTest {
     @Test
     void cancellingTheFutureStopsTheRunningCompilerAndReportsCancelled() throws Exception {
         Cancellation cancellation = new Cancellation();
-        ModelGenerator.GenerationFuture f = new ModelGenerator.GenerationFuture(cancellation);
+        GenerationFuture f = new GenerationFuture(cancellation);
 
         assertThat(f.cancel(true)).isTrue();
 

@@ -103,7 +103,7 @@ class JobLockTest {
         try (ModelStore other = ModelStore.open(root)) {
             ModelStore.JobLock held = other.lockJob(locked.outputDirectory(), key(locked, mock), () -> false).orElseThrow();
             try {
-                ModelGenerator.GenerationFuture future = ModelGenerator.builder().compiler(mock).outputRoot(root)
+                GenerationFuture future = ModelGenerator.builder().compiler(mock).outputRoot(root)
                         .parallelism(1).batching(false).listener(listener).build().generateAsync(plan);
                 assertThat(othersDone.await(5, TimeUnit.MINUTES)).as("the other jobs ran").isTrue();
 
