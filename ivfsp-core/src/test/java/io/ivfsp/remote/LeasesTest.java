@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ivfsp.json.JsonReader;
+import io.ivfsp.testing.ForwardingRegistry;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -259,70 +260,19 @@ class LeasesTest {
     }
 
     /** The file registry as a server that does not promise atomic creates; {@code afterCreate} plays a racer. */
-    private static final class NonAtomic implements ModelRegistry {
-        private final ModelRegistry files;
+    private static final class NonAtomic extends ForwardingRegistry {
         private final AfterCreate afterCreate;
 
         NonAtomic(ModelRegistry files, AfterCreate afterCreate) {
-            this.files = files;
+            super(files);
             this.afterCreate = afterCreate;
         }
 
         @Override
-        public java.net.URI uri() {
-            return files.uri();
-        }
-
-        @Override
-        public void check() throws IOException {
-            files.check();
-        }
-
-        @Override
-        public Optional<byte[]> read(String name, int maxBytes) throws IOException {
-            return files.read(name, maxBytes);
-        }
-
-        @Override
-        public boolean readTo(String name, Path target, long maxBytes) throws IOException {
-            return files.readTo(name, target, maxBytes);
-        }
-
-        @Override
-        public boolean exists(String name) throws IOException {
-            return files.exists(name);
-        }
-
-        @Override
         public boolean createIfAbsent(String name, byte[] content) throws IOException {
-            boolean created = files.createIfAbsent(name, content);
+            boolean created = delegate.createIfAbsent(name, content);
             afterCreate.run(name);
             return created;
-        }
-
-        @Override
-        public boolean createIfAbsent(String name, Path content) throws IOException {
-            return files.createIfAbsent(name, content);
-        }
-
-        @Override
-        public void overwrite(String name, byte[] content) throws IOException {
-            files.overwrite(name, content);
-        }
-
-        @Override
-        public void overwrite(String name, Path content) throws IOException {
-            files.overwrite(name, content);
-        }
-
-        @Override
-        public void delete(String name) throws IOException {
-            files.delete(name);
-        }
-
-        @Override
-        public void close() {
-            files.close();
         }
     }
 }

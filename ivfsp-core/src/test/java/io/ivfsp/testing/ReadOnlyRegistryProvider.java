@@ -9,7 +9,6 @@ import io.ivfsp.remote.RemoteSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.Optional;
 
 /**
  * {@code readonly:///dir}: the {@code file://} registry at {@code dir} as a node with read-only
@@ -44,37 +43,16 @@ public final class ReadOnlyRegistryProvider implements ModelRegistryProvider {
     }
 
     private static ModelRegistry wrap(RemoteSettings settings, boolean creates) {
-        FileRegistry files = FileRegistry.open(URI.create("file://" + settings.uri().getPath()));
-        return new ModelRegistry() {
+        return new ForwardingRegistry(FileRegistry.open(URI.create("file://" + settings.uri().getPath()))) {
             @Override
             public URI uri() {
                 return settings.uri();
             }
 
             @Override
-            public void check() throws IOException {
-                files.check();
-            }
-
-            @Override
-            public Optional<byte[]> read(String name, int maxBytes) throws IOException {
-                return files.read(name, maxBytes);
-            }
-
-            @Override
-            public boolean readTo(String name, Path target, long maxBytes) throws IOException {
-                return files.readTo(name, target, maxBytes);
-            }
-
-            @Override
-            public boolean exists(String name) throws IOException {
-                return files.exists(name);
-            }
-
-            @Override
             public boolean createIfAbsent(String name, byte[] content) throws IOException {
                 if (creates) {
-                    return files.createIfAbsent(name, content);
+                    return delegate.createIfAbsent(name, content);
                 }
                 throw refused(name);
             }
@@ -82,7 +60,7 @@ public final class ReadOnlyRegistryProvider implements ModelRegistryProvider {
             @Override
             public boolean createIfAbsent(String name, Path content) throws IOException {
                 if (creates) {
-                    return files.createIfAbsent(name, content);
+                    return delegate.createIfAbsent(name, content);
                 }
                 throw refused(name);
             }
@@ -100,11 +78,6 @@ public final class ReadOnlyRegistryProvider implements ModelRegistryProvider {
             @Override
             public void delete(String name) throws IOException {
                 throw refused(name);
-            }
-
-            @Override
-            public void close() {
-                files.close();
             }
         };
     }
