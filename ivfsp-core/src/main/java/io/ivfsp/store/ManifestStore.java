@@ -31,8 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ManifestStore {
 
-    /** The largest manifest read: 45 entries take a few hundred KB. */
-    static final long MAX_BYTES = ManifestReader.MAX_BYTES;
     static final String CORRUPT_SUFFIX = ".corrupt-";
 
     /** The logger, made on first use: a warm run logs nothing and must not pay for starting SLF4J. */

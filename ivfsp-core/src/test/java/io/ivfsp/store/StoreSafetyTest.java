@@ -252,7 +252,7 @@ class StoreSafetyTest {
 
     @Test
     void everyKindOfCorruptManifestIsMovedAsideAndRebuiltAndTheRunSucceeds() throws Exception {
-        byte[] huge = new byte[(int) ManifestStore.MAX_BYTES + 1024];
+        byte[] huge = new byte[(int) ManifestReader.MAX_BYTES + 1024];
         java.util.Arrays.fill(huge, (byte) ' ');
         huge[huge.length - 2] = '{';
         huge[huge.length - 1] = '}';
