@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -54,11 +55,16 @@ final class ConfigOptions {
      * {@code problems} and the result is then empty.
      */
     List<IvfspConfig> read(CommandSpec spec, Set<ModelSet> sets, List<String> problems) {
+        return read(flag -> spec.findOption(flag).getValue(), sets, problems);
+    }
+
+    /** The same, with each flag's text given by {@code given} (null: the flag's default). */
+    List<IvfspConfig> read(Function<String, String> given, Set<ModelSet> sets, List<String> problems) {
         int before = problems.size();
         List<List<Integer>> values = new ArrayList<>();
         int count = 1;
         for (IvfspParameter p : flags) {
-            String raw = spec.findOption(p.flag()).getValue();
+            String raw = Optional.ofNullable(given.apply(p.flag())).orElseGet(() -> String.valueOf(p.defaultValue()));
             List<Integer> list = new ArrayList<>();
             for (String part : raw.split(",", -1)) {
                 Optional<BigInteger> value = PythonInt.parse(part);
@@ -116,9 +122,9 @@ final class ConfigOptions {
         return v.message();
     }
 
-    /** Whether {@code flag} is one of this subcommand's configuration flags. */
-    boolean hasFlag(String flag) {
-        return flags.stream().anyMatch(p -> p.flag().equals(flag));
+    /** This subcommand's configuration flags, in the script's order. */
+    List<IvfspParameter> flags() {
+        return flags;
     }
 
     /**

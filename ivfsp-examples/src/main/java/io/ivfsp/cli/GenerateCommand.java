@@ -22,32 +22,55 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** One generator subcommand: the flags of its reference script, plus ivfsp's own options. */
 @Command(sortOptions = false, showDefaultValues = false)
-final class GenerateCommand implements Callable<Integer> {
+final class GenerateCommand {
 
     static final String POOL_FLAG = "--pool";
-    /** ivfsp's own options that take one integer (read like Python's int()). */
-    private static final Set<String> INTEGER_OPTIONS = Set.of("--timeout", "--compile-workers",
-            "--remote-lease-seconds", "--remote-timeout", "--remote-retries");
+
+    /**
+     * ivfsp's own options as the argparse-like reader sees them and keeps their values, in the order of the
+     * help (the annotations' {@code order}); {@code --pool} and the script's flags are not among them.
+     */
+    static final ScriptCommandLine<GenerateCommand> OWN_OPTIONS = new ScriptCommandLine<>(Stream.concat(Stream.of(
+            ScriptCommandLine.<GenerateCommand>flag("--plan", c -> c.plan = true),
+            ScriptCommandLine.<GenerateCommand>text("--backend", (c, v) -> c.backend = v),
+            ScriptCommandLine.<GenerateCommand>path(List.of("--toolkit"), (c, v) -> c.toolkitDir = v),
+            ScriptCommandLine.<GenerateCommand>path(List.of("-o", "--output-root"), (c, v) -> c.outputRoot = v),
+            ScriptCommandLine.<GenerateCommand>path(List.of("--install-to"), (c, v) -> c.installTo = v),
+            ScriptCommandLine.<GenerateCommand>integer("--timeout", (c, v) -> c.timeout = v),
+            ScriptCommandLine.<GenerateCommand>flag("--fail-fast", c -> c.failFast = true),
+            ScriptCommandLine.<GenerateCommand>flag("--rebuild", c -> c.rebuild = true),
+            ScriptCommandLine.<GenerateCommand>text("--verification", (c, v) -> c.verification = v),
+            ScriptCommandLine.<GenerateCommand>flag("--prune", c -> c.prune = true),
+            ScriptCommandLine.<GenerateCommand>flag("-q", "--quiet", c -> c.quiet = true),
+            ScriptCommandLine.<GenerateCommand>flag("--json", c -> c.json = true),
+            ScriptCommandLine.<GenerateCommand>flag("--batch", c -> c.batch = true),
+            ScriptCommandLine.<GenerateCommand>flag("--no-batch", c -> c.noBatch = true),
+            ScriptCommandLine.<GenerateCommand>integer("--compile-workers", (c, v) -> c.compileWorkers = v),
+            ScriptCommandLine.<GenerateCommand>path(List.of("--trace"), (c, v) -> c.trace = v)),
+            RemoteOptions.OPTIONS.stream().map(o -> o.<GenerateCommand>of(c -> c.remote))).toList());
 
     private final IvfspCli cli;
+    private final String name;
+    private final String description;
     private final Set<ModelSet> sets;
     private final ConfigOptions config;
-
-    @Spec
-    CommandSpec spec;
+    private final boolean hasPool;
+    /** The script's flags and --pool as given, by name; those not given have their defaults. */
+    private final Map<String, String> scriptValues = new HashMap<>();
 
     @Option(names = {"-h", "--help"}, usageHelp = true, order = 99, description = "Show this help message and exit.")
     boolean help;
@@ -90,10 +113,11 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Compile every model again, even those the manifest shows intact and up to date.")
     boolean rebuild;
 
-    @Option(names = "--verification", paramLabel = "<level>", order = 108, defaultValue = "stat",
+    @Option(names = "--verification", paramLabel = "<level>", order = 108, defaultValue = DEFAULT_VERIFICATION,
             description = "How reused models are checked: stat (trust a model whose size, modification time and inode"
                     + " match what the manifest recorded; SHA-256 of the others) or hash (SHA-256 of each). Default: ${DEFAULT-VALUE}.")
-    String verification;
+    String verification = DEFAULT_VERIFICATION;
+    private static final String DEFAULT_VERIFICATION = "stat";
 
     // Two flags, not a picocli negatable option: the argparse-like reader knows each name as written.
     @Option(names = "--batch", order = 112,
@@ -121,7 +145,7 @@ final class GenerateCommand implements Callable<Integer> {
     boolean prune;
 
     @picocli.CommandLine.Mixin
-    RemoteOptions remote;
+    RemoteOptions remote = new RemoteOptions();
 
     @Option(names = {"-q", "--quiet"}, order = 110, description = "Print only errors.")
     boolean quiet;
@@ -129,20 +153,28 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--json", order = 111, description = "Print a machine-readable summary (or plan) on stdout.")
     boolean json;
 
-    GenerateCommand(IvfspCli cli, Set<ModelSet> sets, List<IvfspParameter> flags) {
+    GenerateCommand(IvfspCli cli, String name, String description, Set<ModelSet> sets, List<IvfspParameter> flags,
+                    boolean pool) {
         this.cli = cli;
+        this.name = name;
+        this.description = description;
         this.sets = Set.copyOf(sets);
         this.config = new ConfigOptions(flags);
+        this.hasPool = pool;
+    }
+
+    String description() {
+        return description;
     }
 
     /** Adds the reference script's flags, each with its default and allowed values, and --pool. */
-    void addParameterOptions(CommandSpec commandSpec, boolean pool) {
+    void addParameterOptions(CommandSpec commandSpec) {
         int order = config.addTo(commandSpec);
         commandSpec.usageMessage().footer("", config.severalConfigurationsHelp(), "",
                 "Flags are read like the scripts' (Python argparse): unambiguous prefixes (-nl 2048), -d=512, -d512;"
                         + " the last of a repeated flag wins.",
                 "", "Exit status: 0 success, 1 compile failure, 2 invalid usage or configuration.");
-        if (pool) {
+        if (hasPool) {
             commandSpec.addOption(OptionSpec.builder(POOL_FLAG).paramLabel("<pool_size>").type(String.class)
                     .defaultValue(String.valueOf(ModelGenerator.DEFAULT_PARALLELISM)).order(order)
                     .description("Compile jobs run at once: 1 to " + ModelGenerator.MAX_PARALLELISM
@@ -151,32 +183,57 @@ final class GenerateCommand implements Callable<Integer> {
         }
     }
 
-    /** The options as the script's argparse would see them, ivfsp's own after the script's flags. */
+    /**
+     * The options as the script's argparse would see them: help first, then the script's flags in its order,
+     * then ivfsp's own in the order of the help (--pool is the service script's own; ivfsp's elsewhere).
+     */
     List<ScriptArguments.Option> argparseOptions() {
-        return ScriptCommandLine.options(spec, config::hasFlag, sets.contains(ModelSet.SERVICE), INTEGER_OPTIONS);
+        List<ScriptArguments.Option> script = new ArrayList<>();
+        script.add(new ScriptArguments.Option(List.of("-h", "--help"), ScriptArguments.Kind.HELP, true));
+        config.flags().forEach(p -> script.add(new ScriptArguments.Option(List.of(p.flag()), ScriptArguments.Kind.INT_LIST, true)));
+        if (hasPool) {
+            // the training script runs its jobs one by one: there --pool is ivfsp's own, first of them
+            script.add(new ScriptArguments.Option(List.of(POOL_FLAG), ScriptArguments.Kind.INT, sets.contains(ModelSet.SERVICE)));
+        }
+        return OWN_OPTIONS.after(script);
     }
 
-    /** Runs this subcommand on the arguments after its name, read like the reference script's argparse. */
-    int execute(List<String> args) {
-        return ScriptCommandLine.execute(spec, argparseOptions(), args);
+    /**
+     * Runs this subcommand on the arguments after its name, read like the reference script's argparse: help
+     * and errors as argparse gives them (the error as one line plus where to look). picocli is built only
+     * to print help.
+     */
+    int execute(PrintWriter out, PrintWriter err, List<String> args) {
+        ScriptArguments.Result result = new ScriptArguments(argparseOptions()).parse(args);
+        if (result instanceof ScriptArguments.Help) {
+            cli.commandLine(out, err).getSubcommands().get(name).usage(out);
+            return IvfspCli.OK;
+        }
+        if (result instanceof ScriptArguments.Error e) {
+            err.println("ivfsp " + name + ": error: " + e.message());
+            err.println("Try 'ivfsp " + name + " --help'");
+            return IvfspCli.INVALID;
+        }
+        ScriptArguments.Parsed parsed = (ScriptArguments.Parsed) result;
+        List<String> problems = ConfigOptions.newProblems();
+        parsed.values().forEach((option, value) -> {
+            if (option.scriptFlag() || option.names().equals(List.of(POOL_FLAG))) {
+                scriptValues.put(option.names().get(0), value);
+            }
+        });
+        OWN_OPTIONS.keep(parsed, this, problems);
+        return run(out, err, problems);
     }
 
-    @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        String name = spec.name();
+    private int run(PrintWriter out, PrintWriter err, List<String> problems) {
         if (quiet) {
             // Errors only: slf4j-simple reads its level when the first logger is made, which is after this
             // in the CLI's own JVM (nothing has logged yet).
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
         }
-
-        List<String> problems = ConfigOptions.newProblems();
-        List<IvfspConfig> configs = this.config.read(spec, sets, problems);
-        OptionSpec poolOption = spec.findOption(POOL_FLAG);
-        Integer pool = poolOption == null ? null
-                : ConfigOptions.bounded(POOL_FLAG, poolOption.getValue(), 1, ModelGenerator.MAX_PARALLELISM, problems);
+        List<IvfspConfig> configs = this.config.read(scriptValues::get, sets, problems);
+        Integer pool = !hasPool ? null : ConfigOptions.bounded(POOL_FLAG, scriptValues.getOrDefault(POOL_FLAG,
+                String.valueOf(ModelGenerator.DEFAULT_PARALLELISM)), 1, ModelGenerator.MAX_PARALLELISM, problems);
         if (batch && noBatch) {
             problems.add("--batch and --no-batch: choose one");
         }
@@ -265,7 +322,7 @@ final class GenerateCommand implements Callable<Integer> {
             try {
                 ModelInstaller.check(names, installDir);
             } catch (IOException e) {
-                err.println("ivfsp " + spec.name() + ": --install-to " + installTo + ": " + e.getMessage());
+                err.println("ivfsp " + name + ": --install-to " + installTo + ": " + e.getMessage());
                 return IvfspCli.INVALID;
             }
         }

@@ -90,10 +90,9 @@ public final class IvfspCli implements Runnable {
      */
     public int execute(PrintWriter out, PrintWriter err, String... args) {
         if (args.length > 0 && GENERATORS.contains(args[0])) {
-            // Only the named subcommand is built: picocli reads each command's annotations by reflection,
-            // which is most of a warm run's start-up when all six are built.
-            CommandLine sub = commandLine(out, err, args[0]).getSubcommands().get(args[0]);
-            return ((GenerateCommand) sub.getCommand()).execute(List.of(args).subList(1, args.length));
+            // Read without picocli, which reads each command's annotations by reflection: that was most of a
+            // warm run's start-up. picocli is built only to print the subcommand's help.
+            return generator(args[0]).execute(out, err, List.of(args).subList(1, args.length));
         }
         return commandLine(out, err).execute(args);
     }
@@ -119,50 +118,40 @@ public final class IvfspCli implements Runnable {
 
     /** The picocli command line with every subcommand, printing to {@code out} and {@code err}. */
     public CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        return commandLine(out, err, null);
-    }
-
-    /** The command line with every subcommand, or with only {@code only} when it is not null. */
-    private CommandLine commandLine(PrintWriter out, PrintWriter err, String only) {
         CommandLine cl = new CommandLine(this);
         cl.getCommandSpec().versionProvider(new Version());
-        if (only == null || only.equals("service")) {
-            add(cl, "service", "Generates the service (AI Core) models, like ivfsp_generate_model.py.",
-                    EnumSet.of(ModelSet.SERVICE), SERVICE_FLAGS, true);
+        for (String name : List.of("service", "aicpu", "training", "all")) {
+            GenerateCommand command = generator(name);
+            CommandLine sub = new CommandLine(command);
+            command.addParameterOptions(sub.getCommandSpec());
+            sub.getCommandSpec().usageMessage().description(command.description());
+            cl.addSubcommand(name, sub);
         }
-        if (only == null || only.equals("aicpu")) {
-            add(cl, "aicpu", "Generates the AICPU models, like ivfsp_aicpu_generate_model.py.",
-                    EnumSet.of(ModelSet.AICPU), AICPU_FLAGS, false);
-        }
-        if (only == null || only.equals("training")) {
-            add(cl, "training", "Generates the codebook-training models, like ivfsp_generate_pyacl_model.py.",
-                    EnumSet.of(ModelSet.TRAINING), TRAINING_FLAGS, true);
-        }
-        if (only == null || only.equals("all")) {
-            add(cl, "all", "Generates the service, AICPU and training models of one deployment in one pool.",
-                    EnumSet.allOf(ModelSet.class), ALL_FLAGS, true);
-        }
-        if (only == null) {
-            VerifyCommand verify = new VerifyCommand(this);
-            CommandLine verifyLine = new CommandLine(verify);
-            verify.addParameterOptions(verifyLine.getCommandSpec());
-            cl.addSubcommand("verify", verifyLine);
-            cl.addSubcommand("doctor", new CommandLine(new DoctorCommand(this)));
-            FleetCommands.add(this, cl);
-        }
+        VerifyCommand verify = new VerifyCommand(this);
+        CommandLine verifyLine = new CommandLine(verify);
+        verify.addParameterOptions(verifyLine.getCommandSpec());
+        cl.addSubcommand("verify", verifyLine);
+        cl.addSubcommand("doctor", new CommandLine(new DoctorCommand(this)));
+        FleetCommands.add(this, cl);
         cl.setOut(out);
         cl.setErr(err);
         cl.setUsageHelpAutoWidth(false);
         return cl;
     }
 
-    private void add(CommandLine cl, String name, String description, EnumSet<ModelSet> sets,
-                     List<IvfspParameter> flags, boolean pool) {
-        GenerateCommand command = new GenerateCommand(this, sets, flags);
-        CommandLine sub = new CommandLine(command);
-        command.addParameterOptions(sub.getCommandSpec(), pool);
-        sub.getCommandSpec().usageMessage().description(description);
-        cl.addSubcommand(name, sub);
+    /** The generator subcommand {@code name}: service, aicpu, training or all. */
+    GenerateCommand generator(String name) {
+        return switch (name) {
+            case "service" -> new GenerateCommand(this, name, "Generates the service (AI Core) models, like"
+                    + " ivfsp_generate_model.py.", EnumSet.of(ModelSet.SERVICE), SERVICE_FLAGS, true);
+            case "aicpu" -> new GenerateCommand(this, name, "Generates the AICPU models, like"
+                    + " ivfsp_aicpu_generate_model.py.", EnumSet.of(ModelSet.AICPU), AICPU_FLAGS, false);
+            case "training" -> new GenerateCommand(this, name, "Generates the codebook-training models, like"
+                    + " ivfsp_generate_pyacl_model.py.", EnumSet.of(ModelSet.TRAINING), TRAINING_FLAGS, true);
+            case "all" -> new GenerateCommand(this, name, "Generates the service, AICPU and training models of one"
+                    + " deployment in one pool.", EnumSet.allOf(ModelSet.class), ALL_FLAGS, true);
+            default -> throw new IllegalArgumentException("not a generator subcommand: " + name);
+        };
     }
 
     @CommandLine.Spec

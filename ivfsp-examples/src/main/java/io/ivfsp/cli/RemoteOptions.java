@@ -42,15 +42,15 @@ final class RemoteOptions {
 
     @Option(names = "--remote-lease-seconds", paramLabel = "<s>", order = 202,
             description = "How long another node waits for a node that died while compiling a key, 1 to 3600. Default: 60.")
-    Integer leaseSeconds;
+    String leaseSeconds;
 
     @Option(names = "--remote-timeout", paramLabel = "<s>", order = 203,
             description = "Timeout of one registry call in seconds, 1 to 600. Default: 20.")
-    Integer timeoutSeconds;
+    String timeoutSeconds;
 
     @Option(names = "--remote-retries", paramLabel = "<n>", order = 204,
             description = "Retries of a failed registry call, with exponential backoff, 0 to 10. Default: 3.")
-    Integer retries;
+    String retries;
 
     @Option(names = "--remote-region", paramLabel = "<region>", order = 205,
             description = "S3 region. Default: $AWS_REGION, the profile's, else us-east-1.")
@@ -74,6 +74,19 @@ final class RemoteOptions {
             description = "File holding the S3 secret access key (never given on the command line, where every user"
                     + " of the machine sees it). Default: $AWS_SECRET_ACCESS_KEY, else the default chain.")
     Path secretKeyFile;
+
+    /** These options as a generator subcommand reads them without picocli, in the order of the help. */
+    static final List<ScriptCommandLine.Own<RemoteOptions>> OPTIONS = List.of(
+            ScriptCommandLine.text("--remote", (r, v) -> r.remote = v),
+            ScriptCommandLine.flag("--remote-required", r -> r.required = true),
+            ScriptCommandLine.integer("--remote-lease-seconds", (r, v) -> r.leaseSeconds = v),
+            ScriptCommandLine.integer("--remote-timeout", (r, v) -> r.timeoutSeconds = v),
+            ScriptCommandLine.integer("--remote-retries", (r, v) -> r.retries = v),
+            ScriptCommandLine.text("--remote-region", (r, v) -> r.region = v),
+            ScriptCommandLine.text("--remote-endpoint", (r, v) -> r.endpoint = v),
+            ScriptCommandLine.text("--remote-profile", (r, v) -> r.profile = v),
+            ScriptCommandLine.text("--remote-access-key-id", (r, v) -> r.accessKeyId = v),
+            ScriptCommandLine.path(List.of("--remote-secret-access-key-file"), (r, v) -> r.secretKeyFile = v));
 
     /** Whether a registry is named by the option or the environment. */
     boolean configured(Map<String, String> env) {
@@ -105,27 +118,12 @@ final class RemoteOptions {
         }
         b.required(required || forceRequired).warnings(message -> err.println("WARNING " + message));
         check(problems, () -> ModelRegistries.provider(b.build()));
-        check(problems, () -> {
-            if (leaseSeconds != null) {
-                if (leaseSeconds < 1 || leaseSeconds > 3600) {
-                    throw new IllegalArgumentException("--remote-lease-seconds = " + leaseSeconds + ": must be within 1..3600");
-                }
-                b.leaseTime(Duration.ofSeconds(leaseSeconds));
-            }
-        });
-        check(problems, () -> {
-            if (timeoutSeconds != null) {
-                if (timeoutSeconds < 1 || timeoutSeconds > 600) {
-                    throw new IllegalArgumentException("--remote-timeout = " + timeoutSeconds + ": must be within 1..600 seconds");
-                }
-                b.timeout(Duration.ofSeconds(timeoutSeconds));
-            }
-        });
-        check(problems, () -> {
-            if (retries != null) {
-                b.retries(retries);
-            }
-        });
+        Optional.ofNullable(leaseSeconds).map(raw -> ConfigOptions.bounded("--remote-lease-seconds", raw, 1, 3600, problems))
+                .ifPresent(seconds -> b.leaseTime(Duration.ofSeconds(seconds)));
+        Optional.ofNullable(timeoutSeconds).map(raw -> ConfigOptions.bounded("--remote-timeout", raw, 1, 600, problems))
+                .ifPresent(seconds -> b.timeout(Duration.ofSeconds(seconds)));
+        Optional.ofNullable(retries).map(raw -> ConfigOptions.bounded("--remote-retries", raw, 0, 10, problems))
+                .ifPresent(b::retries);
         check(problems, () -> {
             if (region != null) {
                 b.region(region);

@@ -1,89 +1,112 @@
 package io.ivfsp.cli;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
-import java.util.function.Predicate;
-
-import picocli.CommandLine;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * A generator subcommand's command line read like its reference script's argparse
- * ({@link ScriptArguments}), then run through picocli in canonical form. The options come from the
- * subcommand's picocli spec, so an option added there (say {@code --remote URL}) takes part in
- * prefix matching without further work: as text, unless it is a flag or listed as an integer.
+ * ivfsp's own options of a generator subcommand as its argparse-like reader ({@link ScriptArguments})
+ * sees them and as their values are kept, without picocli: a warm run that compiles nothing spends
+ * most of its time building picocli's model of a command from its annotations, so the generators read
+ * their command line with these tables and build picocli only to print help. The annotations stay the
+ * source of the help text; a test keeps the two in step.
+ *
+ * @param <T> what holds the values
  */
-final class ScriptCommandLine {
+final class ScriptCommandLine<T> {
 
-    private ScriptCommandLine() {
+    /** One option: its names as written, how argparse reads it, and where its value goes. */
+    record Own<T>(List<String> names, ScriptArguments.Kind kind, BiConsumer<T, String> set) {
+        Own {
+            names = List.copyOf(names);
+        }
+
+        ScriptArguments.Option option() {
+            return new ScriptArguments.Option(names, kind, false);
+        }
+
+        /** The same option, its value kept by what {@code part} gives of an {@code S}. */
+        <S> Own<S> of(Function<S, T> part) {
+            return new Own<>(names, kind, (s, v) -> set.accept(part.apply(s), v));
+        }
+
+        String longestName() {
+            return names.get(names.size() - 1);
+        }
+    }
+
+    private final List<Own<T>> options;
+
+    /** @param options in the order of the help */
+    ScriptCommandLine(List<Own<T>> options) {
+        this.options = List.copyOf(options);
+    }
+
+    List<Own<T>> options() {
+        return options;
+    }
+
+    /** A flag: present or not. */
+    static <T> Own<T> flag(String name, Consumer<T> set) {
+        return new Own<>(List.of(name), ScriptArguments.Kind.FLAG, (t, v) -> set.accept(t));
+    }
+
+    /** A flag with a short and a long name. */
+    static <T> Own<T> flag(String shortName, String name, Consumer<T> set) {
+        return new Own<>(List.of(shortName, name), ScriptArguments.Kind.FLAG, (t, v) -> set.accept(t));
+    }
+
+    /** An option taking any text. */
+    static <T> Own<T> text(String name, BiConsumer<T, String> set) {
+        return new Own<>(List.of(name), ScriptArguments.Kind.TEXT, set);
+    }
+
+    /** An option taking one integer, read like Python's {@code int()} and kept as its canonical text. */
+    static <T> Own<T> integer(String name, BiConsumer<T, String> set) {
+        return new Own<>(List.of(name), ScriptArguments.Kind.INT, set);
+    }
+
+    /** An option taking a path (any text the file system can name). */
+    static <T> Own<T> path(List<String> names, BiConsumer<T, Path> set) {
+        String longest = names.get(names.size() - 1);
+        return new Own<>(names, ScriptArguments.Kind.TEXT, (t, v) -> set.accept(t, path(longest, v)));
+    }
+
+    private static Path path(String option, String value) {
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException(option + " = " + PythonInt.repr(value) + ": not a path this system can"
+                    + " name (" + e.getReason() + ")");
+        }
     }
 
     /**
-     * The options in argparse's order: help first, then the script's flags in its order, then ivfsp's
-     * own in the order of the help.
-     *
-     * @param configFlag       whether a name is one of the script's configuration flags (comma lists of integers)
-     * @param poolIsScriptFlag whether {@code --pool} is the script's own flag (the service script's)
-     * @param integerOptions   ivfsp's own options that take one integer
+     * Keeps the values {@code parsed} gives for these options in {@code target}; a value that cannot be kept
+     * is added to {@code problems}. Values of options not in this table are left to the caller.
      */
-    static List<ScriptArguments.Option> options(CommandSpec spec, Predicate<String> configFlag, boolean poolIsScriptFlag,
-                                                Set<String> integerOptions) {
-        List<ScriptArguments.Option> help = new ArrayList<>();
-        List<ScriptArguments.Option> script = new ArrayList<>();
-        List<ScriptArguments.Option> own = new ArrayList<>();
-        List<OptionSpec> options = new ArrayList<>(spec.options());
-        options.sort(Comparator.comparingInt(OptionSpec::order));
-        for (OptionSpec o : options) {
-            List<String> names = List.of(o.names());
-            String name = o.longestName();
-            if (o.usageHelp()) {
-                help.add(new ScriptArguments.Option(names, ScriptArguments.Kind.HELP, true));
-            } else if (configFlag.test(name)) {
-                script.add(new ScriptArguments.Option(names, ScriptArguments.Kind.INT_LIST, true));
-            } else if (name.equals(GenerateCommand.POOL_FLAG)) {
-                // the training script runs its jobs one by one: there --pool is ivfsp's own
-                (poolIsScriptFlag ? script : own).add(new ScriptArguments.Option(names, ScriptArguments.Kind.INT,
-                        poolIsScriptFlag));
-            } else if (o.typeInfo().isBoolean()) {
-                own.add(new ScriptArguments.Option(names, ScriptArguments.Kind.FLAG, false));
-            } else {
-                own.add(new ScriptArguments.Option(names, integerOptions.contains(name)
-                        ? ScriptArguments.Kind.INT : ScriptArguments.Kind.TEXT, false));
+    void keep(ScriptArguments.Parsed parsed, T target, List<String> problems) {
+        parsed.values().forEach((option, value) -> {
+            for (Own<T> o : options) {
+                if (o.names().equals(option.names())) {
+                    try {
+                        o.set().accept(target, value);
+                    } catch (IllegalArgumentException e) {
+                        problems.add(e.getMessage());
+                    }
+                }
             }
-        }
-        help.addAll(script);
-        help.addAll(own);
-        return help;
+        });
     }
 
-    /**
-     * Runs the subcommand of {@code spec} on {@code args}: help and errors as argparse gives them
-     * (the error as one line plus where to look), else the options in canonical form
-     * ({@code name=value}, the last value of each, once) through picocli.
-     *
-     * @return the exit status
-     */
-    static int execute(CommandSpec spec, List<ScriptArguments.Option> options, List<String> args) {
-        CommandLine line = spec.commandLine();
-        ScriptArguments.Result result = new ScriptArguments(options).parse(args);
-        if (result instanceof ScriptArguments.Help) {
-            line.usage(line.getOut());
-            return IvfspCli.OK;
-        }
-        if (result instanceof ScriptArguments.Error e) {
-            line.getErr().println("ivfsp " + spec.name() + ": error: " + e.message());
-            line.getErr().println("Try 'ivfsp " + spec.name() + " --help'");
-            return IvfspCli.INVALID;
-        }
-        List<String> canonical = new ArrayList<>(List.of(spec.name()));
-        ((ScriptArguments.Parsed) result).values().forEach((option, value) -> {
-            String name = option.names().get(option.names().size() - 1);
-            canonical.add(value == null ? name : name + "=" + value);
-        });
-        // Through the parent: picocli cannot execute a subcommand's CommandLine on its own.
-        return line.getParent().execute(canonical.toArray(String[]::new));
+    /** The argparse options of these, after {@code first}: help and the script's flags. */
+    List<ScriptArguments.Option> after(List<ScriptArguments.Option> first) {
+        List<ScriptArguments.Option> all = new ArrayList<>(first);
+        options.forEach(o -> all.add(o.option()));
+        return all;
     }
 }

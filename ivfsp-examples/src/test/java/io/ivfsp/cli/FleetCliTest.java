@@ -156,6 +156,20 @@ class FleetCliTest {
     }
 
     @Test
+    void registryIntegersBeyondAnIntAreRefusedWithTheirRange() {
+        // argparse reads any size of integer; each option says what it allows rather than failing to convert
+        CliRunner.Result generate = buildNode.run("aicpu", "--remote", "s3://b/p", "--remote-retries", "99999999999",
+                "--remote-timeout", "-4294967296", "--remote-lease-seconds", "1_0");
+        CliRunner.Result fetch = buildNode.run("fetch", "--remote", "s3://b/p", "--remote-retries", "x");
+
+        assertThat(generate.exit()).isEqualTo(IvfspCli.INVALID);
+        assertThat(generate.err()).contains("--remote-retries = 99999999999: must be within 0..10")
+                .contains("--remote-timeout = -4294967296: must be within 1..600").doesNotContain("lease");
+        assertThat(fetch.exit()).isEqualTo(IvfspCli.INVALID);
+        assertThat(fetch.err()).contains("--remote-retries = x: must be an integer within 0..10");
+    }
+
+    @Test
     void secretKeyNeverAppearsInOutput() throws IOException {
         Path secretFile = Files.writeString(dir.resolve("secret"), "TOPSECRETkey1234567890\n");
         CliRunner.Result r = buildNode.run("doctor", "--remote", "s3://models/ivfsp", "--remote-endpoint",
