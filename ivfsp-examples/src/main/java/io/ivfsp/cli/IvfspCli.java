@@ -73,7 +73,11 @@ public final class IvfspCli implements Runnable {
     }
 
     /** Runs the command line and exits with its status. */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Throwable {
+        if (RemoteClassPath.mayUseRegistry(args, System.getenv(), GENERATORS)
+                && RemoteClassPath.rerunWith(RemoteClassPath.jars(IvfspCli.class), IvfspCli.class, args)) {
+            return;
+        }
         boolean terminal = System.console() != null;
         IvfspCli cli = new IvfspCli(System.getenv(), Path.of("").toAbsolutePath(), terminal);
         if (terminal) {

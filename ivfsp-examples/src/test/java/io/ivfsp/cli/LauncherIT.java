@@ -187,4 +187,27 @@ class LauncherIT {
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("ATC not found").contains("--plan").doesNotContain("\033");
     }
+
+    @Test
+    void anS3RegistryIsFoundThoughTheAwsSdkIsOffTheClassPathOfRunsWithoutOne() throws Exception {
+        Path cwd = Files.createDirectories(dir.resolve("remote"));
+        Path lib = launcher().resolveSibling("ivfsp-examples").resolve("target").resolve("lib");
+        Map<String, String> env = Map.of("ASCEND_HOME", dir.resolve("none").toString());
+
+        Run named = run(cwd, env, "service", "--plan", "-q", "--remote=s3://models-bucket/ivfsp");
+        Run fromEnvironment = run(cwd, Map.of("ASCEND_HOME", dir.resolve("none").toString(),
+                "IVFSP_REMOTE", "s3://models-bucket/ivfsp"), "aicpu", "--plan", "-q");
+        Run unknownScheme = run(cwd, env, "service", "--plan", "-q", "--remote", "gs://models-bucket/ivfsp");
+
+        assertThat(named.exit()).as(named.err()).isZero();
+        assertThat(fromEnvironment.exit()).as(fromEnvironment.err()).isZero();
+        assertThat(unknownScheme.exit()).isEqualTo(2);
+        assertThat(unknownScheme.err()).contains("available: ").contains("s3://");
+        try (Stream<Path> onClassPath = Files.list(lib); Stream<Path> remote = Files.list(lib.resolve("remote"))) {
+            assertThat(onClassPath.map(p -> p.getFileName().toString()))
+                    .noneMatch(n -> n.startsWith("s3-") || n.startsWith("sdk-core") || n.startsWith("ivfsp-remote-s3"));
+            assertThat(remote.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("s3-"))
+                    .anyMatch(n -> n.startsWith("ivfsp-remote-s3"));
+        }
+    }
 }
