@@ -99,6 +99,13 @@ final class RemoteOptions {
      */
     Optional<RemoteSettings> settings(Map<String, String> env, Path workingDirectory, PrintWriter err, String command,
                                       boolean forceRequired, List<String> problems) {
+        int before = problems.size();
+        // Checked even when no registry is named: a value given is never silently ignored.
+        Integer lease = leaseSeconds == null ? null
+                : ConfigOptions.bounded("--remote-lease-seconds", leaseSeconds, 1, 3600, problems);
+        Integer timeout = timeoutSeconds == null ? null
+                : ConfigOptions.bounded("--remote-timeout", timeoutSeconds, 1, 600, problems);
+        Integer retryCount = retries == null ? null : ConfigOptions.bounded("--remote-retries", retries, 0, 10, problems);
         if (!configured(env)) {
             if (required || forceRequired) {
                 problems.add("--remote: " + (forceRequired ? command + " needs" : "--remote-required needs")
@@ -107,7 +114,6 @@ final class RemoteOptions {
             }
             return Optional.empty();
         }
-        int before = problems.size();
         RemoteSettings.Builder b;
         try {
             b = remote != null ? RemoteSettings.builder(remote.strip()).environment(env)
@@ -118,12 +124,9 @@ final class RemoteOptions {
         }
         b.required(required || forceRequired).warnings(message -> err.println("WARNING " + message));
         check(problems, () -> ModelRegistries.provider(b.build()));
-        Optional.ofNullable(leaseSeconds).map(raw -> ConfigOptions.bounded("--remote-lease-seconds", raw, 1, 3600, problems))
-                .ifPresent(seconds -> b.leaseTime(Duration.ofSeconds(seconds)));
-        Optional.ofNullable(timeoutSeconds).map(raw -> ConfigOptions.bounded("--remote-timeout", raw, 1, 600, problems))
-                .ifPresent(seconds -> b.timeout(Duration.ofSeconds(seconds)));
-        Optional.ofNullable(retries).map(raw -> ConfigOptions.bounded("--remote-retries", raw, 0, 10, problems))
-                .ifPresent(b::retries);
+        Optional.ofNullable(lease).map(Duration::ofSeconds).ifPresent(b::leaseTime);
+        Optional.ofNullable(timeout).map(Duration::ofSeconds).ifPresent(b::timeout);
+        Optional.ofNullable(retryCount).ifPresent(b::retries);
         check(problems, () -> {
             if (region != null) {
                 b.region(region);

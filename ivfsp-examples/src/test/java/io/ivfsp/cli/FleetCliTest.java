@@ -170,6 +170,16 @@ class FleetCliTest {
     }
 
     @Test
+    void aRegistryOptionGivenWithoutARegistryIsStillChecked() {
+        CliRunner.Result generate = buildNode.run("service", "--plan", "-q", "--remote-lease-seconds", "2147483648");
+        CliRunner.Result fetch = buildNode.run("fetch", "--remote-retries=abc");
+
+        assertThat(generate.exit()).isEqualTo(IvfspCli.INVALID);
+        assertThat(generate.err()).contains("--remote-lease-seconds = 2147483648: must be within 1..3600");
+        assertThat(fetch.err()).contains("--remote-retries = abc: must be an integer within 0..10");
+    }
+
+    @Test
     void secretKeyNeverAppearsInOutput() throws IOException {
         Path secretFile = Files.writeString(dir.resolve("secret"), "TOPSECRETkey1234567890\n");
         CliRunner.Result r = buildNode.run("doctor", "--remote", "s3://models/ivfsp", "--remote-endpoint",
