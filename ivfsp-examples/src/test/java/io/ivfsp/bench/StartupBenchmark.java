@@ -46,49 +46,62 @@ public final class StartupBenchmark {
 
         wall(cli, work);   // compiles the models (and makes the launcher's archive if it has none)
         wall(cli, work);
-        List<Double> helloMs = new ArrayList<>();
-        List<Double> cliMs = new ArrayList<>();
-        List<Double> bareMs = new ArrayList<>();
+        List<double[]> helloMs = new ArrayList<>();
+        List<double[]> cliMs = new ArrayList<>();
+        List<double[]> bareMs = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             helloMs.add(wall(hello, work));
             cliMs.add(wall(cli, work));
             bareMs.add(wall(bare, work));
         }
-        double h = median(helloMs);
-        double c = median(cliMs);
-        double b = median(bareMs);
-        System.out.printf(Locale.ROOT, "%d runs each, alternating, medians (min .. max)%n", runs);
-        System.out.printf(Locale.ROOT, "JVM hello world (java -cp ... HelloWorld):       %7.0f ms (%4.0f .. %4.0f)%n",
-                h, min(helloMs), max(helloMs));
-        System.out.printf(Locale.ROOT, "warm ./ivfsp service --backend mock -q:          %7.0f ms (%4.0f .. %4.0f)  %.2f x hello%n",
-                c, min(cliMs), max(cliMs), c / h);
-        System.out.printf(Locale.ROOT, "same, bare java -cp (no archive, default JIT/GC): %7.0f ms (%4.0f .. %4.0f)  %.2f x hello%n",
-                b, min(bareMs), max(bareMs), b / h);
+        double h = median(helloMs, 0);
+        System.out.printf(Locale.ROOT, "%d runs each, alternating, medians (min .. max); CPU: user + system, median%n",
+                runs);
+        print("JVM hello world (java -cp ... HelloWorld):      ", helloMs, h);
+        print("warm ./ivfsp service --backend mock -q:         ", cliMs, h);
+        print("same, bare java -cp (no archive, default JIT/GC):", bareMs, h);
     }
 
-    private static double wall(List<String> cmd, Path dir) throws IOException, InterruptedException {
+    private static void print(String what, List<double[]> ms, double hello) {
+        double wall = median(ms, 0);
+        double cpu = median(ms, 1);
+        List<Double> walls = ms.stream().map(m -> m[0]).toList();
+        System.out.printf(Locale.ROOT, "%s %7.0f ms (%4.0f .. %4.0f)  %5.2f x hello;  CPU %5.0f ms%n", what, wall,
+                Collections.min(walls), Collections.max(walls), wall / hello, cpu);
+    }
+
+    /**
+     * Wall time and CPU time (user + system, from {@code /usr/bin/time}; NaN without it) of one run, in ms:
+     * CPU time is what a loaded machine disturbs least.
+     */
+    private static double[] wall(List<String> cmd, Path dir) throws IOException, InterruptedException {
+        Path times = dir.resolve("times.txt");
+        List<String> timed = new ArrayList<>(cmd);
+        boolean cpu = Files.isExecutable(TIME);
+        if (cpu) {
+            timed.addAll(0, List.of(TIME.toString(), "-f", "%U %S", "-o", times.toString()));
+        }
         long t = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+        Process p = new ProcessBuilder(timed).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
             p.destroyForcibly();
             throw new IllegalStateException("failed: " + String.join(" ", cmd));
         }
-        return (System.nanoTime() - t) / 1e6;
+        double wall = (System.nanoTime() - t) / 1e6;
+        if (!cpu) {
+            return new double[] {wall, Double.NaN};
+        }
+        String[] us = Files.readString(times).strip().split("\\s+");
+        return new double[] {wall, (Double.parseDouble(us[0]) + Double.parseDouble(us[1])) * 1000};
     }
 
-    private static double median(List<Double> xs) {
-        List<Double> s = new ArrayList<>(xs);
+    private static final Path TIME = Path.of("/usr/bin/time");
+
+    private static double median(List<double[]> xs, int column) {
+        List<Double> s = new ArrayList<>(xs.stream().map(x -> x[column]).toList());
         Collections.sort(s);
         int n = s.size();
         return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
-    }
-
-    private static double min(List<Double> xs) {
-        return Collections.min(xs);
-    }
-
-    private static double max(List<Double> xs) {
-        return Collections.max(xs);
     }
 }
