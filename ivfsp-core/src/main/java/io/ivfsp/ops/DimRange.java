@@ -1,5 +1,7 @@
 package io.ivfsp.ops;
 
+import java.util.Objects;
+
 /**
  * The range a dynamic dimension ({@code -1}) may take: {@code [min, max]}, where {@code max = -1}
  * means unbounded.
@@ -30,9 +32,6 @@ public record DimRange(long min, long max) {
 
     @Override
     public int hashCode() {
-        int h = 0;
-        h = 31 * h + Long.hashCode(min);
-        h = 31 * h + Long.hashCode(max);
-        return h;
+        return Objects.hash(min, max);
     }
 }

@@ -30,10 +30,6 @@ public record OpDesc(String opType, List<TensorDesc> inputs, List<TensorDesc> ou
 
     @Override
     public int hashCode() {
-        int h = 0;
-        h = 31 * h + opType.hashCode();
-        h = 31 * h + inputs.hashCode();
-        h = 31 * h + outputs.hashCode();
-        return h;
+        return Objects.hash(opType, inputs, outputs);
     }
 }

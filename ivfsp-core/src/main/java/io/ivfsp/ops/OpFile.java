@@ -113,10 +113,6 @@ public record OpFile(String name, ModelSet set, List<OpDesc> ops) {
 
     @Override
     public int hashCode() {
-        int h = 0;
-        h = 31 * h + name.hashCode();
-        h = 31 * h + set.hashCode();
-        h = 31 * h + ops.hashCode();
-        return h;
+        return Objects.hash(name, set, ops);
     }
 }

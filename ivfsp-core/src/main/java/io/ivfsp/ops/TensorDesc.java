@@ -82,11 +82,6 @@ public record TensorDesc(DataType type, Format format, List<Long> shape, List<Di
 
     @Override
     public int hashCode() {
-        int h = 0;
-        h = 31 * h + type.hashCode();
-        h = 31 * h + format.hashCode();
-        h = 31 * h + shape.hashCode();
-        h = 31 * h + shapeRange.hashCode();
-        return h;
+        return Objects.hash(type, format, shape, shapeRange);
     }
 }

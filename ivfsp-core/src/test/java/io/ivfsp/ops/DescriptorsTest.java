@@ -84,6 +84,46 @@ class DescriptorsTest {
     }
 
     @Test
+    void descriptorsAreEqualExactlyWhenEveryPartIsAndEqualOnesHashAlike() {
+        // Plans are compared and used as map keys by value: each part alone makes two descriptors differ.
+        DimRange range = new DimRange(1, 8);
+        valueSemantics(range, new DimRange(1, 8), new DimRange(2, 8), new DimRange(1, 9));
+
+        TensorDesc tensor = TensorDesc.of(DataType.FLOAT16, 1, 256);
+        TensorDesc dynamic = TensorDesc.dynamic(DataType.FLOAT16, 2);
+        valueSemantics(tensor, TensorDesc.of(DataType.FLOAT16, 1, 256), TensorDesc.of(DataType.FLOAT32, 1, 256),
+                TensorDesc.of(DataType.FLOAT16, 1, 128), TensorDesc.of(DataType.FLOAT16, 256, 1));
+        valueSemantics(dynamic, TensorDesc.dynamic(DataType.FLOAT16, 2),
+                new TensorDesc(DataType.FLOAT16, Format.ND, dynamic.shape(), List.of(range, DimRange.AT_LEAST_ONE)));
+
+        valueSemantics(FP_TO_FP16, new OpDesc("FpToFp16", FP_TO_FP16.inputs(), FP_TO_FP16.outputs()),
+                new OpDesc("FpToFp32", FP_TO_FP16.inputs(), FP_TO_FP16.outputs()),
+                new OpDesc("FpToFp16", List.of(tensor), FP_TO_FP16.outputs()),
+                new OpDesc("FpToFp16", FP_TO_FP16.inputs(), List.of(tensor)));
+
+        OpFile file = new OpFile("fp_to_fp16_op_1_pid0", ModelSet.SERVICE, List.of(FP_TO_FP16));
+        valueSemantics(file, new OpFile("fp_to_fp16_op_1_pid0", ModelSet.SERVICE, List.of(FP_TO_FP16)),
+                new OpFile("fp_to_fp16_op_2_pid0", ModelSet.SERVICE, List.of(FP_TO_FP16)),
+                new OpFile("fp_to_fp16_op_1_pid0", ModelSet.TRAINING, List.of(FP_TO_FP16)),
+                new OpFile("fp_to_fp16_op_1_pid0", ModelSet.SERVICE, List.of(FP_TO_FP16, FP_TO_FP16)));
+    }
+
+    /** {@code a} equals {@code same} with the same hash, and differs from each of {@code others}, hashes too. */
+    private static void valueSemantics(Object a, Object same, Object... others) {
+        assertThat(a.equals(same)).isTrue();
+        assertThat(same.equals(a)).isTrue();
+        assertThat(a.hashCode()).isEqualTo(same.hashCode());
+        assertThat(a.equals(null)).isFalse();
+        assertThat(a.equals(a.toString())).isFalse();
+        for (Object other : others) {
+            assertThat(a.equals(other)).as("%s vs %s", a, other).isFalse();
+            assertThat(other.equals(a)).as("%s vs %s", other, a).isFalse();
+            // distinct keys spread over a map's buckets (a constant hash would turn lookups into scans)
+            assertThat(a.hashCode()).as("hash of %s vs %s", a, other).isNotEqualTo(other.hashCode());
+        }
+    }
+
+    @Test
     void opFileNamesItsOpsAndModels() {
         OpFile f = new OpFile("fp_to_fp16_op_1_pid0", ModelSet.SERVICE, List.of(FP_TO_FP16, FP_TO_FP16));
 
