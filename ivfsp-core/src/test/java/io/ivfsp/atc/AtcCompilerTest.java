@@ -80,6 +80,19 @@ class AtcCompilerTest {
     }
 
     @Test
+    void aTimeLimitBeyondWhatAClockCountsIsNoLimit() throws Exception {
+        // --timeout allows 2^31-1 s per job; a shared call of several jobs has theirs together (over 292 years)
+        OpFile f = file(ModelSet.SERVICE, 0);
+        CompileRequest request = request(f, Optional.of(Duration.ofSeconds(Integer.MAX_VALUE).multipliedBy(32)));
+
+        CompileOutcome outcome = compiler().compile(request);
+
+        assertThat(request.timeout()).isEmpty();
+        assertReferenceRun(outcome, f);
+        assertThat(request(f, Optional.of(CompileRequest.LONGEST_TIMEOUT)).timeout()).contains(CompileRequest.LONGEST_TIMEOUT);
+    }
+
+    @Test
     void trainingRunsWithoutLogLevelAsTheReferenceDoes() throws Exception {
         compiler().compile(request(file(ModelSet.TRAINING, 0), Optional.empty()));
 
