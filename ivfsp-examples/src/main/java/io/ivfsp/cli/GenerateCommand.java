@@ -10,13 +10,11 @@ import io.ivfsp.generate.ModelGenerator;
 import io.ivfsp.generate.ModelGeneratorBuilder;
 import io.ivfsp.ops.ModelPlan;
 import io.ivfsp.ops.OpCatalog;
-import io.ivfsp.store.ModelInstaller;
 import io.ivfsp.remote.RemoteRegistryException;
 import io.ivfsp.remote.RemoteSettings;
 import io.ivfsp.store.OutputRefusedException;
 import io.ivfsp.store.Verification;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -27,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,29 +36,6 @@ import picocli.CommandLine.Option;
 final class GenerateCommand {
 
     static final String POOL_FLAG = "--pool";
-
-    /**
-     * ivfsp's own options as the argparse-like reader sees them and keeps their values, in the order of the
-     * help (the annotations' {@code order}); {@code --pool} and the script's flags are not among them.
-     */
-    static final ScriptCommandLine<GenerateCommand> OWN_OPTIONS = new ScriptCommandLine<>(Stream.concat(Stream.of(
-            ScriptCommandLine.<GenerateCommand>flag("--plan", c -> c.plan = true),
-            ScriptCommandLine.<GenerateCommand>text("--backend", (c, v) -> c.backend = v),
-            ScriptCommandLine.<GenerateCommand>path(List.of("--toolkit"), (c, v) -> c.toolkitDir = v),
-            ScriptCommandLine.<GenerateCommand>path(List.of("-o", "--output-root"), (c, v) -> c.outputRoot = v),
-            ScriptCommandLine.<GenerateCommand>path(List.of("--install-to"), (c, v) -> c.installTo = v),
-            ScriptCommandLine.<GenerateCommand>integer("--timeout", (c, v) -> c.timeout = v),
-            ScriptCommandLine.<GenerateCommand>flag("--fail-fast", c -> c.failFast = true),
-            ScriptCommandLine.<GenerateCommand>flag("--rebuild", c -> c.rebuild = true),
-            ScriptCommandLine.<GenerateCommand>text("--verification", (c, v) -> c.verification = v),
-            ScriptCommandLine.<GenerateCommand>flag("--prune", c -> c.prune = true),
-            ScriptCommandLine.<GenerateCommand>flag("-q", "--quiet", c -> c.quiet = true),
-            ScriptCommandLine.<GenerateCommand>flag("--json", c -> c.json = true),
-            ScriptCommandLine.<GenerateCommand>flag("--batch", c -> c.batch = true),
-            ScriptCommandLine.<GenerateCommand>flag("--no-batch", c -> c.noBatch = true),
-            ScriptCommandLine.<GenerateCommand>integer("--compile-workers", (c, v) -> c.compileWorkers = v),
-            ScriptCommandLine.<GenerateCommand>path(List.of("--trace"), (c, v) -> c.trace = v)),
-            RemoteOptions.OPTIONS.stream().map(o -> o.<GenerateCommand>of(c -> c.remote))).toList());
 
     private final IvfspCli cli;
     private final String name;
@@ -183,19 +157,9 @@ final class GenerateCommand {
         }
     }
 
-    /**
-     * The options as the script's argparse would see them: help first, then the script's flags in its order,
-     * then ivfsp's own in the order of the help (--pool is the service script's own; ivfsp's elsewhere).
-     */
+    /** The options as the script's argparse would see them; see {@link GenerateArguments#options}. */
     List<ScriptArguments.Option> argparseOptions() {
-        List<ScriptArguments.Option> script = new ArrayList<>();
-        script.add(new ScriptArguments.Option(List.of("-h", "--help"), ScriptArguments.Kind.HELP, true));
-        config.flags().forEach(p -> script.add(new ScriptArguments.Option(List.of(p.flag()), ScriptArguments.Kind.INT_LIST, true)));
-        if (hasPool) {
-            // the training script runs its jobs one by one: there --pool is ivfsp's own, first of them
-            script.add(new ScriptArguments.Option(List.of(POOL_FLAG), ScriptArguments.Kind.INT, sets.contains(ModelSet.SERVICE)));
-        }
-        return OWN_OPTIONS.after(script);
+        return GenerateArguments.options(config.flags(), hasPool, sets.contains(ModelSet.SERVICE));
     }
 
     /**
@@ -214,14 +178,8 @@ final class GenerateCommand {
             err.println("Try 'ivfsp " + name + " --help'");
             return IvfspCli.INVALID;
         }
-        ScriptArguments.Parsed parsed = (ScriptArguments.Parsed) result;
         List<String> problems = ConfigOptions.newProblems();
-        parsed.values().forEach((option, value) -> {
-            if (option.scriptFlag() || option.names().equals(List.of(POOL_FLAG))) {
-                scriptValues.put(option.names().get(0), value);
-            }
-        });
-        OWN_OPTIONS.keep(parsed, this, problems);
+        GenerateArguments.keep((ScriptArguments.Parsed) result, this, scriptValues, problems);
         return run(out, err, problems);
     }
 
@@ -314,17 +272,11 @@ final class GenerateCommand {
             return IvfspCli.INVALID;
         }
         Path installDir = installTo == null ? null : cli.workingDirectory().resolve(installTo);
-        if (installDir != null) {
-            // Before any compile: a link, a foreign object or an unencodable name there would otherwise
-            // be found only after every model is compiled.
-            List<String> names = plans.stream().flatMap(p -> p.files().stream())
-                    .flatMap(f -> f.omFileNames().stream()).distinct().toList();
-            try {
-                ModelInstaller.check(names, installDir);
-            } catch (IOException e) {
-                err.println("ivfsp " + name + ": --install-to " + installTo + ": " + e.getMessage());
-                return IvfspCli.INVALID;
-            }
+        Optional<String> uninstallable = installDir == null ? Optional.empty()
+                : Locations.uninstallable(plans, installDir).map(why -> "--install-to " + installTo + ": " + why);
+        if (uninstallable.isPresent()) {
+            err.println("ivfsp " + name + ": " + uninstallable.get());
+            return IvfspCli.INVALID;
         }
         Reports.JobClock clock = new Reports.JobClock();
         ProgressLine progress = ProgressLine.create(cli.terminal() ? cli.status(err) : null, err, quiet || json);

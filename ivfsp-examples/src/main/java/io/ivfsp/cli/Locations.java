@@ -1,5 +1,8 @@
 package io.ivfsp.cli;
 
+import io.ivfsp.ops.ModelPlan;
+import io.ivfsp.store.ModelInstaller;
+
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -10,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 
 /** Checks of the directories a command will write or read, made before any work starts. */
@@ -90,6 +94,21 @@ final class Locations {
             return f.getFile() + ": permission denied";
         }
         return e.toString();
+    }
+
+    /**
+     * Why the models of {@code plans} could not be installed into {@code dir}, checked before any compile: a link,
+     * a foreign object or an unencodable name there would otherwise be found only after every model is compiled.
+     */
+    static Optional<String> uninstallable(List<ModelPlan> plans, Path dir) {
+        List<String> names = plans.stream().flatMap(p -> p.files().stream())
+                .flatMap(f -> f.omFileNames().stream()).distinct().toList();
+        try {
+            ModelInstaller.check(names, dir);
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of(e.getMessage());
+        }
     }
 
     /** Why {@code dir} cannot be read as a directory; empty when it can. */

@@ -33,10 +33,6 @@ final class ScriptCommandLine<T> {
         <S> Own<S> of(Function<S, T> part) {
             return new Own<>(names, kind, (s, v) -> set.accept(part.apply(s), v));
         }
-
-        String longestName() {
-            return names.get(names.size() - 1);
-        }
     }
 
     private final List<Own<T>> options;

@@ -51,7 +51,7 @@ class GeneratorOptionsTest {
     @MethodSource("generators")
     void everyOptionOfTheHelpIsReadInTheHelpsOrder(String generator) {
         List<List<String>> help = ownInHelp(line(generator)).stream().map(o -> List.of(o.names())).toList();
-        List<List<String>> read = GenerateCommand.OWN_OPTIONS.options().stream().map(ScriptCommandLine.Own::names).toList();
+        List<List<String>> read = GenerateArguments.OWN_OPTIONS.options().stream().map(ScriptCommandLine.Own::names).toList();
 
         assertThat(read).isEqualTo(help);
     }
@@ -62,7 +62,7 @@ class GeneratorOptionsTest {
         CommandLine line = line(generator);
         GenerateCommand command = line.getCommand();
         for (OptionSpec o : ownInHelp(line)) {
-            ScriptCommandLine.Own<GenerateCommand> own = GenerateCommand.OWN_OPTIONS.options().stream()
+            ScriptCommandLine.Own<GenerateCommand> own = GenerateArguments.OWN_OPTIONS.options().stream()
                     .filter(x -> x.names().equals(List.of(o.names()))).findFirst().orElseThrow();
             boolean flag = o.typeInfo().isBoolean();
             assertThat(own.kind()).as(o.longestName()).isEqualTo(flag ? ScriptArguments.Kind.FLAG
@@ -85,7 +85,7 @@ class GeneratorOptionsTest {
                 new ScriptArguments.Option(List.of("--toolkit"), ScriptArguments.Kind.TEXT, false), "a\0b"));
         List<String> problems = new ArrayList<>();
 
-        GenerateCommand.OWN_OPTIONS.keep(parsed, line.getCommand(), problems);
+        GenerateArguments.OWN_OPTIONS.keep(parsed, line.getCommand(), problems);
 
         assertThat(problems).singleElement().asString().startsWith("--toolkit = 'a\\x00b': not a path");
     }
