@@ -14,9 +14,21 @@ public final class InvalidJsonException extends IllegalArgumentException {
      * @param problem what is wrong there, in words
      */
     public InvalidJsonException(int offset, String problem) {
+        this(offset, bounded(problem), 0);
+    }
+
+    private InvalidJsonException(int offset, String problem, int unused) {
         super("invalid JSON at offset " + offset + ": " + problem);
         this.offset = offset;
         this.problem = problem;
+    }
+
+    /** The most of a problem's text kept: it may quote the input (a number, a key), which is untrusted and unbounded. */
+    static final int MAX_PROBLEM_CHARS = 200;
+
+    private static String bounded(String problem) {
+        return problem.length() <= MAX_PROBLEM_CHARS ? problem
+                : problem.substring(0, MAX_PROBLEM_CHARS) + "... (" + problem.length() + " chars)";
     }
 
     /** Where in the text the problem is, in chars from the start. */

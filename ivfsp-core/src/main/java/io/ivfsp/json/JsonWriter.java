@@ -26,8 +26,11 @@ import java.util.Map;
  */
 public final class JsonWriter {
 
-    /** Nesting deeper than this is refused; it also stops a list that contains itself. */
-    public static final int MAX_DEPTH = 256;
+    /**
+     * Nesting deeper than this is refused, as {@link JsonReader} refuses it by default (what is written can
+     * be read back); it also stops a list that contains itself.
+     */
+    public static final int MAX_DEPTH = JsonReader.DEFAULT_MAX_DEPTH;
 
     private JsonWriter() {
     }
@@ -51,8 +54,14 @@ public final class JsonWriter {
         } else if (value instanceof CharSequence s) {
             appendString(sb, s);
         } else if (value instanceof Integer || value instanceof Long || value instanceof Short
-                || value instanceof Byte || value instanceof BigInteger) {
+                || value instanceof Byte) {
             sb.append(value);
+        } else if (value instanceof BigInteger i) {
+            if (i.bitLength() > 63) {
+                // JsonReader, and the runtime's parsers, take 64-bit integers only
+                throw new IllegalArgumentException("JSON integer " + i + " is outside the 64-bit range");
+            }
+            sb.append(i);
         } else if (value instanceof Double d) {
             sb.append(PythonFloat.repr(d));
         } else if (value instanceof Boolean b) {

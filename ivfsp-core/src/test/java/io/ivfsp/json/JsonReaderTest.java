@@ -72,6 +72,20 @@ class JsonReaderTest {
     }
 
     /** One row per rule of RFC 8259 the reader enforces: text, offset of the problem, words in the message. */
+    @Test
+    void aMessageQuotesAtMostAFewHundredCharactersOfTheInput() {
+        // a 5 MB number or key would otherwise be copied whole into the message, and into every log of it
+        String hugeNumber = "[" + "9".repeat(5_000_000) + "]";
+        String hugeKey = "{\"" + "k".repeat(5_000_000) + "\": 1, \"" + "k".repeat(5_000_000) + "\": 2}";
+
+        for (String text : List.of(hugeNumber, hugeKey)) {
+            InvalidJsonException e = catchThrowableOfType(InvalidJsonException.class, () -> JsonReader.read(text));
+            assertThat(e.getMessage()).hasSizeLessThan(300).contains("(5000").contains("chars)");
+        }
+        assertThat(catchThrowableOfType(InvalidJsonException.class, () -> JsonReader.read("[01]")).getMessage())
+                .isEqualTo("invalid JSON at offset 1: leading zero in a number");
+    }
+
     @ParameterizedTest(name = "[{index}] {0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
         // numbers
