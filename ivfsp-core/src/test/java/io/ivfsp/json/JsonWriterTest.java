@@ -82,12 +82,7 @@ class JsonWriterTest {
                     case "i" -> {
                         counts[1]++;
                         BigInteger i = new BigInteger(f[1]);
-                        if (i.bitLength() >= 64) {
-                            // Python writes any size; the reader (and the runtime) take 64 bits, so the writer refuses
-                            assertThatThrownBy(() -> JsonWriter.write(i)).as(f[1]).isInstanceOf(IllegalArgumentException.class);
-                            continue;
-                        }
-                        yield i.longValueExact();
+                        yield i.bitLength() < 64 ? (Object) i.longValueExact() : i;
                     }
                     case "s" -> {
                         counts[2]++;
@@ -95,6 +90,11 @@ class JsonWriterTest {
                     }
                     default -> throw new AssertionError("bad table line: " + line);
                 };
+                if (value instanceof BigInteger big) {
+                    // Python writes any size; the reader (and the runtime) take 64 bits, so the writer refuses
+                    assertThatThrownBy(() -> JsonWriter.write(big)).as(f[1]).isInstanceOf(IllegalArgumentException.class);
+                    continue;
+                }
                 String ours = JsonWriter.write(value);
                 if (!ours.equals(f[2]) && mismatches.size() < 20) {
                     mismatches.add(f[0] + " " + f[1] + ": python " + f[2] + ", ours " + ours);

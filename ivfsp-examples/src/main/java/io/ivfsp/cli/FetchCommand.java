@@ -22,13 +22,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code ivfsp fetch}: installs a configuration's models from the registry, without a toolkit. */
 @Command(name = "fetch", mixinStandardHelpOptions = true, sortOptions = false,
@@ -37,13 +34,7 @@ import picocli.CommandLine.Spec;
                 "Every model is checked (size, SHA-256) before it is moved into place; when any is missing or bad,"
                 + " nothing is installed."},
         footer = {"", "Exit status: 0 every model installed, 1 a model is missing or the registry fails, 2 invalid usage."})
-final class FetchCommand implements Callable<Integer> {
-
-    private final IvfspCli cli;
-    private final ConfigOptions config = new ConfigOptions(List.of(IvfspParameter.values()));
-
-    @Spec
-    CommandSpec spec;
+final class FetchCommand extends ConfigurationCommand {
 
     @Mixin
     RemoteOptions remote;
@@ -55,17 +46,13 @@ final class FetchCommand implements Callable<Integer> {
     boolean json;
 
     FetchCommand(IvfspCli cli) {
-        this.cli = cli;
-    }
-
-    void addParameterOptions(CommandSpec commandSpec) {
-        config.addTo(commandSpec);
+        super(cli);
     }
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         List<String> problems = ConfigOptions.newProblems();
         Optional<RegistryTarget.Request> request = target.read(cli, spec, config, remote, err, problems);
         if (request.isEmpty()) {

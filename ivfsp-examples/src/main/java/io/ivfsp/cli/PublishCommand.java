@@ -3,7 +3,6 @@ package io.ivfsp.cli;
 import io.ivfsp.atc.AtcCompiler;
 import io.ivfsp.atc.AtcToolkit;
 import io.ivfsp.compile.MockOpCompiler;
-import io.ivfsp.config.IvfspParameter;
 import io.ivfsp.ops.ModelPlan;
 import io.ivfsp.ops.OpFile;
 import io.ivfsp.remote.RemoteModels;
@@ -29,12 +28,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code ivfsp publish}: uploads the models a local output root holds and its manifests vouch for. */
 @Command(name = "publish", mixinStandardHelpOptions = true, sortOptions = false,
@@ -43,13 +39,7 @@ import picocli.CommandLine.Spec;
                 "An entry the registry already has is left as it is."},
         footer = {"", "Exit status: 0 every model published or already there, 1 a model could not be published,"
                 + " 2 invalid usage."})
-final class PublishCommand implements Callable<Integer> {
-
-    private final IvfspCli cli;
-    private final ConfigOptions config = new ConfigOptions(List.of(IvfspParameter.values()));
-
-    @Spec
-    CommandSpec spec;
+final class PublishCommand extends ConfigurationCommand {
 
     @Mixin
     RemoteOptions remote;
@@ -58,17 +48,13 @@ final class PublishCommand implements Callable<Integer> {
     RegistryTarget target;
 
     PublishCommand(IvfspCli cli) {
-        this.cli = cli;
-    }
-
-    void addParameterOptions(CommandSpec commandSpec) {
-        config.addTo(commandSpec);
+        super(cli);
     }
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         List<String> problems = ConfigOptions.newProblems();
         Optional<RegistryTarget.Request> request = target.read(cli, spec, config, remote, err, problems);
         Path root = target.root(cli);

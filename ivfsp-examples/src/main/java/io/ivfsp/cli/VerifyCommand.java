@@ -1,7 +1,6 @@
 package io.ivfsp.cli;
 
 import io.ivfsp.config.IvfspConfig;
-import io.ivfsp.config.IvfspParameter;
 import io.ivfsp.config.ModelSet;
 import io.ivfsp.nativeacl.AclException;
 import io.ivfsp.nativeacl.AclRuntime;
@@ -16,12 +15,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code ivfsp verify}: checks a model directory the way mxIndex loads it, through ACL. */
 @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
@@ -29,13 +25,7 @@ import picocli.CommandLine.Spec;
                 + " for every expected op) and lists each op as present or missing.",
                 "Needs the ACL library: the CANN toolkit's lib64 on LD_LIBRARY_PATH."},
         footer = {"", "Exit status: 0 every op present, 1 a model is missing (or ACL is unavailable), 2 invalid usage."})
-final class VerifyCommand implements Callable<Integer> {
-
-    private final IvfspCli cli;
-    private final ConfigOptions config = new ConfigOptions(List.of(IvfspParameter.values()));
-
-    @Spec
-    CommandSpec spec;
+final class VerifyCommand extends ConfigurationCommand {
 
     @Option(names = "--model-dir", paramLabel = "<dir>", required = true, order = 100,
             description = "The directory mxIndex reads (MX_INDEX_MODELPATH); scanned three levels deep like ACL does.")
@@ -46,17 +36,13 @@ final class VerifyCommand implements Callable<Integer> {
     List<String> sets;
 
     VerifyCommand(IvfspCli cli) {
-        this.cli = cli;
-    }
-
-    void addParameterOptions(CommandSpec commandSpec) {
-        config.addTo(commandSpec);
+        super(cli);
     }
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         List<String> problems = ConfigOptions.newProblems();
         Set<ModelSet> chosen = ModelSetsOption.read(sets, problems);
         List<IvfspConfig> cfg = config.read(spec, chosen, problems);
