@@ -147,9 +147,12 @@ public final class OpCompilers {
 
     /** {@link #describe()} for the given providers. */
     public static String describe(List<OpCompilerProvider> providers) {
-        return byRankOrder(providers).stream()
-                .map(p -> "  " + p.name() + " (rank " + p.rank() + (p.isSimulated() ? ", simulated" : "") + "): "
-                        + p.unavailableReason().map(r -> "unavailable: " + r).orElse("available"))
-                .collect(Collectors.joining(System.lineSeparator()));
+        return byRankOrder(providers).stream().map(p -> "  " + describe(p)).collect(Collectors.joining(System.lineSeparator()));
+    }
+
+    /** One backend: its name, rank, whether it is simulated, and whether it is available or why not. */
+    public static String describe(OpCompilerProvider p) {
+        return p.name() + " (rank " + p.rank() + (p.isSimulated() ? ", simulated" : "") + "): "
+                + p.unavailableReason().map(r -> "unavailable: " + r).orElse("available");
     }
 }

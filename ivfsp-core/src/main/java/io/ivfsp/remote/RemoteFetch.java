@@ -1,5 +1,6 @@
 package io.ivfsp.remote;
 
+import io.ivfsp.files.Sha256;
 import io.ivfsp.ops.OpFile;
 import io.ivfsp.store.ModelStore;
 import io.ivfsp.store.StoredModel;
@@ -139,7 +140,7 @@ final class RemoteFetch {
                 return Optional.of("model " + m.name() + " is larger than the " + m.size() + " bytes its entry gives");
             }
             long size = Files.size(target);
-            String sha = ModelStore.sha256(target);
+            String sha = Sha256.of(target);
             if (size != m.size() || !sha.equals(m.sha256())) {
                 session.badDigests.add(m.sha256());
                 return Optional.of("model " + m.name() + " is corrupt: " + size + " bytes with sha256 " + sha

@@ -77,8 +77,7 @@ final class DoctorCommand implements Callable<Integer> {
         List<OpCompilerProvider> providers = Backends.providers(toolkit, cli.environment());
         out.println("backends:");
         for (OpCompilerProvider p : providers) {
-            out.println("  " + p.name() + " (rank " + p.rank() + (p.isSimulated() ? ", simulated" : "") + "): "
-                    + p.unavailableReason().map(r -> "unavailable: " + r.lines().findFirst().orElse(r)).orElse("available"));
+            out.println("  " + OpCompilers.describe(p).lines().findFirst().orElseThrow());
         }
         Optional<OpCompilers.Request> request = Backends.request(Optional.empty(), cli.environment());
         String chosen;

@@ -111,7 +111,7 @@ public final class NativeAcl {
     }
 
     /** What the mock CANN's libascendcl.so says it is, or empty for a real ACL (or no binding). */
-    public static Optional<String> mockCannIdentity() {
+    static Optional<String> mockCannIdentity() {
         if (!isAvailable()) {
             return Optional.empty();
         }
