@@ -41,6 +41,9 @@ final class FileLocks {
         return LockTable.isTracked(lockFile);
     }
 
+    /** For a wait that only ends when the lock is had (or the thread is interrupted). */
+    static final BooleanSupplier NOT_CANCELLED = () -> false;
+
     /** How many times a lock file that was replaced or removed under a new holder is locked again. */
     private static final int MAX_ATTEMPTS = 8;
 

@@ -129,7 +129,7 @@ final class ManifestStore {
 
     private FileLocks.HeldLock lock(Path dir) throws IOException {
         directories.ensure(locks);
-        return FileLocks.acquire(locks.resolve("manifest-" + dir.getFileName() + ".lock"), () -> false, true)
+        return FileLocks.acquire(locks.resolve("manifest-" + dir.getFileName() + ".lock"), FileLocks.NOT_CANCELLED, true)
                 .orElseThrow(() -> new IOException("interrupted while waiting for the lock of " + dir.resolve(Manifest.FILE_NAME)));
     }
 

@@ -98,14 +98,16 @@ class PruneRulesTest {
     }
 
     @Test
-    void aRecordedModelDeletedByHandIsForgottenWithoutBeingReportedRemoved() throws IOException {
-        try (ModelStore store = ModelStore.open(root)) {
+    void aRecordedModelDeletedByHandIsForgottenWithoutBeingTouchedOrReportedRemoved() throws Exception {
+        List<Path> touched = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (AutoCloseable observed = StoreFaults.inject(root, touched::add); ModelStore store = ModelStore.open(root)) {
             List<Path> models = place(store, service.get(0), service.get(0).omFileNames());
             Files.delete(models.get(0));
 
             assertThat(store.prune(List.of())).isEmpty();
 
             assertThat(store.manifest(ModelSet.SERVICE).placed()).isEmpty();
+            assertThat(touched).as("written, moved or deleted").doesNotContain(models.get(0));
         }
     }
 

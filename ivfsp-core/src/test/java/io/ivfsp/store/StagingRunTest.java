@@ -14,7 +14,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +41,96 @@ class StagingRunTest {
             assertThat(FileLocks.acquire(lockFile, () -> true, false)).as("another run cannot take it").isEmpty();
         }
         assertThat(FileLocks.isTracked(lockFile)).as("released, and forgotten by the JVM").isFalse();
+    }
+
+    /** What this JVM's open descriptors name (Linux: /proc/self/fd). */
+    private static List<String> openFiles() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.map(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString();
+                } catch (IOException e) {
+                    return "";  // the descriptor of this listing, closed meanwhile
+                }
+            }).toList();
+        }
+    }
+
+    @Test
+    void closingTheStoreClosesTheDescriptorOfItsRunsLock() throws IOException {
+        Path lockFile;
+        try (ModelStore store = ModelStore.open(root)) {
+            lockFile = store.stage(file).dir().getParent().resolve(".lock").toRealPath();
+            assertThat(openFiles()).as("held through a descriptor while the store is open").contains(lockFile.toString());
+        }
+        assertThat(openFiles()).noneMatch(f -> f.startsWith(lockFile.toString()));
+    }
+
+    /** The staging root, removed (as another generator's close removes it when empty) when {@code remove} says so. */
+    private StoreFaults removingTheStagingRoot(AtomicInteger tries, int times) {
+        return target -> {
+            if (target.getFileName().toString().startsWith("new-") && tries.getAndIncrement() < times) {
+                Files.delete(target.getParent());
+            }
+        };
+    }
+
+    @Test
+    void aRunWhoseStagingRootAnotherGeneratorRemovesJustBeforeItStartsMakesItAgain() throws Exception {
+        AtomicInteger tries = new AtomicInteger();
+        try (AutoCloseable injected = StoreFaults.inject(root, removingTheStagingRoot(tries, 3));
+             ModelStore store = ModelStore.open(root)) {
+            assertThat(store.stage(file).json()).hasBinaryContent(file.jsonBytes());
+        }
+        assertThat(tries).as("tries to make the run's directory").hasValue(4);
+    }
+
+    @Test
+    void aRunWhoseStagingRootIsRemovedAtEveryTryGivesUpAfterItsLastTry() throws Exception {
+        AtomicInteger tries = new AtomicInteger();
+        try (AutoCloseable injected = StoreFaults.inject(root, removingTheStagingRoot(tries, Integer.MAX_VALUE));
+             ModelStore store = ModelStore.open(root)) {
+            assertThatThrownBy(() -> store.stage(file)).isInstanceOf(IOException.class)
+                    .hasMessageContaining(root.resolve(ModelStore.STAGING_DIRECTORY).toString());
+        }
+        assertThat(tries).hasValue(StagingArea.MAX_STARTS);
+    }
+
+    @Test
+    void aRunWhoseDirectoryCannotBeMadeFailsAtOnceWithTheDisksError() throws Exception {
+        AtomicInteger tries = new AtomicInteger();
+        StoreFaults full = target -> {
+            if (target.getFileName().toString().startsWith("new-")) {
+                tries.incrementAndGet();
+                throw new IOException("No space left on device");
+            }
+        };
+        try (AutoCloseable injected = StoreFaults.inject(root, full); ModelStore store = ModelStore.open(root)) {
+            assertThatThrownBy(() -> store.stage(file)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("No space left on device");
+        }
+        assertThat(tries).hasValue(1);
+    }
+
+    @Test
+    void aRunWhoseDirectoryCannotBeRenamedIntoPlaceFailsAndKeepsNoLock() throws Exception {
+        StoreFaults failingRename = target -> {
+            if (target.getFileName().toString().startsWith("run-")) {
+                throw new IOException("Input/output error");
+            }
+        };
+        Path staging = root.resolve(ModelStore.STAGING_DIRECTORY);
+        try (AutoCloseable injected = StoreFaults.inject(root, failingRename); ModelStore store = ModelStore.open(root)) {
+            assertThatThrownBy(() -> store.stage(file)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("Input/output error");
+            Path lockFile;
+            try (Stream<Path> s = Files.list(staging)) {
+                lockFile = s.filter(p -> p.getFileName().toString().startsWith("new-")).findFirst().orElseThrow()
+                        .resolve(".lock").toRealPath();
+            }
+            assertThat(FileLocks.isTracked(lockFile)).as("released while the store is still open").isFalse();
+            assertThat(openFiles()).noneMatch(f -> f.startsWith(lockFile.toString()));
+        }
     }
 
     @Test
