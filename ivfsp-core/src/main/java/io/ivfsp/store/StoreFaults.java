@@ -28,6 +28,16 @@ interface StoreFaults {
     void beforeWrite(Path target) throws IOException;
 
     /**
+     * Called as a manifest is read, between the check of what is at its path and the read: may replace or
+     * remove it, as another process would then, or fail as the read would.
+     *
+     * @param file the manifest about to be read
+     * @throws IOException the failure to inject
+     */
+    default void whileReading(Path file) throws IOException {
+    }
+
+    /**
      * Makes every store opened on {@code root} until the returned handle is closed call {@code faults}.
      */
     static AutoCloseable inject(Path root, StoreFaults faults) {

@@ -142,7 +142,7 @@ class ManifestReadingTest {
         Files.createDirectories(dir());
         Path elsewhere = Files.writeString(root.resolve("elsewhere.json"), "not the store's");
         try (StagingArea staging = StagingArea.open(root.resolve(ModelStore.STAGING_DIRECTORY), StoreFaults.NONE)) {
-            ManifestStore manifests = new ManifestStore(root.resolve(ModelStore.LOCK_DIRECTORY), new KnownDirectories(), staging);
+            ManifestStore manifests = new ManifestStore(root.resolve(ModelStore.LOCK_DIRECTORY), new KnownDirectories(), staging, StoreFaults.NONE);
             Manifest.Model model = new Manifest.Model(file.omFileNames().get(0), 1, "b".repeat(64));
 
             // Another program (not ivfsp: it does not take the lock) plants a link between the read and the write.
