@@ -37,7 +37,7 @@ final class FileLocks {
     static final long WARN_AFTER_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     /** Whether this JVM keeps anything for {@code lockFile}: only while a thread holds or waits for it. */
-    static boolean isTracked(Path lockFile) {
+    static boolean isTracked(Path lockFile) throws IOException {
         return LockTable.isTracked(lockFile);
     }
 

@@ -64,6 +64,17 @@ class FileLocksTest {
     }
 
     @Test
+    void releasingTheLastHoldClosesEveryDescriptorThisJvmOpenedOnTheLockFile() throws IOException {
+        Path file = dir.resolve("job.lock");  // created by this acquire: one descriptor creates it, one locks it
+        String name;
+        try (FileLocks.HeldLock lock = FileLocks.acquire(file, FileLocks.NOT_CANCELLED, true).orElseThrow()) {
+            name = file.toRealPath().toString();
+            assertThat(StoreTesting.openFiles()).as("open while held").contains(name);
+        }
+        assertThat(StoreTesting.openFiles()).doesNotContain(name);
+    }
+
+    @Test
     void aLockNotTakenLeavesNoEntry() throws IOException {
         Path file = dir.resolve("busy.lock");
         try (FileLocks.HeldLock lock = FileLocks.acquire(file, () -> false, true).orElseThrow()) {

@@ -174,6 +174,29 @@ class ManifestReadingTest {
     }
 
     @Test
+    void theStatsOfModelsVerifiedByHashAreRecordedAtTheFirstCloseOnly_aSecondCloseWritesAndWarnsNothing() throws Exception {
+        List<StoredModel> models;
+        try (ModelStore store = ModelStore.open(root)) {
+            models = place(store);
+        }
+        Manifest noStats = Manifest.parse(Files.readString(manifestFile()));
+        Files.writeString(manifestFile(), new Manifest(noStats.entries(), noStats.placed()).toJson());
+        // Only models older than the racy margin leave a stat that could vouch for them.
+        TimeUnit.MILLISECONDS.sleep(TimeUnit.SECONDS.toMillis(ModelStat.RACY_MARGIN_SECONDS) + 200);
+        ModelStore store = ModelStore.open(root);
+        assertThat(store.reusable(file, key, Verification.HASH)).as("verified by hash").hasValue(models);
+
+        store.close();
+        assertThat(Manifest.parse(Files.readString(manifestFile())).stats()).as("recorded at close")
+                .containsOnlyKeys(file.omFileNames());
+        String recorded = Files.readString(manifestFile());
+        String log = stderrOf(store::close);
+
+        assertThat(log).doesNotContain(manifestFile().toString());
+        assertThat(manifestFile()).hasContent(recorded);
+    }
+
+    @Test
     void aCorruptManifestIsRepairedAtItsFirstRead_andNoStatIsTrustedInItsDirectoryAfterwards() throws Exception {
         List<StoredModel> models;
         try (ModelStore store = ModelStore.open(root)) {

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -43,27 +42,14 @@ class StagingRunTest {
         assertThat(FileLocks.isTracked(lockFile)).as("released, and forgotten by the JVM").isFalse();
     }
 
-    /** What this JVM's open descriptors name (Linux: /proc/self/fd). */
-    private static List<String> openFiles() throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.map(fd -> {
-                try {
-                    return Files.readSymbolicLink(fd).toString();
-                } catch (IOException e) {
-                    return "";  // the descriptor of this listing, closed meanwhile
-                }
-            }).toList();
-        }
-    }
-
     @Test
     void closingTheStoreClosesTheDescriptorOfItsRunsLock() throws IOException {
         Path lockFile;
         try (ModelStore store = ModelStore.open(root)) {
             lockFile = store.stage(file).dir().getParent().resolve(".lock").toRealPath();
-            assertThat(openFiles()).as("held through a descriptor while the store is open").contains(lockFile.toString());
+            assertThat(StoreTesting.openFiles()).as("held through a descriptor while the store is open").contains(lockFile.toString());
         }
-        assertThat(openFiles()).noneMatch(f -> f.startsWith(lockFile.toString()));
+        assertThat(StoreTesting.openFiles()).noneMatch(f -> f.startsWith(lockFile.toString()));
     }
 
     /** The staging root, removed (as another generator's close removes it when empty) when {@code remove} says so. */
@@ -129,7 +115,7 @@ class StagingRunTest {
                         .resolve(".lock").toRealPath();
             }
             assertThat(FileLocks.isTracked(lockFile)).as("released while the store is still open").isFalse();
-            assertThat(openFiles()).noneMatch(f -> f.startsWith(lockFile.toString()));
+            assertThat(StoreTesting.openFiles()).noneMatch(f -> f.startsWith(lockFile.toString()));
         }
     }
 
