@@ -72,7 +72,7 @@ final class FileLocks {
      * @throws NotARegularFileException          if something other than a regular file is in its place
      */
     static Optional<HeldLock> tryExisting(Path lockFile) throws IOException {
-        return acquire(lockFile, () -> true, false, false);
+        return acquire(lockFile, NOT_CANCELLED, false, false);  // not waiting: never asked
     }
 
     private static Optional<HeldLock> acquire(Path lockFile, BooleanSupplier cancelled, boolean wait, boolean create)
