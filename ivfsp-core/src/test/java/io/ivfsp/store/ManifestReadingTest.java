@@ -304,6 +304,58 @@ class ManifestReadingTest {
     }
 
     @Test
+    void aManifestRewrittenInPlaceWithinItsLastSecondsKeepingSizeAndModificationTimeIsReadAgain() throws IOException {
+        Files.createDirectories(dir());
+        Manifest.Model a = new Manifest.Model(file.omFileNames().get(0), 1, "a".repeat(64));
+        Manifest.Model b = new Manifest.Model(file.omFileNames().get(0), 1, "b".repeat(64));
+        Manifest first = Manifest.empty().with(file.fileName(), new Manifest.Entry(key, List.of(a), 1));
+        Manifest second = Manifest.empty().with(file.fileName(), new Manifest.Entry(key, List.of(b), 1));
+        FileTime justNow = FileTime.from(Instant.now());
+
+        try (ModelStore store = ModelStore.open(root)) {
+            Files.writeString(manifestFile(), first.toJson());
+            Files.setLastModifiedTime(manifestFile(), justNow);
+            assertThat(store.manifest(ModelSet.SERVICE)).isEqualTo(first);
+
+            Files.writeString(manifestFile(), second.toJson());  // in place: same inode, same size, same time
+            Files.setLastModifiedTime(manifestFile(), justNow);
+
+            assertThat(store.manifest(ModelSet.SERVICE)).isEqualTo(second);
+        }
+    }
+
+    @Test
+    void anUpdateReadsTheManifestPastTheCache_soAChangeTheCacheCannotSeeIsNotLost() throws IOException {
+        Files.createDirectories(dir());
+        Manifest.Model a = new Manifest.Model(file.omFileNames().get(0), 1, "a".repeat(64));
+        Manifest.Model b = new Manifest.Model(file.omFileNames().get(0), 1, "b".repeat(64));
+        Manifest first = Manifest.empty().with(file.fileName(), new Manifest.Entry(key, List.of(a), 1));
+        Manifest second = Manifest.empty().with(file.fileName(), new Manifest.Entry(key, List.of(b), 1));
+        FileTime anHourAgo = FileTime.from(Instant.now().minus(Duration.ofHours(1)));
+        Path dir = dir();
+
+        try (StagingArea staging = StagingArea.open(root.resolve(ModelStore.STAGING_DIRECTORY), StoreFaults.NONE)) {
+            ManifestStore manifests = new ManifestStore(root.resolve(ModelStore.LOCK_DIRECTORY), new KnownDirectories(),
+                    staging, StoreFaults.NONE);
+            Files.writeString(manifestFile(), first.toJson());
+            Files.setLastModifiedTime(manifestFile(), anHourAgo);
+            assertThat(manifests.read(dir)).as("read, settled: cached").isEqualTo(first);
+            // Rewritten in place by hand keeping inode, size and time: the cache cannot tell.
+            Files.writeString(manifestFile(), second.toJson());
+            Files.setLastModifiedTime(manifestFile(), anHourAgo);
+
+            List<Manifest> seen = new ArrayList<>();
+            manifests.update(dir, m -> {
+                seen.add(m);
+                return m;
+            });
+
+            assertThat(seen).containsExactly(second);
+        }
+        assertThat(Manifest.parse(Files.readString(manifestFile()))).isEqualTo(second);
+    }
+
+    @Test
     void aSettledManifestIsReadOnceAndAgainWhenReplaced() throws IOException {
         Files.createDirectories(dir());
         Manifest.Model a = new Manifest.Model(file.omFileNames().get(0), 1, "a".repeat(64));
