@@ -9,7 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Failures to inject, for tests only, where the platform cannot produce them (a full disk, a
  * read-only directory when tests run as root, a crash between two steps). Not part of the API: the
  * test tree registers faults for an output root through the package-private {@link #inject}; every
- * store opened on that root then calls them before it writes, moves or deletes a file.
+ * store opened on that root then calls them before it writes, moves or deletes a file, and as it reads a
+ * manifest (where a test can also play another process replacing it at that moment).
  */
 @FunctionalInterface
 interface StoreFaults {
