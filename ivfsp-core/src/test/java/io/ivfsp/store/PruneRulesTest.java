@@ -112,6 +112,21 @@ class PruneRulesTest {
     }
 
     @Test
+    void aRecordedModelChangedByHandIsLeftInPlaceUntouched_andNoLongerTracked() throws Exception {
+        List<Path> touched = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (AutoCloseable observed = StoreFaults.inject(root, touched::add); ModelStore store = ModelStore.open(root)) {
+            List<Path> models = place(store, service.get(0), service.get(0).omFileNames());
+            Files.writeString(models.get(0), "edited by hand");
+
+            assertThat(store.prune(List.of())).isEmpty();
+
+            assertThat(models.get(0)).hasContent("edited by hand");
+            assertThat(touched).as("written, moved or deleted").doesNotContain(models.get(0));
+            assertThat(store.manifest(ModelSet.SERVICE).placed()).isEmpty();
+        }
+    }
+
+    @Test
     void aLinkInPlaceOfAModelDirectoryIsRefusedEvenWhenItLeadsToNoManifest() throws IOException {
         Path elsewhere = Files.createDirectories(root.resolve("elsewhere"));
         Path models = root.resolve("op_models");
