@@ -132,6 +132,33 @@ class StagingRunTest {
     }
 
     @Test
+    void aFailedAtomicWriteNamesTheFileAndTheSpaceLeftOnce() throws Exception {
+        Path json;
+        try (ModelStore store = ModelStore.open(root)) {
+            json = store.jsonPath(file);
+        }
+        Path target = json;
+        StoreFaults full = t -> {
+            if (t.equals(target)) {
+                throw new IOException("No space left on device");
+            }
+        };
+        try (AutoCloseable injected = StoreFaults.inject(root, full); ModelStore store = ModelStore.open(root)) {
+            assertThatThrownBy(() -> store.writeJson(file)).isInstanceOf(IOException.class).satisfies(e -> {
+                String message = e.getMessage();
+                assertThat(message).startsWith("cannot write " + json + ": No space left on device (");
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) bytes free on .* \\((\\d+\\.\\d) MiB\\)")
+                        .matcher(message);
+                assertThat(m.find()).as(message).isTrue();
+                assertThat(Double.parseDouble(m.group(2))).isCloseTo(Long.parseLong(m.group(1)) / 1048576.0,
+                        org.assertj.core.data.Offset.offset(0.06));
+                assertThat(message.split("bytes free on", -1)).as("the space named once").hasSize(2);
+            });
+        }
+        assertThat(json).doesNotExist();
+    }
+
+    @Test
     void aJobWhoseJsonCopyCannotBeWrittenFailsToStageWithTheDisksError() throws Exception {
         StoreFaults full = target -> {
             if (target.getFileName().toString().equals(file.fileName())) {
