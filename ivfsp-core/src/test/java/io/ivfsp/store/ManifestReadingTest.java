@@ -197,6 +197,23 @@ class ManifestReadingTest {
     }
 
     @Test
+    void aStatCheckTrustsASettledStatWithoutReadingTheModel_aHashCheckReadsIt() throws Exception {
+        List<StoredModel> models;
+        try (ModelStore store = ModelStore.open(root)) {
+            models = place(store);
+        }
+        // Changed in place keeping its size, then a stat of it recorded as settled: only reading can tell.
+        Path first = models.get(0).path();
+        Files.writeString(first, "X" + Files.readString(first).substring(1));
+        settleStats();
+
+        try (ModelStore store = ModelStore.open(root)) {
+            assertThat(store.reusable(file, key, Verification.STAT)).as("by stat").hasValue(models);
+            assertThat(store.reusable(file, key, Verification.HASH)).as("by hash").isEmpty();
+        }
+    }
+
+    @Test
     void aCorruptManifestIsRepairedAtItsFirstRead_andNoStatIsTrustedInItsDirectoryAfterwards() throws Exception {
         List<StoredModel> models;
         try (ModelStore store = ModelStore.open(root)) {
