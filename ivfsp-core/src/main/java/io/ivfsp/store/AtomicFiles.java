@@ -60,9 +60,9 @@ final class AtomicFiles {
     }
 
     /** {@link Files#createDirectories}, a failure naming the directory and the space left. */
-    static Path createDirectories(Path dir) throws IOException {
+    static void createDirectories(Path dir) throws IOException {
         try {
-            return Files.createDirectories(dir);
+            Files.createDirectories(dir);
         } catch (IOException e) {
             throw failure("create the directory", dir, e);
         }

@@ -37,9 +37,12 @@ final class FileLocks {
     static final long WARN_AFTER_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     /** Whether this JVM keeps anything for {@code lockFile}: only while a thread holds or waits for it. */
-    static boolean isTracked(Path lockFile) {
+    static boolean isTracked(Path lockFile) throws IOException {
         return LockTable.isTracked(lockFile);
     }
+
+    /** For a wait that only ends when the lock is had (or the thread is interrupted). */
+    static final BooleanSupplier NOT_CANCELLED = () -> false;
 
     /** How many times a lock file that was replaced or removed under a new holder is locked again. */
     private static final int MAX_ATTEMPTS = 8;
@@ -69,7 +72,7 @@ final class FileLocks {
      * @throws NotARegularFileException          if something other than a regular file is in its place
      */
     static Optional<HeldLock> tryExisting(Path lockFile) throws IOException {
-        return acquire(lockFile, () -> true, false, false);
+        return acquire(lockFile, NOT_CANCELLED, false, false);  // not waiting: never asked
     }
 
     private static Optional<HeldLock> acquire(Path lockFile, BooleanSupplier cancelled, boolean wait, boolean create)

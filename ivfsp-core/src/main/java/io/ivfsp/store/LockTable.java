@@ -61,13 +61,9 @@ final class LockTable {
     private static final List<FileChannel> QUARANTINE = java.util.Collections.synchronizedList(new ArrayList<>());
 
     /** Whether this JVM keeps anything for {@code lockFile}: only while a thread holds or waits for it. */
-    static boolean isTracked(Path lockFile) {
-        try {
-            Optional<BasicFileAttributes> a = RegularFiles.lstat(lockFile);
-            return a.isPresent() && a.get().fileKey() != null && ENTRIES.containsKey(a.get().fileKey());
-        } catch (IOException e) {
-            return false;
-        }
+    static boolean isTracked(Path lockFile) throws IOException {
+        Optional<BasicFileAttributes> a = RegularFiles.lstat(lockFile);
+        return a.isPresent() && a.get().fileKey() != null && ENTRIES.containsKey(a.get().fileKey());
     }
 
     private static Inode enter(Object id) {
@@ -96,7 +92,6 @@ final class LockTable {
                         Log.log.warn("could not close a lock file: {}", e.toString());
                     }
                 }
-                l.spare.clear();
             }
             return null;
         });

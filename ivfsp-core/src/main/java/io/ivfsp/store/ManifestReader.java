@@ -40,6 +40,11 @@ final class ManifestReader {
     static final int MAX_READS = 8;
 
     private final Map<Path, CachedManifest> cache = new ConcurrentHashMap<>();
+    private final StoreFaults faults;
+
+    ManifestReader(StoreFaults faults) {
+        this.faults = faults;
+    }
 
     /**
      * Reads the manifest of {@code dir}, from the cache when {@code useCache} and its file is unchanged.
@@ -71,6 +76,7 @@ final class ManifestReader {
             String text;
             boolean stable;
             try {
+                faults.whileReading(p);
                 byte[] bytes = RegularFiles.read(p, MAX_BYTES);
                 Optional<BasicFileAttributes> after = RegularFiles.lstat(p);
                 stable = after.isPresent() && CachedManifest.of(attrs, null).matches(after.get());

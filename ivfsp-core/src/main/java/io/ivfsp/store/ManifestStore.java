@@ -47,16 +47,19 @@ final class ManifestStore {
     private final Path locks;
     private final KnownDirectories directories;
     private final StagingArea staging;
-    private final ManifestReader reader = new ManifestReader();
+    private final StoreFaults faults;
+    private final ManifestReader reader;
     /** Directories whose manifest was repaired by this store: their models are verified by hash. */
     private final Set<Path> repaired = ConcurrentHashMap.newKeySet();
     /** Stats of models found intact by hash in this run, by directory, recorded when the store closes. */
     private final Map<Path, Map<String, Verified>> verified = new ConcurrentHashMap<>();
 
-    ManifestStore(Path locks, KnownDirectories directories, StagingArea staging) {
+    ManifestStore(Path locks, KnownDirectories directories, StagingArea staging, StoreFaults faults) {
         this.locks = locks;
         this.directories = directories;
         this.staging = staging;
+        this.faults = faults;
+        this.reader = new ManifestReader(faults);
     }
 
     /** Whether the manifest of {@code dir} was found corrupt and repaired by this store. */
@@ -129,7 +132,7 @@ final class ManifestStore {
 
     private FileLocks.HeldLock lock(Path dir) throws IOException {
         directories.ensure(locks);
-        return FileLocks.acquire(locks.resolve("manifest-" + dir.getFileName() + ".lock"), () -> false, true)
+        return FileLocks.acquire(locks.resolve("manifest-" + dir.getFileName() + ".lock"), FileLocks.NOT_CANCELLED, true)
                 .orElseThrow(() -> new IOException("interrupted while waiting for the lock of " + dir.resolve(Manifest.FILE_NAME)));
     }
 
@@ -170,12 +173,13 @@ final class ManifestStore {
      * repaired one then replaces the original name at once; moved (leaving the name empty until the
      * rewrite) only where links are not supported and it is too large to copy.
      */
-    private static Path keepAside(Path file, long size) throws IOException {
+    private Path keepAside(Path file, long size) throws IOException {
         Path aside = file.resolveSibling(Manifest.FILE_NAME + CORRUPT_SUFFIX + Stamp.FORMAT.format(Instant.now()));
         for (int attempt = 0; ; attempt++) {
             Path name = attempt == 0 ? aside : aside.resolveSibling(aside.getFileName() + "-" + UUID.randomUUID());
             try {
                 try {
+                    faults.beforeWrite(name);
                     Files.createLink(name, file);
                 } catch (UnsupportedOperationException | FileSystemException e) {
                     if (e instanceof FileAlreadyExistsException) {

@@ -53,7 +53,7 @@ public final class ModelStore implements AutoCloseable {
         this.root = root;
         this.staging = staging;
         this.faults = faults;
-        this.manifests = new ManifestStore(root.resolve(LOCK_DIRECTORY), directories, staging);
+        this.manifests = new ManifestStore(root.resolve(LOCK_DIRECTORY), directories, staging, faults);
     }
 
     /**

@@ -80,10 +80,11 @@ final class StagingArea implements AutoCloseable {
         // survives the rename.
         String id = UUID.randomUUID().toString();
         Path fresh = createRunDirectory(stagingRoot.resolve("new-" + id));
-        FileLocks.HeldLock lock = FileLocks.acquire(fresh.resolve(RUN_LOCK), () -> false, false)
-                .orElseThrow(() -> new IllegalStateException("cannot lock a new staging directory " + fresh));
+        // A lock file just created under a fresh random name: no one else can hold it, so it is never empty.
+        FileLocks.HeldLock lock = FileLocks.acquire(fresh.resolve(RUN_LOCK), FileLocks.NOT_CANCELLED, false).orElseThrow();
         Path started = stagingRoot.resolve("run-" + id);
         try {
+            faults.beforeWrite(started);
             Files.move(fresh, started, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
             lock.close();
@@ -102,6 +103,7 @@ final class StagingArea implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             StoreLayout.createDirectory(stagingRoot);
             try {
+                faults.beforeWrite(fresh);
                 return AtomicFiles.createDirectory(fresh);
             } catch (IOException e) {
                 if (!(e.getCause() instanceof NoSuchFileException) || attempt >= MAX_STARTS) {
@@ -125,7 +127,7 @@ final class StagingArea implements AutoCloseable {
             return;  // another generator removed the staging root, empty, since it was checked: no run to judge
         }
         for (Path dir : unfinished) {
-            if (age(dir).compareTo(UNLOCKED_RUN_GRACE) > 0) {
+            if (isPastGrace(dir)) {
                 Log.log.info("removing the staging directory of a run that died starting: {}", dir);
                 deleteTree(dir);
             }
@@ -137,7 +139,7 @@ final class StagingArea implements AutoCloseable {
                 // Renamed into place only once locked, so no live run is without its lock file: this is
                 // what a removal cut short, or a late write of a killed run's compiler, left behind. Not
                 // judged while young (a removal may be under way), removed once, quietly, when old.
-                if (age(run).compareTo(UNLOCKED_RUN_GRACE) > 0) {
+                if (isPastGrace(run)) {
                     Log.log.info("removing the staging directory of a dead run, left without its lock file: {}", run);
                     deleteTree(run);
                 } else {
@@ -175,12 +177,16 @@ final class StagingArea implements AutoCloseable {
         }
     }
 
-    private static Duration age(Path p) {
+    /**
+     * Whether {@code p} last changed longer than {@link #UNLOCKED_RUN_GRACE} ago. One that vanished meanwhile
+     * (renamed into place, or removed by another generator) is not: there is nothing left to remove.
+     */
+    private static boolean isPastGrace(Path p) {
         try {
             FileTime t = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS);
-            return Duration.between(t.toInstant(), Instant.now());
+            return t.toInstant().isBefore(Instant.now().minus(UNLOCKED_RUN_GRACE));
         } catch (IOException e) {
-            return Duration.ZERO;
+            return false;
         }
     }
 

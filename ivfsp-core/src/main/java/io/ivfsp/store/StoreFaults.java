@@ -9,7 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Failures to inject, for tests only, where the platform cannot produce them (a full disk, a
  * read-only directory when tests run as root, a crash between two steps). Not part of the API: the
  * test tree registers faults for an output root through the package-private {@link #inject}; every
- * store opened on that root then calls them before it writes, moves or deletes a file.
+ * store opened on that root then calls them before it writes, moves or deletes a file, and as it reads a
+ * manifest (where a test can also play another process replacing it at that moment).
  */
 @FunctionalInterface
 interface StoreFaults {
@@ -26,6 +27,16 @@ interface StoreFaults {
      * @throws IOException the failure to inject
      */
     void beforeWrite(Path target) throws IOException;
+
+    /**
+     * Called as a manifest is read, between the check of what is at its path and the read: may replace or
+     * remove it, as another process would then, or fail as the read would.
+     *
+     * @param file the manifest about to be read
+     * @throws IOException the failure to inject
+     */
+    default void whileReading(Path file) throws IOException {
+    }
 
     /**
      * Makes every store opened on {@code root} until the returned handle is closed call {@code faults}.

@@ -133,13 +133,12 @@ final class StoreLayout {
     }
 
     /** Creates the directory {@code dir} if absent, never through a link; refuses anything else there. */
-    static Path createDirectory(Path dir) throws IOException {
+    static void createDirectory(Path dir) throws IOException {
         try {
             AtomicFiles.createDirectory(dir);  // mkdir: does not follow a link in the last component
         } catch (FileAlreadyExistsException e) {
             checkDirectory(dir, "a directory of the store");
         }
-        return dir;
     }
 
     private static Optional<BasicFileAttributes> lstat(Path p) {

@@ -64,6 +64,44 @@ class FileLocksTest {
     }
 
     @Test
+    void releasingTheLastHoldClosesEveryDescriptorThisJvmOpenedOnTheLockFile() throws IOException {
+        Path file = dir.resolve("job.lock");  // created by this acquire: one descriptor creates it, one locks it
+        String name;
+        try (FileLocks.HeldLock lock = FileLocks.acquire(file, FileLocks.NOT_CANCELLED, true).orElseThrow()) {
+            name = file.toRealPath().toString();
+            assertThat(StoreTesting.openFiles()).as("open while held").contains(name);
+        }
+        assertThat(StoreTesting.openFiles()).doesNotContain(name);
+    }
+
+    @Test
+    void aWaiterWhoseLockFileWasReplacedWhileItWaitedLocksTheFileNowAtThePath() throws Exception {
+        Path file = dir.resolve("job.lock");
+        CountDownLatch waiting = new CountDownLatch(1);
+        FileLocks.HeldLock first = FileLocks.acquire(file, FileLocks.NOT_CANCELLED, true).orElseThrow();
+        CompletableFuture<FileLocks.HeldLock> second = CompletableFuture.supplyAsync(() -> {
+            try {
+                return FileLocks.acquire(file, () -> {
+                    waiting.countDown();
+                    return false;
+                }, true).orElseThrow();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        waiting.await();
+        // Replaced by a rename while the second waits for the first (as by a process that takes no lock of ivfsp).
+        Path next = Files.createFile(dir.resolve("next"));
+        Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+
+        first.close();
+        try (FileLocks.HeldLock held = assertTimeoutPreemptively(Duration.ofMinutes(2), () -> second.get())) {
+            assertThat(FileLocks.isTracked(file)).as("the lock of the file now at the path").isTrue();
+        }
+        assertThat(FileLocks.isTracked(file)).isFalse();
+    }
+
+    @Test
     void aLockNotTakenLeavesNoEntry() throws IOException {
         Path file = dir.resolve("busy.lock");
         try (FileLocks.HeldLock lock = FileLocks.acquire(file, () -> false, true).orElseThrow()) {
@@ -128,6 +166,7 @@ class FileLocksTest {
             assertThat(new String(holder.getInputStream().readNBytes(4), java.nio.charset.StandardCharsets.UTF_8))
                     .isEqualTo("held");
             System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            long started = System.nanoTime();
             CompletableFuture<FileLocks.HeldLock> waiter = CompletableFuture.supplyAsync(() -> {
                 try {
                     return FileLocks.acquire(file, () -> false, true).orElseThrow();
@@ -141,6 +180,8 @@ class FileLocksTest {
                     Thread.sleep(20);
                 }
             }, () -> "no warning naming the lock in: " + captured);
+            assertThat(System.nanoTime() - started).as("not before the wait lasted WARN_AFTER_NANOS")
+                    .isGreaterThanOrEqualTo(FileLocks.WARN_AFTER_NANOS);
             assertThat(waiter).as("still waiting after the warning").isNotDone();
 
             holder.getOutputStream().close();

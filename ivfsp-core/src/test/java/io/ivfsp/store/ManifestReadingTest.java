@@ -142,7 +142,7 @@ class ManifestReadingTest {
         Files.createDirectories(dir());
         Path elsewhere = Files.writeString(root.resolve("elsewhere.json"), "not the store's");
         try (StagingArea staging = StagingArea.open(root.resolve(ModelStore.STAGING_DIRECTORY), StoreFaults.NONE)) {
-            ManifestStore manifests = new ManifestStore(root.resolve(ModelStore.LOCK_DIRECTORY), new KnownDirectories(), staging);
+            ManifestStore manifests = new ManifestStore(root.resolve(ModelStore.LOCK_DIRECTORY), new KnownDirectories(), staging, StoreFaults.NONE);
             Manifest.Model model = new Manifest.Model(file.omFileNames().get(0), 1, "b".repeat(64));
 
             // Another program (not ivfsp: it does not take the lock) plants a link between the read and the write.
@@ -170,6 +170,46 @@ class ManifestReadingTest {
             Manifest read = assertTimeoutPreemptively(Duration.ofMinutes(1), () -> store.manifest(ModelSet.SERVICE),
                     "the reader waited for the writer's lock");
             assertThat(read.entry(file.fileName())).isPresent();
+        }
+    }
+
+    @Test
+    void theStatsOfModelsVerifiedByHashAreRecordedAtTheFirstCloseOnly_aSecondCloseWritesAndWarnsNothing() throws Exception {
+        List<StoredModel> models;
+        try (ModelStore store = ModelStore.open(root)) {
+            models = place(store);
+        }
+        Manifest noStats = Manifest.parse(Files.readString(manifestFile()));
+        Files.writeString(manifestFile(), new Manifest(noStats.entries(), noStats.placed()).toJson());
+        // Only models older than the racy margin leave a stat that could vouch for them.
+        TimeUnit.MILLISECONDS.sleep(TimeUnit.SECONDS.toMillis(ModelStat.RACY_MARGIN_SECONDS) + 200);
+        ModelStore store = ModelStore.open(root);
+        assertThat(store.reusable(file, key, Verification.HASH)).as("verified by hash").hasValue(models);
+
+        store.close();
+        assertThat(Manifest.parse(Files.readString(manifestFile())).stats()).as("recorded at close")
+                .containsOnlyKeys(file.omFileNames());
+        String recorded = Files.readString(manifestFile());
+        String log = stderrOf(store::close);
+
+        assertThat(log).doesNotContain(manifestFile().toString());
+        assertThat(manifestFile()).hasContent(recorded);
+    }
+
+    @Test
+    void aStatCheckTrustsASettledStatWithoutReadingTheModel_aHashCheckReadsIt() throws Exception {
+        List<StoredModel> models;
+        try (ModelStore store = ModelStore.open(root)) {
+            models = place(store);
+        }
+        // Changed in place keeping its size, then a stat of it recorded as settled: only reading can tell.
+        Path first = models.get(0).path();
+        Files.writeString(first, "X" + Files.readString(first).substring(1));
+        settleStats();
+
+        try (ModelStore store = ModelStore.open(root)) {
+            assertThat(store.reusable(file, key, Verification.STAT)).as("by stat").hasValue(models);
+            assertThat(store.reusable(file, key, Verification.HASH)).as("by hash").isEmpty();
         }
     }
 
@@ -278,6 +318,58 @@ class ManifestReadingTest {
 
             assertThat(store.manifest(ModelSet.SERVICE)).isEqualTo(second);
         }
+    }
+
+    @Test
+    void aManifestRewrittenInPlaceWithinItsLastSecondsKeepingSizeAndModificationTimeIsReadAgain() throws IOException {
+        Files.createDirectories(dir());
+        Manifest.Model a = new Manifest.Model(file.omFileNames().get(0), 1, "a".repeat(64));
+        Manifest.Model b = new Manifest.Model(file.omFileNames().get(0), 1, "b".repeat(64));
+        Manifest first = Manifest.empty().with(file.fileName(), new Manifest.Entry(key, List.of(a), 1));
+        Manifest second = Manifest.empty().with(file.fileName(), new Manifest.Entry(key, List.of(b), 1));
+        FileTime justNow = FileTime.from(Instant.now());
+
+        try (ModelStore store = ModelStore.open(root)) {
+            Files.writeString(manifestFile(), first.toJson());
+            Files.setLastModifiedTime(manifestFile(), justNow);
+            assertThat(store.manifest(ModelSet.SERVICE)).isEqualTo(first);
+
+            Files.writeString(manifestFile(), second.toJson());  // in place: same inode, same size, same time
+            Files.setLastModifiedTime(manifestFile(), justNow);
+
+            assertThat(store.manifest(ModelSet.SERVICE)).isEqualTo(second);
+        }
+    }
+
+    @Test
+    void anUpdateReadsTheManifestPastTheCache_soAChangeTheCacheCannotSeeIsNotLost() throws IOException {
+        Files.createDirectories(dir());
+        Manifest.Model a = new Manifest.Model(file.omFileNames().get(0), 1, "a".repeat(64));
+        Manifest.Model b = new Manifest.Model(file.omFileNames().get(0), 1, "b".repeat(64));
+        Manifest first = Manifest.empty().with(file.fileName(), new Manifest.Entry(key, List.of(a), 1));
+        Manifest second = Manifest.empty().with(file.fileName(), new Manifest.Entry(key, List.of(b), 1));
+        FileTime anHourAgo = FileTime.from(Instant.now().minus(Duration.ofHours(1)));
+        Path dir = dir();
+
+        try (StagingArea staging = StagingArea.open(root.resolve(ModelStore.STAGING_DIRECTORY), StoreFaults.NONE)) {
+            ManifestStore manifests = new ManifestStore(root.resolve(ModelStore.LOCK_DIRECTORY), new KnownDirectories(),
+                    staging, StoreFaults.NONE);
+            Files.writeString(manifestFile(), first.toJson());
+            Files.setLastModifiedTime(manifestFile(), anHourAgo);
+            assertThat(manifests.read(dir)).as("read, settled: cached").isEqualTo(first);
+            // Rewritten in place by hand keeping inode, size and time: the cache cannot tell.
+            Files.writeString(manifestFile(), second.toJson());
+            Files.setLastModifiedTime(manifestFile(), anHourAgo);
+
+            List<Manifest> seen = new ArrayList<>();
+            manifests.update(dir, m -> {
+                seen.add(m);
+                return m;
+            });
+
+            assertThat(seen).containsExactly(second);
+        }
+        assertThat(Manifest.parse(Files.readString(manifestFile()))).isEqualTo(second);
     }
 
     @Test

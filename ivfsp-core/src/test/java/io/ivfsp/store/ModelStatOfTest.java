@@ -54,6 +54,19 @@ class ModelStatOfTest {
     }
 
     @Test
+    void onAFileSystemThatGivesNoFileIdentity_thereIsNoStat_soModelsAreVerifiedByHash() throws IOException {
+        Path zip = dir.resolve("models.zip");
+        try (java.nio.file.FileSystem zipfs = java.nio.file.FileSystems.newFileSystem(zip, Map.of("create", "true"))) {
+            Path f = Files.writeString(zipfs.getPath("0_A.om"), "x");
+            Path d = Files.createDirectory(zipfs.getPath("1_B.om"));
+
+            assertThat(ModelStat.of(f)).as("a regular file without a file key").isEmpty();
+            assertThat(ModelStat.of(d)).isEmpty();
+            assertThat(ModelStat.of(zipfs.getPath("2_C.om"))).isEmpty();
+        }
+    }
+
+    @Test
     void sameFileAs_comparesSizeTimesAndIdentity_notWhenTheyWereTaken() {
         ModelStat s = new ModelStat(10, 100, OptionalLong.of(200), "(dev=1,ino=2)", 1_000);
 

@@ -184,7 +184,7 @@ class StoreRacesTest {
         try (AutoCloseable injected = StoreFaults.inject(root, target -> {
             if (target.equals(manifest) && seen.get() == null) {
                 // The repair is about to write the repaired manifest: read as another generator would now.
-                seen.set(new ManifestReader().read(manifest.getParent(), false));
+                seen.set(new ManifestReader(StoreFaults.NONE).read(manifest.getParent(), false));
             }
         }); ModelStore store = ModelStore.open(root)) {
             assertThat(store.manifest(ModelSet.SERVICE).entry(file.fileName())).as("kept by the repair").isPresent();
