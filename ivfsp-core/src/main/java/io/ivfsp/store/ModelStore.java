@@ -1,7 +1,6 @@
 package io.ivfsp.store;
 
 import io.ivfsp.config.ModelSet;
-import io.ivfsp.files.Sha256;
 import io.ivfsp.ops.ModelPlan;
 import io.ivfsp.ops.OpFile;
 
@@ -253,11 +252,6 @@ public final class ModelStore implements AutoCloseable {
         return new Pruner(root, manifests, staging, faults).prune(keep);
     }
 
-    /** SHA-256 of a regular file's content, lower-case hex; same as {@link Sha256#of(Path)}. */
-    public static String sha256(Path file) throws IOException {
-        return Sha256.of(file);
-    }
-
     /**
      * Records in the manifests the stats of the models found intact by hash, then removes this run's
      * staging directory, and the staging root if nothing else is in it.
@@ -294,7 +288,7 @@ public final class ModelStore implements AutoCloseable {
         /** Removes the job's directories and whatever the compiler left in them. */
         @Override
         public void close() {
-            StagingArea.deleteTree(dir);
+            DirectoryTrees.delete(dir);
         }
     }
 }

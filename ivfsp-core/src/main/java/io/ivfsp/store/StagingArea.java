@@ -5,12 +5,10 @@ import io.ivfsp.ops.OpFile;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
@@ -129,7 +127,7 @@ final class StagingArea implements AutoCloseable {
         for (Path dir : unfinished) {
             if (isPastGrace(dir)) {
                 Log.log.info("removing the staging directory of a run that died starting: {}", dir);
-                deleteTree(dir);
+                DirectoryTrees.delete(dir);
             }
         }
         for (Path run : runs) {
@@ -141,7 +139,7 @@ final class StagingArea implements AutoCloseable {
                 // judged while young (a removal may be under way), removed once, quietly, when old.
                 if (isPastGrace(run)) {
                     Log.log.info("removing the staging directory of a dead run, left without its lock file: {}", run);
-                    deleteTree(run);
+                    DirectoryTrees.delete(run);
                 } else {
                     Log.log.debug("leaving {} for now: it has no lock file", run);
                 }
@@ -259,7 +257,7 @@ final class StagingArea implements AutoCloseable {
         try (DirectoryStream<Path> s = Files.newDirectoryStream(run)) {
             for (Path p : s) {
                 if (!p.getFileName().toString().equals(RUN_LOCK)) {
-                    deleteTree(p);
+                    DirectoryTrees.delete(p);
                 }
             }
         } catch (NoSuchFileException e) {
@@ -267,38 +265,6 @@ final class StagingArea implements AutoCloseable {
         } catch (IOException e) {
             Log.log.warn("could not list staging directory {}: {}", run, e.toString());
         }
-        deleteTree(run);
-    }
-
-    /** Deletes a directory this store created, without following links. */
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-                    if (exc instanceof NoSuchFileException) {
-                        return FileVisitResult.CONTINUE;  // removed meanwhile by another generator
-                    }
-                    throw exc;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                    Files.deleteIfExists(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            Log.log.warn("could not remove staging directory {}: {}", dir, e.toString());
-        }
+        DirectoryTrees.delete(run);
     }
 }

@@ -3,6 +3,7 @@ package io.ivfsp.generate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ivfsp.files.Sha256;
 import io.ivfsp.compile.CompileFailure;
 import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.ModelSet;
@@ -82,7 +83,7 @@ class ModelGeneratorAtcTest {
         assertThat(list(root.resolve("config"))).hasSize(32);
         for (ModelHandle h : r.models()) {
             assertThat(h.path()).isRegularFile().hasSize(h.size());
-            assertThat(ModelStore.sha256(h.path())).isEqualTo(h.sha256());
+            assertThat(Sha256.of(h.path())).isEqualTo(h.sha256());
             assertThat(h.path().getParent().getFileName().toString()).isEqualTo(h.set().outputDirectory());
             assertThat(h.jsonFile()).isRegularFile();
         }

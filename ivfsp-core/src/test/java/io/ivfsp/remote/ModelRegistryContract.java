@@ -3,6 +3,7 @@ package io.ivfsp.remote;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ivfsp.files.Sha256;
 import io.ivfsp.compile.CompileOutcome;
 import io.ivfsp.compile.CompileRequest;
 import io.ivfsp.compile.MockOpCompiler;
@@ -284,7 +285,7 @@ public abstract class ModelRegistryContract {
         try (ModelRegistry registry = raw()) {
             assertThat(registry.readTo(RegistrySession.CAS + digest, copy, 1L << 30)).isTrue();
         }
-        assertThat(ModelStore.sha256(copy)).isEqualTo(digest);
+        assertThat(Sha256.of(copy)).isEqualTo(digest);
         MockOpCompiler third = MockOpCompiler.create();
         generate(third, dir.resolve("node3"), remote().build()).requireSuccess();
         assertThat(third.compiled()).isEmpty();

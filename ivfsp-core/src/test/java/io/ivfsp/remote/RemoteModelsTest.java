@@ -3,6 +3,7 @@ package io.ivfsp.remote;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ivfsp.files.Sha256;
 import io.ivfsp.compile.MockOpCompiler;
 import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.ModelSet;
@@ -96,7 +97,7 @@ class RemoteModelsTest {
         List<StoredModel> models = new ArrayList<>();
         for (String name : f.omFileNames()) {
             Path p = Files.writeString(d.resolve(name), salt + " " + name);
-            models.add(new StoredModel(p, Files.size(p), ModelStore.sha256(p)));
+            models.add(new StoredModel(p, Files.size(p), Sha256.of(p)));
         }
         return models;
     }

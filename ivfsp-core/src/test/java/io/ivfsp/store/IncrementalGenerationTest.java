@@ -3,6 +3,7 @@ package io.ivfsp.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ivfsp.files.Sha256;
 import io.ivfsp.compile.CompileFailure;
 import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.ModelSet;
@@ -275,7 +276,7 @@ class IncrementalGenerationTest {
         try (Stream<Path> s = Files.walk(root)) {
             Map<Path, String> m = new java.util.HashMap<>();
             for (Path p : s.filter(p -> p.toString().endsWith(".om")).toList()) {
-                m.put(p, ModelStore.sha256(p));
+                m.put(p, Sha256.of(p));
             }
             return m;
         }

@@ -2,6 +2,7 @@ package io.ivfsp.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ivfsp.files.Sha256;
 import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.ModelSet;
 import io.ivfsp.ops.OpCatalog;
@@ -45,7 +46,7 @@ class PruneRaceTest {
             for (Manifest.Entry e : store.manifest(FILE.set()).entries().values()) {
                 for (Manifest.Model m : e.models()) {
                     assertThat(dir.resolve(m.name())).as("recorded model %s", m.name()).isRegularFile();
-                    assertThat(ModelStore.sha256(dir.resolve(m.name()))).as("hash of %s", m.name()).isEqualTo(m.sha256());
+                    assertThat(Sha256.of(dir.resolve(m.name()))).as("hash of %s", m.name()).isEqualTo(m.sha256());
                 }
             }
         }

@@ -276,6 +276,6 @@ class StoreContractTest {
     @Test
     void theModelHashIsTheSha256OfTheContent() throws IOException {
         Path p = Files.writeString(root.resolve("abc"), "abc");
-        assertThat(ModelStore.sha256(p)).isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assertThat(Sha256.of(p)).isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 }

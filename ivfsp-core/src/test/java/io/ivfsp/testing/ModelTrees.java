@@ -1,5 +1,6 @@
 package io.ivfsp.testing;
 
+import io.ivfsp.files.Sha256;
 import io.ivfsp.ops.ModelPlan;
 import io.ivfsp.store.ModelStore;
 
@@ -27,7 +28,7 @@ public final class ModelTrees {
             return s.filter(p -> p.toString().endsWith(".om")).collect(Collectors.toMap(
                     p -> root.relativize(p).toString(), p -> {
                         try {
-                            return ModelStore.sha256(p);
+                            return Sha256.of(p);
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }
