@@ -248,4 +248,17 @@ class ModelGeneratorTest {
         OpFile training = r.plan().files(ModelSet.TRAINING).get(3);
         assertThat(root.resolve("op_models_pyacl").resolve(training.omFileNames().get(0))).isNotEmptyFile();
     }
+
+    @Test
+    void twoConfigurationsGivingOneFileNameDifferentContentsAreRefusedBeforeAnythingIsWritten() {
+        MockOpCompiler mock = MockOpCompiler.create();
+        var a = OpCatalog.plan(IvfspConfig.builder().nlist(1024).build(), ModelSet.SERVICE);
+        var b = OpCatalog.plan(IvfspConfig.builder().nlist(2048).build(), ModelSet.SERVICE);
+
+        assertThatThrownBy(() -> ModelGenerator.builder().compiler(mock).outputRoot(root.resolve("out")).build()
+                .generate(List.of(a, b)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("own -p");
+        assertThat(mock.compiled()).isEmpty();
+        assertThat(root.resolve("out")).doesNotExist();
+    }
 }
