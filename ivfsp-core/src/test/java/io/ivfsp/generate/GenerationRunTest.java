@@ -218,4 +218,15 @@ class GenerationRunTest {
 
         assertThat(r.elapsed()).isPositive().isLessThanOrEqualTo(around);
     }
+
+    @Test
+    void aRunStartedWithoutWaitingForAConfigurationAndItsSetsGeneratesThoseSets() throws Exception {
+        GenerationFuture f = ModelGenerator.builder().compiler(MockOpCompiler.create()).outputRoot(root).build()
+                .generateAsync(IvfspConfig.defaults(), ModelSet.AICPU, ModelSet.TRAINING);
+
+        GenerationResult r = f.get(5, TimeUnit.MINUTES);
+
+        assertThat(r.isSuccess()).isTrue();
+        assertThat(r.files()).containsExactlyElementsOf(plan.files());
+    }
 }
