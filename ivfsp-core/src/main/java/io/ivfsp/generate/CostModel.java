@@ -123,9 +123,7 @@ record CostModel(double startup, double perOp, double perMillionElements, int sa
                 best = theta;
             }
         }
-        if (best == null) {
-            return STATIC;
-        }
+        // Never null: a start-up alone (free = 1) is always a solution, the mean of positive times.
         return new CostModel(best[0], best[1], best[2], ok.size());
     }
 

@@ -73,4 +73,37 @@ class CostModelTest {
         assertThatThrownBy(() -> new CostModel(-1, 0, 0, 0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("non-negative");
     }
+
+    @Test
+    void fourMeasurementsAreEnoughAndWhatCannotBeAMeasurementIsLeftOut() {
+        // Four real calls (one of no tensor elements at all), and calls no compiler can have made: no op,
+        // no time, negative, infinite or unknown sizes and times.
+        List<CostModel.Sample> s = new ArrayList<>(samples(2.0, 0.5, 1.0, new int[]{1, 2, 5, 3}, new double[]{0, 4, 1, 10}));
+        s.add(new CostModel.Sample(0, 1, 100));
+        s.add(new CostModel.Sample(1, 1, 0));
+        s.add(new CostModel.Sample(1, -1, 100));
+        s.add(new CostModel.Sample(1, Double.NaN, 100));
+        s.add(new CostModel.Sample(1, Double.POSITIVE_INFINITY, 100));
+        s.add(new CostModel.Sample(1, 1, Double.POSITIVE_INFINITY));
+
+        CostModel m = CostModel.fit(s);
+
+        assertThat(m.samples()).isEqualTo(CostModel.MIN_SAMPLES).isEqualTo(4);
+        assertThat(m.startup()).isCloseTo(2.0, within(1e-3));
+        assertThat(m.perOp()).isCloseTo(0.5, within(1e-3));
+        assertThat(m.perMillionElements()).isCloseTo(1.0, within(1e-3));
+    }
+
+    @Test
+    void callsThatTookLessTheMoreTheyDidAreExplainedByAStartUpAloneNotByNegativeCosts() {
+        // More ops and more elements, less time: only a start-up (the mean) fits with no cost negative.
+        List<CostModel.Sample> s = List.of(new CostModel.Sample(1, 0, 10), new CostModel.Sample(2, 0, 9),
+                new CostModel.Sample(1, 5, 9), new CostModel.Sample(2, 5, 8));
+
+        CostModel m = CostModel.fit(s);
+
+        assertThat(m.startup()).isCloseTo(9.0, within(1e-3));
+        assertThat(m.perOp()).isCloseTo(0.0, within(1e-3));
+        assertThat(m.perMillionElements()).isCloseTo(0.0, within(1e-3));
+    }
 }

@@ -195,4 +195,38 @@ class GenerationRunTest {
         assertThat(f.isCancelled()).isTrue();
         assertThatThrownBy(() -> GenerationRun.await(f)).isInstanceOf(CancellationException.class);
     }
+
+    @Test
+    void cancellingARunThatHasEndedChangesNothingAndSaysSo() throws Exception {
+        GenerationFuture f = ModelGenerator.builder().compiler(MockOpCompiler.create()).outputRoot(root).build()
+                .generateAsync(plan);
+        GenerationResult r = f.get();
+
+        assertThat(f.cancel(true)).isFalse();
+
+        assertThat(f.isCancelled()).isFalse();
+        assertThat(f.get()).isSameAs(r);
+        assertThat(r.isSuccess()).isTrue();
+    }
+
+    @Test
+    void aRunReportsHowLongItTookNoLongerThanTheCallTook() {
+        long before = System.nanoTime();
+        GenerationResult r = ModelGenerator.builder().compiler(MockOpCompiler.create()).outputRoot(root).build()
+                .generate(plan);
+        Duration around = Duration.ofNanos(System.nanoTime() - before);
+
+        assertThat(r.elapsed()).isPositive().isLessThanOrEqualTo(around);
+    }
+
+    @Test
+    void aRunStartedWithoutWaitingForAConfigurationAndItsSetsGeneratesThoseSets() throws Exception {
+        GenerationFuture f = ModelGenerator.builder().compiler(MockOpCompiler.create()).outputRoot(root).build()
+                .generateAsync(IvfspConfig.defaults(), ModelSet.AICPU, ModelSet.TRAINING);
+
+        GenerationResult r = f.get(5, TimeUnit.MINUTES);
+
+        assertThat(r.isSuccess()).isTrue();
+        assertThat(r.files()).containsExactlyElementsOf(plan.files());
+    }
 }

@@ -67,6 +67,11 @@ class GenerationTraceTest {
         double makespan = TraceWriter.round(Batching.makespan(alone, 2));
         assertThat(number(about.get("predicted_makespan_s"))).isEqualTo(makespan);
         assertThat(number(about.get("predicted_unbatched_s"))).isEqualTo(makespan);
+        // A named lane per worker the run started, each call's slice on one of them.
+        assertThat(events(read(trace))).filteredOn(e -> "thread_name".equals(e.get("name")))
+                .extracting(e -> (Object) ((Map<?, ?>) e.get("args")).get("name")).containsExactly("worker 1", "worker 2");
+        assertThat(events(read(trace))).filteredOn(e -> "X".equals(e.get("ph")))
+                .allSatisfy(e -> assertThat(number(e.get("tid"))).isIn(1.0, 2.0));
         // Each call's slice carries the prediction of its one job.
         assertThat(events(read(trace))).filteredOn(e -> "X".equals(e.get("ph"))).allSatisfy(e -> {
             Map<?, ?> args = (Map<?, ?>) e.get("args");

@@ -118,4 +118,36 @@ class JobLockTest {
             }
         }
     }
+
+    @Test
+    void aJobLockedElsewhereIsPutOffThenCompiledOnceTheLockIsReleased() throws Exception {
+        MockOpCompiler mock = MockOpCompiler.create();
+        OpFile locked = plan.files().get(0);
+        CountDownLatch othersDone = new CountDownLatch(plan.files().size() - 1);
+        GenerationListener listener = new GenerationListener() {
+            @Override
+            public void jobSucceeded(JobProgress progress, List<ModelHandle> models) {
+                othersDone.countDown();
+            }
+        };
+        try (ModelStore other = ModelStore.open(root)) {
+            ModelStore.JobLock held = other.lockJob(locked.outputDirectory(), key(locked, mock), () -> false).orElseThrow();
+            GenerationFuture future;
+            try {
+                future = ModelGenerator.builder().compiler(mock).outputRoot(root).parallelism(1).batching(false)
+                        .listener(listener).build().generateAsync(plan);
+                assertThat(othersDone.await(5, TimeUnit.MINUTES)).as("the other jobs ran").isTrue();
+                assertThat(future).isNotDone();
+                assertThat(mock.compiled()).doesNotContain(locked);
+            } finally {
+                held.close();
+            }
+
+            GenerationResult r = future.get(5, TimeUnit.MINUTES);
+
+            assertThat(r.isSuccess()).isTrue();
+            assertThat(r.skipped()).isEmpty();
+            assertThat(mock.compiled()).contains(locked).hasSize(plan.files().size());
+        }
+    }
 }

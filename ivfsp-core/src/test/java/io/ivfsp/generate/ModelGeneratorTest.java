@@ -248,4 +248,42 @@ class ModelGeneratorTest {
         OpFile training = r.plan().files(ModelSet.TRAINING).get(3);
         assertThat(root.resolve("op_models_pyacl").resolve(training.omFileNames().get(0))).isNotEmptyFile();
     }
+
+    @Test
+    void twoConfigurationsGivingOneFileNameDifferentContentsAreRefusedBeforeAnythingIsWritten() {
+        MockOpCompiler mock = MockOpCompiler.create();
+        var a = OpCatalog.plan(IvfspConfig.builder().nlist(1024).build(), ModelSet.SERVICE);
+        var b = OpCatalog.plan(IvfspConfig.builder().nlist(2048).build(), ModelSet.SERVICE);
+
+        assertThatThrownBy(() -> ModelGenerator.builder().compiler(mock).outputRoot(root.resolve("out")).build()
+                .generate(List.of(a, b)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("own -p");
+        assertThat(mock.compiled()).isEmpty();
+        assertThat(root.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void modelsReusedForAnotherConfigurationsFilesAreRecordedForThoseFilesToo() {
+        // Two configurations whose service files differ in name (-p) but share content: the second run reuses
+        // the first one's models, and its manifest then knows its own files, with the same key.
+        var a = OpCatalog.plan(IvfspConfig.builder().nlist(1024).build(), ModelSet.SERVICE);
+        var b = OpCatalog.plan(IvfspConfig.builder().nlist(2048).processId(1).build(), ModelSet.SERVICE);
+        MockOpCompiler mock = MockOpCompiler.create();
+        ModelGenerator g = ModelGenerator.builder().compiler(mock).outputRoot(root).build();
+        g.generate(a).requireSuccess();
+
+        GenerationResult r = g.generate(b).requireSuccess();
+
+        assertThat(r.reusedModels()).isPositive();
+        List<OpFile> reused = b.files().stream().filter(f -> r.models().stream()
+                .anyMatch(h -> h.reused() && h.jsonFile().getFileName().toString().equals(f.fileName()))).toList();
+        assertThat(reused).isNotEmpty().allSatisfy(f -> assertThat(a.files()).noneMatch(x -> x.fileName().equals(f.fileName())));
+        try (io.ivfsp.store.ModelStore store = io.ivfsp.store.ModelStore.open(root)) {
+            for (OpFile f : reused) {
+                String key = io.ivfsp.store.CacheKey.of(f, b.config().socVersion(), mock.name(), mock.cacheIdentity());
+                assertThat(store.manifest(f.set()).entry(f.fileName())).as(f.fileName())
+                        .hasValueSatisfying(e -> assertThat(e.key()).isEqualTo(key));
+            }
+        }
+    }
 }

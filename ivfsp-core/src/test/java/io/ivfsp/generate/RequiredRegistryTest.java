@@ -30,14 +30,17 @@ class RequiredRegistryTest {
         RemoteSettings down = RemoteSettings.builder(dir.resolve("no-such-mount").toUri().toString())
                 .warnings(warnings::add).required(true).build();
         MockOpCompiler mock = MockOpCompiler.create();
+        long before = System.nanoTime();
 
         GenerationResult r = ModelGenerator.builder().compiler(mock).outputRoot(dir.resolve("out")).parallelism(1)
                 .scheduling(Scheduling.PLAN_ORDER).remote(down).build().generate(plan);
+        java.time.Duration around = java.time.Duration.ofNanos(System.nanoTime() - before);
 
         assertThat(r.failures()).singleElement().satisfies(f -> {
             assertThat(f.file()).isEqualTo(plan.files().get(0));
             assertThat(f.kind()).isEqualTo(CompileFailure.Kind.PUBLISH);
             assertThat(f.detail()).contains("no-such-mount");
+            assertThat(f.elapsed()).as("how long the job ran").isGreaterThanOrEqualTo(java.time.Duration.ZERO).isLessThanOrEqualTo(around);
         });
         assertThat(r.skipped()).containsExactlyElementsOf(plan.files().subList(1, plan.files().size()));
         assertThat(mock.compiled()).isEmpty();
