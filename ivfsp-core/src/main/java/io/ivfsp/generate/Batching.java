@@ -121,7 +121,7 @@ final class Batching {
             return none;
         }
         if (robust) {
-            return robustPlan(items, describe, parallelism, mode, none);
+            return robustPlan(items, parallelism, mode, none);
         }
         return best(items, startup, parallelism, mode, null, none, LEARNED_MARGIN, CAPACITY_STEPS);
     }

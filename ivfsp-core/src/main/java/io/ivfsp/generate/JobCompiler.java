@@ -124,7 +124,7 @@ final class JobCompiler {
         }
         for (Job job : retry) {
             RunLog.log.info("compiling {} alone after its batch did not produce it", job.file.fileName());
-            ledger.restarting(job);
+            ledger.restarting();
             compileJob(job);
         }
     }

@@ -14,7 +14,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * The choice {@link Batching} makes without measured costs: the packing that stays close to the best
@@ -35,7 +34,7 @@ final class RobustChoice {
      * {@link Batching#GUESSED_TOLERANCE} (whatever the costs turn out to be, it is hardly slower than the best
      * known) and below one call per job's.
      */
-    static <J> Plan<J> robustPlan(Map<J, Item> items, Function<J, Item> describe, int parallelism,
+    static <J> Plan<J> robustPlan(Map<J, Item> items, int parallelism,
                                   BatchingMode mode, Plan<J> guessedNone) {
         List<double[]> scenarios = new ArrayList<>();
         for (double st : new double[]{0.1, 1, 4, 10}) {

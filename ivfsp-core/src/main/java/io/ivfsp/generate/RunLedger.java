@@ -72,7 +72,7 @@ final class RunLedger {
     }
 
     /** A started job that will be started again (alone, after its batch did not produce it). */
-    void restarting(Job job) {
+    void restarting() {
         running.decrementAndGet();
     }
 
