@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
@@ -40,20 +39,8 @@ class FileLocksTest {
     @Test
     void aWaiterKeepsTheEntryUntilItHasHeldAndReleasedTheLock() throws Exception {
         Path file = dir.resolve("shared.lock");
-        CountDownLatch waiting = new CountDownLatch(1);
         FileLocks.HeldLock first = FileLocks.acquire(file, () -> false, true).orElseThrow();
-        CompletableFuture<FileLocks.HeldLock> second = CompletableFuture.supplyAsync(() -> {
-            try {
-                // Polled only while waiting: proof that the second thread is queued behind the first.
-                return FileLocks.acquire(file, () -> {
-                    waiting.countDown();
-                    return false;
-                }, true).orElseThrow();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        waiting.await();
+        CompletableFuture<FileLocks.HeldLock> second = StoreTesting.queuedWaiter(file);
 
         first.close();
         FileLocks.HeldLock held = second.get();
@@ -77,19 +64,8 @@ class FileLocksTest {
     @Test
     void aWaiterWhoseLockFileWasReplacedWhileItWaitedLocksTheFileNowAtThePath() throws Exception {
         Path file = dir.resolve("job.lock");
-        CountDownLatch waiting = new CountDownLatch(1);
         FileLocks.HeldLock first = FileLocks.acquire(file, FileLocks.NOT_CANCELLED, true).orElseThrow();
-        CompletableFuture<FileLocks.HeldLock> second = CompletableFuture.supplyAsync(() -> {
-            try {
-                return FileLocks.acquire(file, () -> {
-                    waiting.countDown();
-                    return false;
-                }, true).orElseThrow();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        waiting.await();
+        CompletableFuture<FileLocks.HeldLock> second = StoreTesting.queuedWaiter(file);
         // Replaced by a rename while the second waits for the first (as by a process that takes no lock of ivfsp).
         Path next = Files.createFile(dir.resolve("next"));
         Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);

@@ -110,19 +110,8 @@ class StoreRacesTest {
     @Test
     void aWaiterForALockFileRemovedByItsHolderHoldsTheFileItsPathNamesNow() throws Exception {
         Path file = dir.resolve("removed.lock");
-        java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
         FileLocks.HeldLock first = FileLocks.acquire(file, () -> false, true).orElseThrow();
-        CompletableFuture<FileLocks.HeldLock> second = CompletableFuture.supplyAsync(() -> {
-            try {
-                return FileLocks.acquire(file, () -> {
-                    waiting.countDown();
-                    return false;
-                }, true).orElseThrow();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        waiting.await();
+        CompletableFuture<FileLocks.HeldLock> second = StoreTesting.queuedWaiter(file);
         Files.delete(file);
         first.close();
 

@@ -34,4 +34,24 @@ final class StoreTesting {
             }).toList();
         }
     }
+
+    /**
+     * A second thread asking for the lock on {@code file}, returned once it is queued behind the holder (the
+     * cancellation check is polled only while waiting); completes with the lock when it gets it.
+     */
+    static java.util.concurrent.CompletableFuture<FileLocks.HeldLock> queuedWaiter(Path file) throws InterruptedException {
+        java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CompletableFuture<FileLocks.HeldLock> waiter = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return FileLocks.acquire(file, () -> {
+                    waiting.countDown();
+                    return false;
+                }, true).orElseThrow();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        waiting.await();
+        return waiter;
+    }
 }
