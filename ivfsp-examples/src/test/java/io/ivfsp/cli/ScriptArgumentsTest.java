@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -164,9 +165,16 @@ class ScriptArgumentsTest {
                 .getSubcommands().get(name).getCommand();
     }
 
+    /**
+     * Each subcommand's argparse options, read once: building the command line (picocli's model of the
+     * annotations) for each of the hundreds of lines was most of this class's CPU time.
+     */
+    private static final Map<String, List<ScriptArguments.Option>> OPTIONS = new ConcurrentHashMap<>();
+
     /** The outcome as reference_parsers.py renders it. */
     static String outcome(String command, List<String> args) {
-        ScriptArguments.Result r = new ScriptArguments(command(command).argparseOptions()).parse(args);
+        ScriptArguments.Result r = new ScriptArguments(OPTIONS.computeIfAbsent(command,
+                name -> command(name).argparseOptions())).parse(args);
         if (r instanceof ScriptArguments.Help) {
             return "help";
         }
