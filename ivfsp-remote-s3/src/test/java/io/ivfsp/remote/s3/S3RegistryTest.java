@@ -19,6 +19,8 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -31,7 +33,11 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * The s3:// registry against Adobe's S3Mock, a real S3 server started in this JUnit run: the cases every
  * registry passes ({@link ModelRegistryContract}) and the S3-specific ones (conditional writes, endpoint,
  * credentials).
+ *
+ * <p>Its cases run side by side: each has its own prefix and directories, and only the server is shared
+ * (S3 serves many clients at once); this class is the longest path of its module's build.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class S3RegistryTest extends ModelRegistryContract {
 
     @RegisterExtension
