@@ -39,8 +39,9 @@ public final class JsonWriter {
      * The JSON text of {@code value}.
      *
      * @throws IllegalArgumentException if the value, or anything in it, is of another type, a
-     *                                  non-finite double, a map with a key that is not a string, or
-     *                                  nested deeper than {@link #MAX_DEPTH}
+     *                                  non-finite double, a string (or key) with an unpaired surrogate
+     *                                  (no Unicode text: strict readers refuse its escape), a map with a
+     *                                  key that is not a string, or nested deeper than {@link #MAX_DEPTH}
      */
     public static String write(Object value) {
         StringBuilder sb = new StringBuilder();
@@ -122,6 +123,11 @@ public final class JsonWriter {
                 case '\b' -> sb.append("\\b");
                 case '\f' -> sb.append("\\f");
                 default -> {
+                    if (Character.isSurrogate(c) && !pairedSurrogate(s, i)) {
+                        throw new IllegalArgumentException("JSON string with an unpaired surrogate U+"
+                                + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + " at index " + i
+                                + ": not Unicode text, and strict readers (JsonReader, ATC) refuse its escape");
+                    }
                     // json.dumps with ensure_ascii=True escapes everything outside ' '..'~'.
                     if (c < ' ' || c > '~') {
                         sb.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xf])
@@ -133,5 +139,12 @@ public final class JsonWriter {
             }
         }
         sb.append('"');
+    }
+
+    /** Whether the surrogate at {@code i} is half of a high-low pair. */
+    private static boolean pairedSurrogate(CharSequence s, int i) {
+        char c = s.charAt(i);
+        return Character.isHighSurrogate(c) ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+                : i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
     }
 }

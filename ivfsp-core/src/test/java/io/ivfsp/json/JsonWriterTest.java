@@ -19,6 +19,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class JsonWriterTest {
 
@@ -68,7 +69,7 @@ class JsonWriterTest {
     @Test
     void everyValueOfThePythonTableIsWrittenAsJsonDumpsWritesIt() throws IOException {
         List<String> mismatches = new ArrayList<>();
-        int[] counts = new int[3];
+        int[] counts = new int[4];  // floats, ints, strings written, strings refused
         try (InputStream in = JsonWriterTest.class.getResourceAsStream(PYTHON_TABLE)) {
             assertThat(in).as(PYTHON_TABLE).isNotNull();
             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII));
@@ -85,7 +86,7 @@ class JsonWriterTest {
                         yield i.bitLength() < 64 ? (Object) i.longValueExact() : i;
                     }
                     case "s" -> {
-                        counts[2]++;
+                        counts[3]++;
                         yield utf16(f[1]);
                     }
                     default -> throw new AssertionError("bad table line: " + line);
@@ -93,6 +94,12 @@ class JsonWriterTest {
                 if (value instanceof BigInteger big) {
                     // Python writes any size; the reader (and the runtime) take 64 bits, so the writer refuses
                     assertThatThrownBy(() -> JsonWriter.write(big)).as(f[1]).isInstanceOf(IllegalArgumentException.class);
+                    continue;
+                }
+                if (value instanceof String text && !StandardCharsets.UTF_8.newEncoder().canEncode(text)) {
+                    // Python escapes a lone surrogate; strict readers (JsonReader, ATC) refuse that escape
+                    assertThatThrownBy(() -> JsonWriter.write(text)).as(f[1]).isInstanceOf(IllegalArgumentException.class);
+                    counts[2]++;
                     continue;
                 }
                 String ours = JsonWriter.write(value);
@@ -105,7 +112,8 @@ class JsonWriterTest {
         assertThat(mismatches).isEmpty();
         assertThat(counts[0]).as("floats in the table").isGreaterThan(10_000);
         assertThat(counts[1]).as("ints in the table").isGreaterThan(100);
-        assertThat(counts[2]).as("strings in the table").isGreaterThan(100);
+        assertThat(counts[3]).as("strings in the table").isGreaterThan(100);
+        assertThat(counts[2]).as("strings with an unpaired surrogate, refused").isBetween(1, counts[3] / 2);
     }
 
     private static String utf16(String hex) {
@@ -121,6 +129,38 @@ class JsonWriterTest {
         assertThat(JsonWriter.write(Arrays.asList((byte) -8, (short) 300, -7, Long.MIN_VALUE,
                 BigInteger.TWO.pow(63).subtract(BigInteger.ONE))))
                 .isEqualTo("[-8, 300, -7, -9223372036854775808, 9223372036854775807]");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\ud800", "x\ud800", "\ud800x", "\udc00", "a\udfffb", "\ude00\ud83d", "\ud83d\ud83d\ude00\ude00"})
+    void aStringThatIsNotUnicodeTextIsNotWritten(String s) {
+        // what is written must read back, and JsonReader (as ATC) refuses the escape of an unpaired surrogate
+        assertThatThrownBy(() -> JsonWriter.write(List.of(s))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unpaired surrogate");
+        assertThatThrownBy(() -> JsonWriter.write(Map.of(s, 1))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unpaired surrogate");
+    }
+
+    @Test
+    void everyStringThatIsWrittenReadsBack() {
+        java.util.Random random = new java.util.Random(20261130L);
+        char[] alphabet = {'a', '"', '\\', '\n', '\u0000', '\u007f', '\u00e9', '\uffff', '\ud83d', '\ude00', '\udbff', '\udfff'};
+        int written = 0;
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder sb = new StringBuilder();
+            for (int n = random.nextInt(6); n > 0; n--) {
+                sb.append(alphabet[random.nextInt(alphabet.length)]);
+            }
+            String text;
+            try {
+                text = JsonWriter.write(sb.toString());
+            } catch (IllegalArgumentException refused) {
+                continue;
+            }
+            written++;
+            assertThat(JsonReader.read(text)).as(text).isEqualTo(sb.toString());
+        }
+        assertThat(written).as("strings written").isGreaterThan(5_000);
     }
 
     @Test
