@@ -11,10 +11,12 @@ import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 
 /**
- * Finds compiler backends. One choice order everywhere (the CLI's {@code --backend} included): an
- * explicit name, then the system property {@value #PROPERTY}, then the environment variable
- * {@value #ENVIRONMENT}, then {@value #AUTO}: the available non-simulated backend of highest rank.
- * A blank value at any level counts as not given.
+ * Finds compiler backends. One choice order wherever a compiler is chosen (the generator subcommands'
+ * {@code --backend} included): an explicit name, then the system property {@value #PROPERTY}, then the
+ * environment variable {@value #ENVIRONMENT}, then {@value #AUTO}: the available non-simulated backend
+ * of highest rank. A blank value at any level counts as not given. (The CLI's {@code fetch},
+ * {@code publish} and {@code doctor --remote} choose no compiler: their backend flag names whose registry
+ * entries to use, {@code atc} unless given, whatever this order would pick on the machine at hand.)
  *
  * <pre>{@code
  * OpCompiler compiler = OpCompilers.select(Optional.empty());   // ATC when a toolkit is installed

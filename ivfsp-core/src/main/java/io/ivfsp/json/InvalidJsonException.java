@@ -14,13 +14,9 @@ public final class InvalidJsonException extends IllegalArgumentException {
      * @param problem what is wrong there, in words
      */
     public InvalidJsonException(int offset, String problem) {
-        this(offset, bounded(problem), 0);
-    }
-
-    private InvalidJsonException(int offset, String problem, int unused) {
-        super("invalid JSON at offset " + offset + ": " + problem);
+        super("invalid JSON at offset " + offset + ": " + bounded(problem));
         this.offset = offset;
-        this.problem = problem;
+        this.problem = bounded(problem);
     }
 
     /** The most of a problem's text kept: it may quote the input (a number, a key), which is untrusted and unbounded. */

@@ -1,6 +1,5 @@
 package io.ivfsp.remote;
 
-import io.ivfsp.json.JsonReader;
 import io.ivfsp.json.JsonWriter;
 import io.ivfsp.ops.OpFile;
 
@@ -92,9 +91,7 @@ final class CompileTimes {
             return Optional.empty();
         }
         try {
-            String text = new String(bytes, StandardCharsets.UTF_8);
-            RegistryEntry.checkDepth(text, 1);
-            if (JsonReader.read(text) instanceof Map<?, ?> m && Long.valueOf(1).equals(m.get("version"))
+            if (RegistryEntry.FLAT_JSON.parse(new String(bytes, StandardCharsets.UTF_8)) instanceof Map<?, ?> m && Long.valueOf(1).equals(m.get("version"))
                     && expectedKey.equals(m.get("key")) && Long.valueOf(ops).equals(m.get("ops"))
                     && m.get("seconds") instanceof Number n) {
                 double s = n.doubleValue();

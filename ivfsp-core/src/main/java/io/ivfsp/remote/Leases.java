@@ -1,6 +1,5 @@
 package io.ivfsp.remote;
 
-import io.ivfsp.json.JsonReader;
 import io.ivfsp.json.JsonWriter;
 
 import java.io.IOException;
@@ -58,9 +57,7 @@ final class Leases {
 
     /** A lease's JSON, parsed only when flat (the registry is not trusted). */
     private static Object lease(byte[] bytes) {
-        String text = new String(bytes, StandardCharsets.UTF_8);
-        RegistryEntry.checkDepth(text, 1);
-        return JsonReader.read(text);
+        return RegistryEntry.FLAT_JSON.parse(new String(bytes, StandardCharsets.UTF_8));
     }
 
     /** The token of a lease, or "" when its content is not a lease. */

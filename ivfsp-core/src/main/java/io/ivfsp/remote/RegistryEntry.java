@@ -29,6 +29,10 @@ public record RegistryEntry(String key, List<Model> models, double compileSecond
     private static final Pattern KEY = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     /** A model name as the catalog gives them: one file name, no separator, not hidden. */
+    /** An entry's JSON: a registry is not trusted not to send {@code [[[[...} or megabytes. */
+    private static final JsonReader ENTRY_JSON = JsonReader.builder().maxDepth(4).maxLength(MAX_BYTES).build();
+    /** A lease's or a compile time's JSON: one flat map, at most an entry's size. */
+    static final JsonReader FLAT_JSON = JsonReader.builder().maxDepth(1).maxLength(MAX_BYTES).build();
     private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.\\-]{0,254}\\.om");
 
     public RegistryEntry {
@@ -73,9 +77,7 @@ public record RegistryEntry(String key, List<Model> models, double compileSecond
         if (bytes.length > MAX_BYTES) {
             throw new IllegalArgumentException("entry larger than " + MAX_BYTES + " bytes");
         }
-        String text = new String(bytes, StandardCharsets.UTF_8);
-        checkDepth(text, 4);
-        Object root = JsonReader.read(text);
+        Object root = ENTRY_JSON.parse(new String(bytes, StandardCharsets.UTF_8));
         if (!(root instanceof Map<?, ?> rm) || !Long.valueOf(1).equals(rm.get("version"))) {
             throw new IllegalArgumentException("not an ivfsp registry entry of version 1");
         }
@@ -105,35 +107,6 @@ public record RegistryEntry(String key, List<Model> models, double compileSecond
             models.add(new Model(name, size, sha));
         }
         return new RegistryEntry(key, models, cs.doubleValue());
-    }
-
-    /**
-     * Refuses JSON nested deeper than {@code max} before it is parsed: the reader recurses, and a registry
-     * is not trusted not to send {@code [[[[...}.
-     *
-     * @throws IllegalArgumentException if it is nested deeper
-     */
-    static void checkDepth(String json, int max) {
-        int depth = 0;
-        boolean inString = false;
-        for (int i = 0; i < json.length(); i++) {
-            char c = json.charAt(i);
-            if (inString) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == '"') {
-                    inString = false;
-                }
-            } else if (c == '"') {
-                inString = true;
-            } else if (c == '[' || c == '{') {
-                if (++depth > max) {
-                    throw new IllegalArgumentException("JSON nested deeper than " + max + " levels");
-                }
-            } else if (c == ']' || c == '}') {
-                depth--;
-            }
-        }
     }
 
     /**

@@ -35,6 +35,12 @@ public final class RemoteSettings {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(20);
     /** Default retries of a failed call. */
     public static final int DEFAULT_RETRIES = 3;
+    /** The longest lease time, in seconds (the shortest is 100 ms). */
+    public static final int MAX_LEASE_SECONDS = 3600;
+    /** The longest timeout of one registry call, in seconds (the shortest is 100 ms). */
+    public static final int MAX_TIMEOUT_SECONDS = 600;
+    /** The most retries of a failed call. */
+    public static final int MAX_RETRIES = 10;
 
     /** The logger, made on first use: a warm run logs nothing and must not pay for starting SLF4J. */
     private static final class Log {
@@ -197,7 +203,7 @@ public final class RemoteSettings {
          * @throws IllegalArgumentException if not within 100 ms..1 h
          */
         public Builder leaseTime(Duration leaseTime) {
-            if (leaseTime.compareTo(Duration.ofMillis(100)) < 0 || leaseTime.compareTo(Duration.ofHours(1)) > 0) {
+            if (leaseTime.compareTo(Duration.ofMillis(100)) < 0 || leaseTime.compareTo(Duration.ofSeconds(MAX_LEASE_SECONDS)) > 0) {
                 throw new IllegalArgumentException("lease time (--remote-lease-seconds) must be within 100 ms..1 h: "
                         + leaseTime);
             }
@@ -211,7 +217,7 @@ public final class RemoteSettings {
          * @throws IllegalArgumentException if not within 100 ms..10 min
          */
         public Builder timeout(Duration timeout) {
-            if (timeout.compareTo(Duration.ofMillis(100)) < 0 || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
+            if (timeout.compareTo(Duration.ofMillis(100)) < 0 || timeout.compareTo(Duration.ofSeconds(MAX_TIMEOUT_SECONDS)) > 0) {
                 throw new IllegalArgumentException("remote timeout (--remote-timeout) must be within 100 ms..10 min: "
                         + timeout);
             }
@@ -225,7 +231,7 @@ public final class RemoteSettings {
          * @throws IllegalArgumentException if not within 0..10
          */
         public Builder retries(int retries) {
-            if (retries < 0 || retries > 10) {
+            if (retries < 0 || retries > MAX_RETRIES) {
                 throw new IllegalArgumentException("remote retries (--remote-retries) must be within 0..10: " + retries);
             }
             this.retries = retries;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -85,13 +86,13 @@ class RegistryEntryTest {
 
         assertThatThrownBy(() -> parse("[[[[[1]]]]]")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("nested deeper than 4");
-        RegistryEntry.checkDepth("[[[[1]]]]", 4);
-        // Brackets inside strings, escaped quotes included, do not count; closing ones bring the depth down.
-        RegistryEntry.checkDepth("[\"[[[[[\\\"[[[[\"]", 1);
-        RegistryEntry.checkDepth("[1],[2],[3],[4],[5]", 1);
-        RegistryEntry.checkDepth("[][]{}{}", 1);
-        // Only a backslash escapes: the quote after an ordinary character ends the string.
-        assertThatThrownBy(() -> RegistryEntry.checkDepth("[\"x\",[1]]", 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> parse("{\"models\": [{\"a\": [[1]]}]}")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("nested deeper than 4");
+        // Leases and compile times are flat maps: brackets inside strings do not count, a nested value does.
+        assertThat(RegistryEntry.FLAT_JSON.parse("{\"token\": \"[[[[[\\\"[[[[\"}")).isEqualTo(Map.of("token", "[[[[[\"[[[["));
+        assertThatThrownBy(() -> RegistryEntry.FLAT_JSON.parse("{\"token\": \"x\", \"n\": [1]}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nested deeper than 1");
+        assertThat(Leases.token("{\"token\": [\"t\"]}".getBytes(StandardCharsets.UTF_8))).isEmpty();
     }
 
     @Test

@@ -30,11 +30,16 @@ abstract class ConfigurationCommand implements Callable<Integer> {
         config.addTo(commandSpec);
     }
 
-    PrintWriter out() {
-        return spec.commandLine().getOut();
+    @Override
+    public final Integer call() {
+        return run(spec.commandLine().getOut(), spec.commandLine().getErr(), ConfigOptions.newProblems());
     }
 
-    PrintWriter err() {
-        return spec.commandLine().getErr();
-    }
+    /**
+     * Runs the command, printing to {@code out} and {@code err}; every invalid flag goes to {@code problems}
+     * (naming the flag, the value and what is allowed).
+     *
+     * @return the exit status
+     */
+    abstract Integer run(PrintWriter out, PrintWriter err, List<String> problems);
 }

@@ -50,10 +50,7 @@ final class FetchCommand extends ConfigurationCommand {
     }
 
     @Override
-    public Integer call() {
-        PrintWriter out = out();
-        PrintWriter err = err();
-        List<String> problems = ConfigOptions.newProblems();
+    Integer run(PrintWriter out, PrintWriter err, List<String> problems) {
         Optional<RegistryTarget.Request> request = target.read(cli, spec, config, remote, err, problems);
         if (request.isEmpty()) {
             return ConfigOptions.reportInvalid(err, "fetch", problems);

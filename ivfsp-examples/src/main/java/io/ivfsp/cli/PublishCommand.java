@@ -52,10 +52,7 @@ final class PublishCommand extends ConfigurationCommand {
     }
 
     @Override
-    public Integer call() {
-        PrintWriter out = out();
-        PrintWriter err = err();
-        List<String> problems = ConfigOptions.newProblems();
+    Integer run(PrintWriter out, PrintWriter err, List<String> problems) {
         Optional<RegistryTarget.Request> request = target.read(cli, spec, config, remote, err, problems);
         Path root = target.root(cli);
         if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {

@@ -41,15 +41,18 @@ final class RemoteOptions {
     boolean required;
 
     @Option(names = "--remote-lease-seconds", paramLabel = "<s>", order = 202,
-            description = "How long another node waits for a node that died while compiling a key, 1 to 3600. Default: 60.")
+            description = "How long another node waits for a node that died while compiling a key, 1 to "
+                    + RemoteSettings.MAX_LEASE_SECONDS + ". Default: 60.")
     String leaseSeconds;
 
     @Option(names = "--remote-timeout", paramLabel = "<s>", order = 203,
-            description = "Timeout of one registry call in seconds, 1 to 600. Default: 20.")
+            description = "Timeout of one registry call in seconds, 1 to " + RemoteSettings.MAX_TIMEOUT_SECONDS
+                    + ". Default: 20.")
     String timeoutSeconds;
 
     @Option(names = "--remote-retries", paramLabel = "<n>", order = 204,
-            description = "Retries of a failed registry call, with exponential backoff, 0 to 10. Default: 3.")
+            description = "Retries of a failed registry call, with exponential backoff, 0 to " + RemoteSettings.MAX_RETRIES
+                    + ". Default: 3.")
     String retries;
 
     @Option(names = "--remote-region", paramLabel = "<region>", order = 205,
@@ -101,11 +104,12 @@ final class RemoteOptions {
                                       boolean forceRequired, List<String> problems) {
         int before = problems.size();
         // Checked even when no registry is named: a value given is never silently ignored.
-        Integer lease = leaseSeconds == null ? null
-                : ConfigOptions.bounded("--remote-lease-seconds", leaseSeconds, 1, 3600, problems);
-        Integer timeout = timeoutSeconds == null ? null
-                : ConfigOptions.bounded("--remote-timeout", timeoutSeconds, 1, 600, problems);
-        Integer retryCount = retries == null ? null : ConfigOptions.bounded("--remote-retries", retries, 0, 10, problems);
+        Integer lease = leaseSeconds == null ? null : ConfigOptions.bounded("--remote-lease-seconds", leaseSeconds,
+                1, RemoteSettings.MAX_LEASE_SECONDS, problems);
+        Integer timeout = timeoutSeconds == null ? null : ConfigOptions.bounded("--remote-timeout", timeoutSeconds,
+                1, RemoteSettings.MAX_TIMEOUT_SECONDS, problems);
+        Integer retryCount = retries == null ? null : ConfigOptions.bounded("--remote-retries", retries,
+                0, RemoteSettings.MAX_RETRIES, problems);
         if (!configured(env)) {
             if (required || forceRequired) {
                 problems.add("--remote: " + (forceRequired ? command + " needs" : "--remote-required needs")

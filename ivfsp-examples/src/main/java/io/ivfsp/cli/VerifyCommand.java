@@ -40,10 +40,7 @@ final class VerifyCommand extends ConfigurationCommand {
     }
 
     @Override
-    public Integer call() {
-        PrintWriter out = out();
-        PrintWriter err = err();
-        List<String> problems = ConfigOptions.newProblems();
+    Integer run(PrintWriter out, PrintWriter err, List<String> problems) {
         Set<ModelSet> chosen = ModelSetsOption.read(sets, problems);
         List<IvfspConfig> cfg = config.read(spec, chosen, problems);
         if (cfg.size() > 1) {
