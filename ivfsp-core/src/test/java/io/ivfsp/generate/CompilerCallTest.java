@@ -313,4 +313,75 @@ class CompilerCallTest {
         assertThat(compiler.files()).doesNotContain(blocked.name()).hasSize(plan.files().size() - 1);
         assertThat(r.models()).hasSize(r.modelCount() - blocked.ops().size());
     }
+
+    @Test
+    void aSharedCallWhoseModelCannotBeMovedToItsNameCompilesAgainOnlyTheMembersNotPlacedYet() throws IOException {
+        Wrapped compiler = new Wrapped(MockOpCompiler.create(), o -> o);
+        List<String> placedFirst = new CopyOnWriteArrayList<>();
+        // In the shared call, a non-empty directory takes the name the second member's model is to be moved to.
+        OpCompiler blocking = new OpCompiler() {
+            @Override
+            public String name() {
+                return "blocking";
+            }
+
+            @Override
+            public CompileOutcome compile(CompileRequest request) throws InterruptedException {
+                if (request.file().name().startsWith("batch-of-")) {
+                    List<OpFile> members = request.file().ops().stream().map(op -> service.files().stream()
+                            .filter(f -> f.ops().get(0).equals(op)).findFirst().orElseThrow()).toList();
+                    placedFirst.add(members.get(0).name());
+                    try {
+                        Files.createDirectories(request.outputDirectory().resolve(members.get(1).omFileNames().get(0))
+                                .resolve("occupied"));
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                return compiler.compile(request);
+            }
+        };
+
+        GenerationResult r = sharing(blocking).build().generate(service).requireSuccess();
+
+        // The first member was placed before the failure: it is not compiled again; every other one is, alone.
+        assertThat(compiler.files().get(0)).startsWith("batch-of-27-");
+        assertThat(compiler.files().subList(1, compiler.files().size())).containsExactlyInAnyOrderElementsOf(
+                service.files().stream().map(OpFile::name).filter(n -> !n.equals(placedFirst.get(0))).toList());
+        assertThat(r.compilerRuns()).isEqualTo(27);
+        assertThat(r.models()).hasSize(27);
+        assertThat(omFiles(ModelSet.SERVICE)).hasSize(27);
+    }
+
+    @Test
+    void aCompilerInterruptedLeavesTheInterruptSetOnTheWorkerThreadForItsOwner() {
+        OpCompiler interrupted = new OpCompiler() {
+            @Override
+            public String name() {
+                return "interrupted";
+            }
+
+            @Override
+            public CompileOutcome compile(CompileRequest request) throws InterruptedException {
+                throw new InterruptedException("stop");
+            }
+        };
+        List<Boolean> interruptedAfter = new CopyOnWriteArrayList<>();
+        // The caller's executor: one thread per task, which notes whether its thread ended interrupted.
+        java.util.concurrent.Executor executor = task -> new Thread(() -> {
+            try {
+                task.run();
+            } finally {
+                interruptedAfter.add(Thread.currentThread().isInterrupted());
+            }
+        }).start();
+        ModelPlan aicpu = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.AICPU);
+
+        GenerationResult r = ModelGenerator.builder().compiler(interrupted).outputRoot(root).parallelism(1)
+                .executor(executor).build().generate(aicpu);
+
+        assertThat(r.failures()).hasSize(aicpu.files().size())
+                .allSatisfy(f -> assertThat(f.kind()).isEqualTo(CompileFailure.Kind.CANCELLED));
+        assertThat(interruptedAfter).containsExactly(true);
+    }
 }
