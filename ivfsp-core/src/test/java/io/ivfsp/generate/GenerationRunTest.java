@@ -112,6 +112,20 @@ class GenerationRunTest {
     }
 
     @Test
+    void withGuessedCostsCallsAreSharedOnlyWhereThatPaysUnderEveryPlausibleCost() {
+        // Two workers and the static guess: under that one guess sharing some small jobs looks faster, but under
+        // other plausible costs it is much slower, so a first run (nothing measured yet) shares nothing.
+        ModelPlan service = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.SERVICE);
+        List<CompileRequest> real = new CopyOnWriteArrayList<>();
+
+        GenerationResult r = ModelGenerator.builder().compiler(notSimulated(MockOpCompiler.create(), real))
+                .outputRoot(root).parallelism(2).build().generate(service).requireSuccess();
+
+        assertThat(r.compilerRuns()).isEqualTo(service.files().size());
+        assertThat(real).noneMatch(req -> req.file().name().startsWith("batch-of-"));
+    }
+
+    @Test
     void aSharedCallIsPredictedAsOneStartUpAndTheWorkOfEachJob() throws IOException {
         ModelPlan service = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.SERVICE);
         Path trace = root.resolve("trace.json");
