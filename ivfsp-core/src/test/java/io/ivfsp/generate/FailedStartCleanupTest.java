@@ -14,6 +14,7 @@ import io.ivfsp.ops.ModelPlan;
 import io.ivfsp.remote.RemoteSettings;
 import io.ivfsp.store.ModelStore;
 import io.ivfsp.store.OutputRefusedException;
+import io.ivfsp.testing.RecordingRegistryProvider;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -126,6 +127,19 @@ class FailedStartCleanupTest {
                 .hasMessageContaining("no-such-scheme");
 
         assertThat(root.resolve(ModelStore.CONFIG_DIRECTORY)).as("the JSON files were written first").isNotEmptyDirectory();
+        assertNoRunLeft();
+    }
+
+    @Test
+    void aPlanThatFailsAfterTheRegistryWasOpenedClosesTheRegistry(@TempDir Path registry) throws IOException {
+        RecordingRegistryProvider.Record record = RecordingRegistryProvider.of(registry);
+        ModelGenerator generator = ModelGenerator.builder().compiler(failingIn("simulated")).outputRoot(root)
+                .remote(RemoteSettings.builder(RecordingRegistryProvider.uri(registry)).build()).build();
+
+        // Planning asks the registry for compile times before it fails.
+        assertThatThrownBy(() -> generator.generate(PLAN)).hasMessageContaining("simulated unknown");
+
+        assertThat(record.events).containsExactly("open", "close");
         assertNoRunLeft();
     }
 }

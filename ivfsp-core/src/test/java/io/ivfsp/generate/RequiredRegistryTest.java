@@ -14,6 +14,7 @@ import io.ivfsp.ops.OpCatalog;
 import io.ivfsp.ops.OpFile;
 import io.ivfsp.remote.RemoteSettings;
 import io.ivfsp.store.CacheKey;
+import io.ivfsp.testing.RecordingRegistryProvider;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,7 +27,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A run whose required shared registry does not answer or fails: it stops at the first job that meets the failure. */
+/**
+ * A run with a shared registry: what it asks the registry, and, when the registry is required and does not
+ * answer or fails, how it stops at the first job that meets the failure.
+ */
 class RequiredRegistryTest {
 
     @TempDir
@@ -137,5 +141,25 @@ class RequiredRegistryTest {
         assertThat(toldSkipped).as("each skipped job is told").containsExactlyInAnyOrderElementsOf(r.skipped());
         assertThat(mock.compiled()).isEmpty();
         assertThat(r.compilerRuns()).isZero();
+    }
+
+    @Test
+    void theRegistryIsAskedForTheCompileTimesOfJobsTheManifestsHaveNoTimeFor() throws IOException {
+        ModelPlan plan = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.AICPU, ModelSet.TRAINING);
+        Path registry = Files.createDirectories(dir.resolve("registry"));
+        RecordingRegistryProvider.Record record = RecordingRegistryProvider.of(registry);
+        RemoteSettings remote = RemoteSettings.builder(RecordingRegistryProvider.uri(registry)).build();
+        ModelGeneratorBuilder generator = ModelGenerator.builder().compiler(MockOpCompiler.create())
+                .outputRoot(dir.resolve("out")).remote(remote);
+
+        generator.build().generate(plan).requireSuccess();
+        long asked = record.reads.stream().filter(n -> n.startsWith("times/")).count();
+        record.reads.clear();
+        // Compiled again: the manifests have every job's time now.
+        generator.incremental(false).build().generate(plan).requireSuccess();
+
+        assertThat(asked).as("compile times asked when nothing was recorded").isEqualTo(plan.files().size());
+        assertThat(record.reads).as("compile times asked once every job's is recorded")
+                .noneMatch(n -> n.startsWith("times/"));
     }
 }
