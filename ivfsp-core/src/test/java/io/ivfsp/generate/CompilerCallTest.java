@@ -384,4 +384,30 @@ class CompilerCallTest {
                 .allSatisfy(f -> assertThat(f.kind()).isEqualTo(CompileFailure.Kind.CANCELLED));
         assertThat(interruptedAfter).containsExactly(true);
     }
+
+    /** The mock, each call's compile time reported as {@code seconds}. */
+    private static Wrapped taking(double seconds) {
+        return new Wrapped(MockOpCompiler.create(), o -> o instanceof CompileOutcome.Compiled c
+                ? new CompileOutcome.Compiled(c.file(), c.command(), c.outputTail(), Duration.ofMillis(Math.round(seconds * 1000)))
+                : o);
+    }
+
+    @Test
+    void membersOfASharedCallRecordedAsNoLongerThanAStartUpShareItsWorkEqually() throws IOException {
+        ModelPlan three = new ModelPlan(IvfspConfig.defaults(), java.util.Set.of(ModelSet.SERVICE), service.files().subList(0, 3));
+        // Compiled alone first, each recorded at 1 s: less than the start-up (3 s), so no work of their own beyond it.
+        ModelGenerator.builder().compiler(taking(1)).outputRoot(root).parallelism(1).batching(false).build()
+                .generate(three).requireSuccess();
+        Wrapped shared = taking(6);
+
+        // Compiled again in one call of 6 s: one start-up and 3 s of work, a third each.
+        sharing(shared).incremental(false).build().generate(three).requireSuccess();
+
+        assertThat(shared.files()).singleElement().satisfies(n -> assertThat(n).startsWith("batch-of-3-"));
+        try (ModelStore store = ModelStore.open(root)) {
+            Manifest m = store.manifest(ModelSet.SERVICE);
+            assertThat(three.files()).allSatisfy(f -> assertThat(m.entry(f.fileName()).orElseThrow().compileSeconds())
+                    .as(f.fileName()).isCloseTo(CostModel.STATIC.startup() + 3.0 / 3, within(1e-6)));
+        }
+    }
 }
