@@ -70,6 +70,19 @@ class CompilerCallTest {
         }
     }
 
+    /** A compiler whose every call is interrupted. */
+    private static final OpCompiler INTERRUPTED = new OpCompiler() {
+        @Override
+        public String name() {
+            return "interrupted";
+        }
+
+        @Override
+        public CompileOutcome compile(CompileRequest request) throws InterruptedException {
+            throw new InterruptedException("stop");
+        }
+    };
+
     private ModelGeneratorBuilder sharing(OpCompiler compiler) {
         return ModelGenerator.builder().compiler(compiler).outputRoot(root).parallelism(1).batching(BatchingMode.ALWAYS);
     }
@@ -232,20 +245,9 @@ class CompilerCallTest {
 
     @Test
     void aCompilerInterruptedIsACancelledJob() {
-        OpCompiler interrupted = new OpCompiler() {
-            @Override
-            public String name() {
-                return "interrupted";
-            }
-
-            @Override
-            public CompileOutcome compile(CompileRequest request) throws InterruptedException {
-                throw new InterruptedException("stop");
-            }
-        };
         ModelPlan aicpu = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.AICPU);
 
-        GenerationResult r = ModelGenerator.builder().compiler(interrupted).outputRoot(root).parallelism(1).build()
+        GenerationResult r = ModelGenerator.builder().compiler(INTERRUPTED).outputRoot(root).parallelism(1).build()
                 .generate(aicpu);
 
         assertThat(r.failures()).hasSize(aicpu.files().size()).allSatisfy(f -> {
@@ -319,28 +321,14 @@ class CompilerCallTest {
         Wrapped compiler = new Wrapped(MockOpCompiler.create(), o -> o);
         List<String> placedFirst = new CopyOnWriteArrayList<>();
         // In the shared call, a non-empty directory takes the name the second member's model is to be moved to.
-        OpCompiler blocking = new OpCompiler() {
-            @Override
-            public String name() {
-                return "blocking";
+        OpCompiler blocking = new BeforeEachCall(compiler, request -> {
+            if (request.file().name().startsWith("batch-of-")) {
+                List<OpFile> members = request.file().ops().stream().map(op -> service.files().stream()
+                        .filter(f -> f.ops().get(0).equals(op)).findFirst().orElseThrow()).toList();
+                placedFirst.add(members.get(0).name());
+                Files.createDirectories(request.outputDirectory().resolve(members.get(1).omFileNames().get(0)).resolve("occupied"));
             }
-
-            @Override
-            public CompileOutcome compile(CompileRequest request) throws InterruptedException {
-                if (request.file().name().startsWith("batch-of-")) {
-                    List<OpFile> members = request.file().ops().stream().map(op -> service.files().stream()
-                            .filter(f -> f.ops().get(0).equals(op)).findFirst().orElseThrow()).toList();
-                    placedFirst.add(members.get(0).name());
-                    try {
-                        Files.createDirectories(request.outputDirectory().resolve(members.get(1).omFileNames().get(0))
-                                .resolve("occupied"));
-                    } catch (IOException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-                return compiler.compile(request);
-            }
-        };
+        });
 
         GenerationResult r = sharing(blocking).build().generate(service).requireSuccess();
 
@@ -355,17 +343,6 @@ class CompilerCallTest {
 
     @Test
     void aCompilerInterruptedLeavesTheInterruptSetOnTheWorkerThreadForItsOwner() {
-        OpCompiler interrupted = new OpCompiler() {
-            @Override
-            public String name() {
-                return "interrupted";
-            }
-
-            @Override
-            public CompileOutcome compile(CompileRequest request) throws InterruptedException {
-                throw new InterruptedException("stop");
-            }
-        };
         List<Boolean> interruptedAfter = new CopyOnWriteArrayList<>();
         // The caller's executor: one thread per task, which notes whether its thread ended interrupted.
         java.util.concurrent.Executor executor = task -> new Thread(() -> {
@@ -377,7 +354,7 @@ class CompilerCallTest {
         }).start();
         ModelPlan aicpu = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.AICPU);
 
-        GenerationResult r = ModelGenerator.builder().compiler(interrupted).outputRoot(root).parallelism(1)
+        GenerationResult r = ModelGenerator.builder().compiler(INTERRUPTED).outputRoot(root).parallelism(1)
                 .executor(executor).build().generate(aicpu);
 
         assertThat(r.failures()).hasSize(aicpu.files().size())

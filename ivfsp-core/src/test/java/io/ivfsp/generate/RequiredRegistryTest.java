@@ -3,8 +3,6 @@ package io.ivfsp.generate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ivfsp.compile.CompileFailure;
-import io.ivfsp.compile.CompileOutcome;
-import io.ivfsp.compile.CompileRequest;
 import io.ivfsp.compile.MockOpCompiler;
 import io.ivfsp.compile.OpCompiler;
 import io.ivfsp.config.IvfspConfig;
@@ -17,7 +15,6 @@ import io.ivfsp.store.CacheKey;
 import io.ivfsp.testing.RecordingRegistryProvider;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -62,33 +59,12 @@ class RequiredRegistryTest {
 
     /** The mock, which on its first call replaces the registry directory by a file: the registry then fails. */
     private static OpCompiler breakingRegistryAtFirstCall(MockOpCompiler mock, Path registry) {
-        return new OpCompiler() {
-            private boolean broken;
-
-            @Override
-            public String name() {
-                return mock.name();
+        return new BeforeEachCall(mock, request -> {
+            if (Files.isDirectory(registry)) {
+                Files.move(registry, registry.resolveSibling("registry.gone"));
+                Files.writeString(registry, "not a directory");
             }
-
-            @Override
-            public String cacheIdentity() {
-                return mock.cacheIdentity();
-            }
-
-            @Override
-            public CompileOutcome compile(CompileRequest request) throws InterruptedException {
-                if (!broken) {
-                    broken = true;
-                    try {
-                        Files.move(registry, registry.resolveSibling("registry.gone"));
-                        Files.writeString(registry, "not a directory");
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }
-                return mock.compile(request);
-            }
-        };
+        });
     }
 
     @Test

@@ -2,8 +2,6 @@ package io.ivfsp.generate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ivfsp.compile.CompileOutcome;
-import io.ivfsp.compile.CompileRequest;
 import io.ivfsp.compile.MockOpCompiler;
 import io.ivfsp.compile.OpCompiler;
 import io.ivfsp.config.IvfspConfig;
@@ -44,25 +42,9 @@ class RunEndTest {
         ThreadGroup group = new ThreadGroup("run-end-test");
         Executor executor = task -> new Thread(group, task, "run-end-worker").start();
         Set<Thread> heartbeats = ConcurrentHashMap.newKeySet();
-        MockOpCompiler mock = MockOpCompiler.create();
-        OpCompiler watching = new OpCompiler() {
-            @Override
-            public String name() {
-                return mock.name();
-            }
-
-            @Override
-            public String cacheIdentity() {
-                return mock.cacheIdentity();
-            }
-
-            @Override
-            public CompileOutcome compile(CompileRequest request) throws InterruptedException {
-                // The job's lease is held while it compiles: its heartbeat runs.
-                heartbeats.addAll(threads(group, "ivfsp-lease-heartbeat"));
-                return mock.compile(request);
-            }
-        };
+        // The job's lease is held while it compiles: its heartbeat runs.
+        OpCompiler watching = new BeforeEachCall(MockOpCompiler.create(),
+                request -> heartbeats.addAll(threads(group, "ivfsp-lease-heartbeat")));
 
         ModelGenerator.builder().compiler(watching).outputRoot(dir.resolve("out")).parallelism(1).executor(executor)
                 .remote(RemoteSettings.builder(registry.toUri().toString()).build()).build().generate(plan)

@@ -219,11 +219,14 @@ class WorkQueueTest {
         };
     }
 
+    /** Two calls, a then b. */
+    private static WorkQueue callsAAndB() {
+        return new WorkQueue(Scheduling.PLAN_ORDER, CostModel.STATIC, NO_TRACE, List.of(task(job("a", 1, 1)), task(job("b", 1, 1))));
+    }
+
     @Test
     void callsPutOffAgainAreRetriedAfterAPauseThatDoublesNotInABusyLoop() {
-        Job a = job("a", 1, 1);
-        Job b = job("b", 1, 1);
-        WorkQueue q = new WorkQueue(Scheduling.PLAN_ORDER, CostModel.STATIC, NO_TRACE, List.of(task(a), task(b)));
+        WorkQueue q = callsAAndB();
         List<String> calls = new ArrayList<>();
         List<Long> at = new ArrayList<>();
 
@@ -241,9 +244,7 @@ class WorkQueueTest {
 
     @Test
     void anInterruptWhileAWorkerPausesIsKeptForTheThreadsOwner() {
-        Job a = job("a", 1, 1);
-        Job b = job("b", 1, 1);
-        WorkQueue q = new WorkQueue(Scheduling.PLAN_ORDER, CostModel.STATIC, NO_TRACE, List.of(task(a), task(b)));
+        WorkQueue q = callsAAndB();
         List<String> calls = new ArrayList<>();
         WorkQueue.Runner locked = lockedFor(q, 2, calls, new ArrayList<>());
         WorkQueue.Runner interrupting = (task, wait) -> {
