@@ -70,6 +70,19 @@ class CompilerCallTest {
         }
     }
 
+    /** A compiler whose every call is interrupted. */
+    private static final OpCompiler INTERRUPTED = new OpCompiler() {
+        @Override
+        public String name() {
+            return "interrupted";
+        }
+
+        @Override
+        public CompileOutcome compile(CompileRequest request) throws InterruptedException {
+            throw new InterruptedException("stop");
+        }
+    };
+
     private ModelGeneratorBuilder sharing(OpCompiler compiler) {
         return ModelGenerator.builder().compiler(compiler).outputRoot(root).parallelism(1).batching(BatchingMode.ALWAYS);
     }
@@ -232,20 +245,9 @@ class CompilerCallTest {
 
     @Test
     void aCompilerInterruptedIsACancelledJob() {
-        OpCompiler interrupted = new OpCompiler() {
-            @Override
-            public String name() {
-                return "interrupted";
-            }
-
-            @Override
-            public CompileOutcome compile(CompileRequest request) throws InterruptedException {
-                throw new InterruptedException("stop");
-            }
-        };
         ModelPlan aicpu = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.AICPU);
 
-        GenerationResult r = ModelGenerator.builder().compiler(interrupted).outputRoot(root).parallelism(1).build()
+        GenerationResult r = ModelGenerator.builder().compiler(INTERRUPTED).outputRoot(root).parallelism(1).build()
                 .generate(aicpu);
 
         assertThat(r.failures()).hasSize(aicpu.files().size()).allSatisfy(f -> {
@@ -312,5 +314,77 @@ class CompilerCallTest {
         });
         assertThat(compiler.files()).doesNotContain(blocked.name()).hasSize(plan.files().size() - 1);
         assertThat(r.models()).hasSize(r.modelCount() - blocked.ops().size());
+    }
+
+    @Test
+    void aSharedCallWhoseModelCannotBeMovedToItsNameCompilesAgainOnlyTheMembersNotPlacedYet() throws IOException {
+        Wrapped compiler = new Wrapped(MockOpCompiler.create(), o -> o);
+        List<String> placedFirst = new CopyOnWriteArrayList<>();
+        // In the shared call, a non-empty directory takes the name the second member's model is to be moved to.
+        OpCompiler blocking = new BeforeEachCall(compiler, request -> {
+            if (request.file().name().startsWith("batch-of-")) {
+                List<OpFile> members = request.file().ops().stream().map(op -> service.files().stream()
+                        .filter(f -> f.ops().get(0).equals(op)).findFirst().orElseThrow()).toList();
+                placedFirst.add(members.get(0).name());
+                Files.createDirectories(request.outputDirectory().resolve(members.get(1).omFileNames().get(0)).resolve("occupied"));
+            }
+        });
+
+        GenerationResult r = sharing(blocking).build().generate(service).requireSuccess();
+
+        // The first member was placed before the failure: it is not compiled again; every other one is, alone.
+        assertThat(compiler.files().get(0)).startsWith("batch-of-27-");
+        assertThat(compiler.files().subList(1, compiler.files().size())).containsExactlyInAnyOrderElementsOf(
+                service.files().stream().map(OpFile::name).filter(n -> !n.equals(placedFirst.get(0))).toList());
+        assertThat(r.compilerRuns()).isEqualTo(27);
+        assertThat(r.models()).hasSize(27);
+        assertThat(omFiles(ModelSet.SERVICE)).hasSize(27);
+    }
+
+    @Test
+    void aCompilerInterruptedLeavesTheInterruptSetOnTheWorkerThreadForItsOwner() {
+        List<Boolean> interruptedAfter = new CopyOnWriteArrayList<>();
+        // The caller's executor: one thread per task, which notes whether its thread ended interrupted.
+        java.util.concurrent.Executor executor = task -> new Thread(() -> {
+            try {
+                task.run();
+            } finally {
+                interruptedAfter.add(Thread.currentThread().isInterrupted());
+            }
+        }).start();
+        ModelPlan aicpu = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.AICPU);
+
+        GenerationResult r = ModelGenerator.builder().compiler(INTERRUPTED).outputRoot(root).parallelism(1)
+                .executor(executor).build().generate(aicpu);
+
+        assertThat(r.failures()).hasSize(aicpu.files().size())
+                .allSatisfy(f -> assertThat(f.kind()).isEqualTo(CompileFailure.Kind.CANCELLED));
+        assertThat(interruptedAfter).containsExactly(true);
+    }
+
+    /** The mock, each call's compile time reported as {@code seconds}. */
+    private static Wrapped taking(double seconds) {
+        return new Wrapped(MockOpCompiler.create(), o -> o instanceof CompileOutcome.Compiled c
+                ? new CompileOutcome.Compiled(c.file(), c.command(), c.outputTail(), Duration.ofMillis(Math.round(seconds * 1000)))
+                : o);
+    }
+
+    @Test
+    void membersOfASharedCallRecordedAsNoLongerThanAStartUpShareItsWorkEqually() throws IOException {
+        ModelPlan three = new ModelPlan(IvfspConfig.defaults(), java.util.Set.of(ModelSet.SERVICE), service.files().subList(0, 3));
+        // Compiled alone first, each recorded at 1 s: less than the start-up (3 s), so no work of their own beyond it.
+        ModelGenerator.builder().compiler(taking(1)).outputRoot(root).parallelism(1).batching(false).build()
+                .generate(three).requireSuccess();
+        Wrapped shared = taking(6);
+
+        // Compiled again in one call of 6 s: one start-up and 3 s of work, a third each.
+        sharing(shared).incremental(false).build().generate(three).requireSuccess();
+
+        assertThat(shared.files()).singleElement().satisfies(n -> assertThat(n).startsWith("batch-of-3-"));
+        try (ModelStore store = ModelStore.open(root)) {
+            Manifest m = store.manifest(ModelSet.SERVICE);
+            assertThat(three.files()).allSatisfy(f -> assertThat(m.entry(f.fileName()).orElseThrow().compileSeconds())
+                    .as(f.fileName()).isCloseTo(CostModel.STATIC.startup() + 3.0 / 3, within(1e-6)));
+        }
     }
 }

@@ -11,11 +11,15 @@ import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.ModelSet;
 import io.ivfsp.ops.OpCatalog;
 import io.ivfsp.ops.ModelPlan;
+import io.ivfsp.remote.RemoteSettings;
 import io.ivfsp.store.ModelStore;
+import io.ivfsp.store.OutputRefusedException;
+import io.ivfsp.testing.RecordingRegistryProvider;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -92,6 +96,50 @@ class FailedStartCleanupTest {
 
         assertThatThrownBy(() -> generator.generate(PLAN)).hasMessageContaining("identity unknown");
 
+        assertNoRunLeft();
+    }
+
+    @Test
+    void aJsonFileInPlaceOfWhichThereIsADirectoryLeavesNoStagingDirectoryBehind() throws IOException {
+        ModelPlan training = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.TRAINING);
+        ModelStore probe = ModelStore.open(root);
+        Path blocked = probe.jsonPath(training.files().get(0));
+        probe.close();
+        Files.createDirectories(blocked);
+        ModelGenerator generator = ModelGenerator.builder().compiler(MockOpCompiler.create()).outputRoot(root).build();
+
+        // The first plan's JSON files are written (through this run's staging directory) before the second's is refused.
+        assertThatThrownBy(() -> generator.generate(List.of(PLAN, training))).isInstanceOf(OutputRefusedException.class)
+                .hasMessageContaining(blocked.toString());
+
+        assertThat(probe.jsonPath(PLAN.files().get(0))).as("the first plan's JSON files were written").isRegularFile();
+        Files.delete(blocked);
+        assertNoRunLeft();
+    }
+
+    @Test
+    void aRegistryWithAnUnknownSchemeLeavesNoStagingDirectoryBehind() throws IOException {
+        RemoteSettings unknown = RemoteSettings.builder("no-such-scheme://bucket/models").build();
+        ModelGenerator generator = ModelGenerator.builder().compiler(MockOpCompiler.create()).outputRoot(root)
+                .remote(unknown).build();
+
+        assertThatThrownBy(() -> generator.generate(PLAN)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no-such-scheme");
+
+        assertThat(root.resolve(ModelStore.CONFIG_DIRECTORY)).as("the JSON files were written first").isNotEmptyDirectory();
+        assertNoRunLeft();
+    }
+
+    @Test
+    void aPlanThatFailsAfterTheRegistryWasOpenedClosesTheRegistry(@TempDir Path registry) throws IOException {
+        RecordingRegistryProvider.Record record = RecordingRegistryProvider.of(registry);
+        ModelGenerator generator = ModelGenerator.builder().compiler(failingIn("simulated")).outputRoot(root)
+                .remote(RemoteSettings.builder(RecordingRegistryProvider.uri(registry)).build()).build();
+
+        // Planning asks the registry for compile times before it fails.
+        assertThatThrownBy(() -> generator.generate(PLAN)).hasMessageContaining("simulated unknown");
+
+        assertThat(record.events).containsExactly("open", "close");
         assertNoRunLeft();
     }
 }

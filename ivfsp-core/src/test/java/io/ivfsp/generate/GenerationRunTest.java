@@ -11,13 +11,19 @@ import io.ivfsp.compile.OpCompiler;
 import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.ModelSet;
 import io.ivfsp.compile.Cancellation;
+import io.ivfsp.ops.DataType;
 import io.ivfsp.ops.ModelPlan;
 import io.ivfsp.ops.OpCatalog;
+import io.ivfsp.ops.OpDesc;
+import io.ivfsp.ops.OpFile;
+import io.ivfsp.ops.TensorDesc;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -103,6 +109,20 @@ class GenerationRunTest {
         assertThat(forced.compilerRuns()).isLessThan(service.files().size());
         assertThat(shared.compilerRuns()).isLessThan(service.files().size()).isEqualTo(real.size());
         assertThat(real).anyMatch(req -> req.file().name().startsWith("batch-of-"));
+    }
+
+    @Test
+    void withGuessedCostsCallsAreSharedOnlyWhereThatPaysUnderEveryPlausibleCost() {
+        // Two workers and the static guess: under that one guess sharing some small jobs looks faster, but under
+        // other plausible costs it is much slower, so a first run (nothing measured yet) shares nothing.
+        ModelPlan service = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.SERVICE);
+        List<CompileRequest> real = new CopyOnWriteArrayList<>();
+
+        GenerationResult r = ModelGenerator.builder().compiler(notSimulated(MockOpCompiler.create(), real))
+                .outputRoot(root).parallelism(2).build().generate(service).requireSuccess();
+
+        assertThat(r.compilerRuns()).isEqualTo(service.files().size());
+        assertThat(real).noneMatch(req -> req.file().name().startsWith("batch-of-"));
     }
 
     @Test
@@ -228,5 +248,51 @@ class GenerationRunTest {
 
         assertThat(r.isSuccess()).isTrue();
         assertThat(r.files()).containsExactlyElementsOf(plan.files());
+    }
+
+    /** A file of {@code ops} ops (types named after the file) of {@code melem} million elements together. */
+    private static OpFile file(String name, int ops, double melem) {
+        List<OpDesc> list = new ArrayList<>();
+        for (int i = 0; i < ops; i++) {
+            list.add(new OpDesc(name + "Op" + i, List.of(TensorDesc.of(DataType.FLOAT16, Math.round(melem * 1e6 / ops) - 1)),
+                    List.of(TensorDesc.of(DataType.FLOAT16, 1))));
+        }
+        return new OpFile(name, ModelSet.AICPU, list);
+    }
+
+    @Test
+    void whatIsLeftOfARunStartsLongestFirstByTheCompileTimesTheRunMeasured() {
+        // The static guess makes many ops costly; the compiler takes a second per million elements, ops free.
+        List<OpFile> warmUps = List.of(file("warm1", 20, 1), file("warm2", 16, 2), file("warm3", 24, 3), file("warm4", 18, 4));
+        OpFile manyOps = file("many_ops", 12, 0.5);
+        OpFile manyElements = file("many_elements", 1, 20);
+        List<OpFile> files = new ArrayList<>(warmUps);
+        files.add(manyElements);
+        files.add(manyOps);
+        assertThat(CostModel.STATIC.predict(manyOps)).isGreaterThan(CostModel.STATIC.predict(manyElements));
+        assertThat(warmUps).allSatisfy(f -> assertThat(CostModel.STATIC.predict(f)).isGreaterThan(CostModel.STATIC.predict(manyOps)));
+        MockOpCompiler mock = MockOpCompiler.create();
+        List<String> order = new CopyOnWriteArrayList<>();
+        OpCompiler timed = new OpCompiler() {
+            @Override
+            public String name() {
+                return mock.name();
+            }
+
+            @Override
+            public CompileOutcome compile(CompileRequest request) throws InterruptedException {
+                order.add(request.file().name());
+                CompileOutcome o = mock.compile(request);
+                Duration took = Duration.ofMillis(100 + Math.round(1000 * CostModel.millionElements(request.file())));
+                return o instanceof CompileOutcome.Compiled c
+                        ? new CompileOutcome.Compiled(c.file(), c.command(), c.outputTail(), took) : o;
+            }
+        };
+
+        ModelGenerator.builder().compiler(timed).outputRoot(root).parallelism(1).scheduling(Scheduling.LONGEST_FIRST)
+                .build().generate(new ModelPlan(IvfspConfig.defaults(), Set.of(ModelSet.AICPU), files)).requireSuccess();
+
+        assertThat(order.subList(0, warmUps.size())).containsExactlyInAnyOrderElementsOf(warmUps.stream().map(OpFile::name).toList());
+        assertThat(order.subList(warmUps.size(), order.size())).containsExactly("many_elements", "many_ops");
     }
 }

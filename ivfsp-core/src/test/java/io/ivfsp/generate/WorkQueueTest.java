@@ -204,4 +204,61 @@ class WorkQueueTest {
 
         assertThat(r.calls).containsExactly("x", "s1");
     }
+
+    /** A runner on which each of {@code names} is locked elsewhere for its first {@code lockedTries} tries. */
+    private static WorkQueue.Runner lockedFor(WorkQueue q, int lockedTries, List<String> calls, List<Long> at) {
+        return (task, wait) -> {
+            Job j = task.jobs().get(0);
+            calls.add(j.file.name());
+            at.add(System.nanoTime());
+            if (calls.stream().filter(j.file.name()::equals).count() <= lockedTries) {
+                q.putOff(List.of(j));
+                return false;
+            }
+            return true;
+        };
+    }
+
+    /** Two calls, a then b. */
+    private static WorkQueue callsAAndB() {
+        return new WorkQueue(Scheduling.PLAN_ORDER, CostModel.STATIC, NO_TRACE, List.of(task(job("a", 1, 1)), task(job("b", 1, 1))));
+    }
+
+    @Test
+    void callsPutOffAgainAreRetriedAfterAPauseThatDoublesNotInABusyLoop() {
+        WorkQueue q = callsAAndB();
+        List<String> calls = new ArrayList<>();
+        List<Long> at = new ArrayList<>();
+
+        q.work(1, lockedFor(q, 4, calls, at));
+
+        assertThat(calls).containsExactly("a", "b", "a", "b", "a", "b", "a", "b", "a", "b");
+        // After each retry that found its lock still held the worker pauses 5 ms, then 10, 20, 40: at least
+        // that long (a busy machine only makes the pauses longer). A retry that succeeds ends the pausing.
+        long[] pauses = {5, 10, 20, 40};
+        for (int i = 0; i < pauses.length; i++) {
+            long gapMillis = (at.get(3 + i) - at.get(2 + i)) / 1_000_000;
+            assertThat(gapMillis).as("pause after the failed retry %d", i + 1).isGreaterThanOrEqualTo(pauses[i] - 1);
+        }
+    }
+
+    @Test
+    void anInterruptWhileAWorkerPausesIsKeptForTheThreadsOwner() {
+        WorkQueue q = callsAAndB();
+        List<String> calls = new ArrayList<>();
+        WorkQueue.Runner locked = lockedFor(q, 2, calls, new ArrayList<>());
+        WorkQueue.Runner interrupting = (task, wait) -> {
+            boolean done = locked.run(task, wait);
+            if (calls.size() == 3) {
+                // The first retry fails: the worker is interrupted before its pause.
+                Thread.currentThread().interrupt();
+            }
+            return done;
+        };
+
+        q.work(1, interrupting);
+
+        assertThat(calls).containsExactly("a", "b", "a", "b", "a", "b");
+        assertThat(Thread.interrupted()).as("the interrupt the pause ended with is still set").isTrue();
+    }
 }
