@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.ivfsp.testing.RunningProcesses;
+import io.ivfsp.testing.Waits;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -55,13 +56,13 @@ class WatchdogTest {
         Process parent = new ProcessBuilder("/bin/sh", "-c", "sleep 600 & sleep 600 & wait")
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            RunningProcesses.await("both children started", 60, () -> parent.descendants().count() == 2);
+            Waits.until("both children started", () -> parent.descendants().count() == 2);
             long[] pids = Stream.concat(Stream.of(parent.toHandle()), parent.descendants())
                     .mapToLong(ProcessHandle::pid).toArray();
 
             ProcessTree.kill(parent.toHandle());
 
-            RunningProcesses.await("the parent and both children are gone", 60,
+            Waits.until("the parent and both children are gone",
                     () -> RunningProcesses.running(pids).isEmpty());
         } finally {
             parent.descendants().forEach(ProcessHandle::destroyForcibly);
