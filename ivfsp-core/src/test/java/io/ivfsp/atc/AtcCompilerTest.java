@@ -159,10 +159,9 @@ class AtcCompilerTest {
     }
 
     private static String realPython() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)").start();
-        String path = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
-        assertThat(p.waitFor()).isZero();
-        return path;
+        Waits.Finished r = Waits.run(new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)"));
+        assertThat(r.exit()).isZero();
+        return r.out().trim();
     }
 
     @Test

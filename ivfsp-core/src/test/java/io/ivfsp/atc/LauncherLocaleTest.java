@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.ivfsp.testing.Waits;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -51,9 +50,8 @@ class LauncherLocaleTest {
     }
 
     private static boolean utf8LocaleInstalled() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("sh", "-c", "LC_ALL=C.UTF-8 locale charmap").start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        return p.waitFor() == 0 && out.equals("UTF-8");
+        Waits.Finished r = Waits.run(new ProcessBuilder("sh", "-c", "LC_ALL=C.UTF-8 locale charmap"));
+        return r.exit() == 0 && r.out().trim().equals("UTF-8");
     }
 
     private String launch(Map<String, String> locale) throws IOException, InterruptedException {

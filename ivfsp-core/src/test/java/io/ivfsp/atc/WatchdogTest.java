@@ -7,7 +7,6 @@ import io.ivfsp.testing.RunningProcesses;
 import io.ivfsp.testing.Waits;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,11 +43,10 @@ class WatchdogTest {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().clear();
         pb.environment().putAll(environment);
-        Process p = pb.redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Waits.Finished r = Waits.run(pb.redirectErrorStream(true));
 
-        assertThat(p.waitFor()).as(out).isZero();
-        assertThat(out.lines().sorted()).containsExactly("ONLY=this one", "PWD=/given");
+        assertThat(r.exit()).as(r.out()).isZero();
+        assertThat(r.out().lines().sorted()).containsExactly("ONLY=this one", "PWD=/given");
     }
 
     @Test

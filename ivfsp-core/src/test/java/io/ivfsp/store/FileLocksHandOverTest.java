@@ -2,6 +2,8 @@ package io.ivfsp.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ivfsp.testing.Waits;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,7 +47,9 @@ class FileLocksHandOverTest {
                 + "sys.stdin.read()\n", file.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         ExecutorService waiters = Executors.newFixedThreadPool(2);  // both block: not the common pool, which may have one thread
         try {
-            assertThat(new String(holder.getInputStream().readNBytes(4), StandardCharsets.UTF_8)).isEqualTo("held");
+            // On a thread of its own: a pipe read is out of reach of the test's interrupt (then the holder is killed).
+            assertThat(Waits.onItsOwnThread("the holder took the lock",
+                    () -> new String(holder.getInputStream().readNBytes(4), StandardCharsets.UTF_8))).isEqualTo("held");
             AtomicBoolean firstGivesUp = new AtomicBoolean();
             CountDownLatch firstPolls = new CountDownLatch(1);
             CountDownLatch secondQueues = new CountDownLatch(1);

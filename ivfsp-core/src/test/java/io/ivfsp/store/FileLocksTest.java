@@ -138,7 +138,9 @@ class FileLocksTest {
         java.io.PrintStream err = System.err;
         java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
         try {
-            assertThat(new String(holder.getInputStream().readNBytes(4), java.nio.charset.StandardCharsets.UTF_8))
+            // On a thread of its own: a pipe read is out of reach of the test's interrupt (then the holder is killed).
+            assertThat(Waits.onItsOwnThread("the holder took the lock",
+                    () -> new String(holder.getInputStream().readNBytes(4), java.nio.charset.StandardCharsets.UTF_8)))
                     .isEqualTo("held");
             System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
             long started = System.nanoTime();
