@@ -14,6 +14,7 @@ import io.ivfsp.ops.OpFile;
 import io.ivfsp.testing.DoublingTimeout;
 import io.ivfsp.testing.FakeToolkit;
 import io.ivfsp.testing.RunningProcesses;
+import io.ivfsp.testing.Waits;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,7 +26,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -159,10 +159,9 @@ class AtcCompilerTest {
     }
 
     private static String realPython() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)").start();
-        String path = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
-        assertThat(p.waitFor()).isZero();
-        return path;
+        Waits.Finished r = Waits.run(new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)"));
+        assertThat(r.exit()).isZero();
+        return r.out().trim();
     }
 
     @Test
@@ -203,18 +202,30 @@ class AtcCompilerTest {
     void timeoutKillsTheProcessItsChildrenAndItsReparentedGrandchildren() throws Exception {
         fake.configure(Map.of("hang_tree", List.of("IvfCidFilter3")));
 
-        // The fixture must have recorded its processes before the timeout kills it: 1 s, doubled until it had.
-        DoublingTimeout.Run<CompileOutcome> run = DoublingTimeout.until(Duration.ofSeconds(1), Duration.ofSeconds(32),
-                o -> !fake.treePids().isEmpty(),
-                t -> compiler().compile(request(file(ModelSet.SERVICE, 0), Optional.of(t))));
+        // The fixture must have recorded its processes before the timeout kills it: 1 s, doubled until the
+        // attempt's own run had (the records of earlier attempts stay, so they are counted before each).
+        DoublingTimeout.Run<Attempt> run = DoublingTimeout.until(Duration.ofSeconds(1), Attempt::recorded,
+                t -> attempt(fake::treePids, () -> compiler().compile(request(file(ModelSet.SERVICE, 0), Optional.of(t)))));
 
-        assertThat(run.result()).isInstanceOfSatisfying(CompileFailure.class, f -> {
+        assertThat(run.result().outcome()).isInstanceOfSatisfying(CompileFailure.class, f -> {
             assertThat(f.kind()).isEqualTo(CompileFailure.Kind.TIMEOUT);
-            assertThat(f.describe()).contains("timed out after " + run.timeout().toSeconds() + " s");
+            // As messages write it (CompileFailureTest pins the format): a doubled timeout may pass a minute.
+            assertThat(f.describe()).contains("timed out after " + CompileFailure.seconds(run.timeout()) + " and was killed");
         });
         long[] pids = fake.treePids().stream().flatMapToLong(java.util.stream.LongStream::of).toArray();  // every attempt's
-        RunningProcesses.await("atc, its child and its re-parented grandchild are gone", 30,
+        Waits.until("atc, its child and its re-parented grandchild are gone",
                 () -> RunningProcesses.running(pids).isEmpty());
+    }
+
+    /** One timed compile, and whether its hanging ATC recorded its processes (a record of this attempt). */
+    private record Attempt(CompileOutcome outcome, boolean recorded) {
+    }
+
+    private static Attempt attempt(java.util.function.Supplier<List<long[]>> records,
+                                   java.util.concurrent.Callable<CompileOutcome> compile) throws Exception {
+        int before = records.get().size();
+        CompileOutcome outcome = compile.call();
+        return new Attempt(outcome, records.get().size() > before);
     }
 
     @Test
@@ -222,14 +233,14 @@ class AtcCompilerTest {
         fake.configure(Map.of("hang", List.of("IvfCidFilter3")));
         AtcCompiler atc = AtcCompiler.builder().toolkit(fake.toolkit()).withoutWatchdog().build();
 
-        CompileOutcome outcome = DoublingTimeout.until(Duration.ofSeconds(1), Duration.ofSeconds(32),
-                o -> !fake.hungPids().isEmpty(),
-                t -> atc.compile(request(file(ModelSet.SERVICE, 0), Optional.of(t)))).result();
+        CompileOutcome outcome = DoublingTimeout.until(Duration.ofSeconds(1), Attempt::recorded,
+                t -> attempt(fake::hungPids, () -> atc.compile(request(file(ModelSet.SERVICE, 0), Optional.of(t)))))
+                .result().outcome();
 
         assertThat(outcome).isInstanceOfSatisfying(CompileFailure.class,
                 f -> assertThat(f.kind()).isEqualTo(CompileFailure.Kind.TIMEOUT));
         long[] pids = fake.hungPids().stream().flatMapToLong(java.util.stream.LongStream::of).toArray();  // every attempt's
-        RunningProcesses.await("atc and its child are gone", 30, () -> RunningProcesses.running(pids).isEmpty());
+        Waits.until("atc and its child are gone", () -> RunningProcesses.running(pids).isEmpty());
     }
 
     @Test
@@ -328,10 +339,10 @@ class AtcCompilerTest {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             Future<CompileOutcome> job = pool.submit(() -> compiler().compile(request));
-            RunningProcesses.await("atc hangs", 120, () -> !fake.hungPids().isEmpty());
+            Waits.until("atc hangs", () -> !fake.hungPids().isEmpty());
             cancellation.cancel();
 
-            assertThat(job.get(5, TimeUnit.MINUTES)).isInstanceOfSatisfying(CompileFailure.class, failure -> {
+            assertThat(job.get()).isInstanceOfSatisfying(CompileFailure.class, failure -> {
                 assertThat(failure.kind()).isEqualTo(CompileFailure.Kind.CANCELLED);
                 assertThat(failure.detail()).isEqualTo("cancelled and killed with its children");
                 assertThat(failure.exitStatus()).as("killed by SIGKILL").hasValue(128 + 9);
@@ -340,7 +351,7 @@ class AtcCompilerTest {
             pool.shutdownNow();
         }
         long[] pids = fake.hungPids().get(0);
-        RunningProcesses.await("atc and its child are gone", 30, () -> RunningProcesses.running(pids).isEmpty());
+        Waits.until("atc and its child are gone", () -> RunningProcesses.running(pids).isEmpty());
     }
 
     @Test
@@ -350,15 +361,15 @@ class AtcCompilerTest {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             Future<CompileOutcome> job = pool.submit(() -> compiler().compile(request));
-            RunningProcesses.await("atc hangs", 120, () -> !fake.hungPids().isEmpty());
+            Waits.until("atc hangs", () -> !fake.hungPids().isEmpty());
             job.cancel(true);
             pool.shutdown();
-            assertThat(pool.awaitTermination(5, TimeUnit.MINUTES)).isTrue();
+            Waits.until("the interrupted job ended", pool::isTerminated);
         } finally {
             pool.shutdownNow();
         }
         long[] pids = fake.hungPids().get(0);
-        RunningProcesses.await("atc and its child are gone", 30, () -> RunningProcesses.running(pids).isEmpty());
+        Waits.until("atc and its child are gone", () -> RunningProcesses.running(pids).isEmpty());
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.ivfsp.testing.ChildJvm;
 import io.ivfsp.testing.FakeToolkit;
 import io.ivfsp.testing.GeneratorProcess;
 import io.ivfsp.testing.RunningProcesses;
+import io.ivfsp.testing.Waits;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -82,20 +83,20 @@ class AtcProcessLifetimeTest {
                         "Ascend310P3", Optional.empty(), cancellation);
                 outcomes.add(pool.submit(() -> atc.compile(request)));
             }
-            RunningProcesses.await("every ATC recorded its processes", 60, () -> fake.treePids().size() == JOBS);
+            Waits.until("every ATC recorded its processes", () -> fake.treePids().size() == JOBS);
             long[] pids = allTreePids();
             assertThat(RunningProcesses.running(pids)).hasSize(3 * JOBS);
 
             long t0 = System.nanoTime();
             cancellation.cancel();
             long cancelMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-            long goneMillis = RunningProcesses.await("every process of every ATC run is gone", 30,
+            long goneMillis = Waits.until("every process of every ATC run is gone",
                     () -> RunningProcesses.running(pids).isEmpty());
             System.out.printf("cancel of %d hanging ATC runs (%d processes): cancel() returned in %d ms,"
                     + " all processes gone %d ms after it returned%n", JOBS, pids.length, cancelMillis, goneMillis);
 
             for (Future<CompileOutcome> f : outcomes) {
-                assertThat(f.get(60, TimeUnit.SECONDS)).isInstanceOfSatisfying(CompileFailure.class,
+                assertThat(f.get()).isInstanceOfSatisfying(CompileFailure.class,
                         failure -> assertThat(failure.kind()).isEqualTo(CompileFailure.Kind.CANCELLED));
             }
         } finally {
@@ -111,9 +112,9 @@ class AtcProcessLifetimeTest {
 
         long t0 = System.nanoTime();
         jvm.destroy();
-        long goneMillis = RunningProcesses.await("every process the generator started is gone", 30,
+        long goneMillis = Waits.until("every process the generator started is gone",
                 () -> RunningProcesses.running(pids).isEmpty());
-        assertThat(jvm.waitFor(60, TimeUnit.SECONDS)).as("the generator exits").isTrue();
+        Waits.exit(jvm);  // the generator exits
         System.out.printf("SIGTERM of a generator with %d hanging ATC runs: its %d processes gone in %d ms%n",
                 JOBS, pids.length, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         assertThat(goneMillis).isNotNegative();
@@ -129,7 +130,7 @@ class AtcProcessLifetimeTest {
 
         long t0 = System.nanoTime();
         jvm.destroyForcibly();
-        RunningProcesses.await("every process the killed generator started is gone", 30,
+        Waits.until("every process the killed generator started is gone",
                 () -> RunningProcesses.running(pids).isEmpty());
         System.out.printf("kill -9 of a generator with %d hanging ATC runs: its %d processes gone in %d ms%n",
                 JOBS, pids.length, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
@@ -140,7 +141,7 @@ class AtcProcessLifetimeTest {
         Process jvm = startGenerator(dir.resolve("generator.log"));
         long[] pids = awaitHangingAtcRuns(jvm);
         jvm.destroyForcibly();
-        RunningProcesses.await("every process the killed generator started is gone", 30,
+        Waits.until("every process the killed generator started is gone",
                 () -> RunningProcesses.running(pids).isEmpty());
         fake.configure(Map.of());
         Path root = dir.resolve("root");
@@ -178,12 +179,12 @@ class AtcProcessLifetimeTest {
         Process jvm = startGenerator(dir.resolve("generator.log"));
         List<Long> pids = new ArrayList<>();
         try {
-            RunningProcesses.await("every ATC started its daemon", 120, () -> count(escaped) == JOBS);
+            Waits.until("every ATC started its daemon", () -> count(escaped) == JOBS);
             try (var s = Files.list(escaped)) {
                 s.forEach(f -> pids.add(Long.parseLong(f.getFileName().toString().replace(".pid", ""))));
             }
             jvm.destroyForcibly();
-            RunningProcesses.await("every process the killed generator started is gone", 30,
+            Waits.until("every process the killed generator started is gone",
                     () -> RunningProcesses.running(pids.stream().mapToLong(Long::longValue).toArray()).isEmpty());
         } finally {
             pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
@@ -200,7 +201,7 @@ class AtcProcessLifetimeTest {
 
     /** Waits until every ATC of the generator hangs; then the pids of all it started, and of the fixture's trees. */
     private long[] awaitHangingAtcRuns(Process jvm) throws InterruptedException {
-        RunningProcesses.await("every ATC recorded its processes", 120, () -> fake.treePids().size() == JOBS);
+        Waits.until("every ATC recorded its processes", () -> fake.treePids().size() == JOBS);
         return LongStream.concat(LongStream.of(allTreePids()), jvm.descendants().mapToLong(ProcessHandle::pid))
                 .distinct().toArray();
     }

@@ -2,15 +2,13 @@ package io.ivfsp.atc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.ivfsp.testing.FakeToolkit;
+import io.ivfsp.testing.Waits;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,16 +16,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** The toolkit files ivfsp reads itself ({@code opp/version.info}, {@code bin/atc}) are read safely. */
 class AtcToolkitFilesTest {
 
-    /** A guard against hanging forever on a FIFO; not a timing goal. */
-    private static final Duration NEVER = Duration.ofMinutes(2);
-
     @TempDir
     Path dir;
 
     private static void mkfifo(Path p) throws IOException, InterruptedException {
         Process proc = new ProcessBuilder("mkfifo", p.toString()).inheritIO().start();
-        assertThat(proc.waitFor(1, TimeUnit.MINUTES)).isTrue();
-        assertThat(proc.exitValue()).isZero();
+        assertThat(Waits.exit(proc)).isZero();
     }
 
     @Test
@@ -37,7 +31,8 @@ class AtcToolkitFilesTest {
         Files.delete(info);
         mkfifo(info);
 
-        assertTimeoutPreemptively(NEVER, () -> {
+        // On a thread of its own: a FIFO opened by mistake would block where no interrupt reaches.
+        Waits.runOnItsOwnThread("reading a FIFO", () -> {
             assertThat(fake.toolkit().oppVersionInfo()).isEmpty();
             assertThatThrownBy(() -> fake.toolkit().identity()).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining(info.toString()).hasMessageContaining("FIFO");

@@ -3,15 +3,14 @@ package io.ivfsp.atc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ivfsp.compile.FileNameEncoding;
+import io.ivfsp.testing.Waits;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -44,10 +43,7 @@ class FileNameEncodingTest {
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("LC_") || k.equals("LANG") || k.equals("LANGUAGE"));
         env.put("LC_ALL", locale);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        return out;
+        return Waits.run(pb).out();
     }
 
     private static Set<String> list(Path d) throws IOException {

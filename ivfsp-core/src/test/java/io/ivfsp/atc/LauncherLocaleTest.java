@@ -3,14 +3,14 @@ package io.ivfsp.atc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ivfsp.testing.Waits;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,9 +50,8 @@ class LauncherLocaleTest {
     }
 
     private static boolean utf8LocaleInstalled() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("sh", "-c", "LC_ALL=C.UTF-8 locale charmap").start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        return p.waitFor() == 0 && out.equals("UTF-8");
+        Waits.Finished r = Waits.run(new ProcessBuilder("sh", "-c", "LC_ALL=C.UTF-8 locale charmap"));
+        return r.exit() == 0 && r.out().trim().equals("UTF-8");
     }
 
     private String launch(Map<String, String> locale) throws IOException, InterruptedException {
@@ -62,10 +61,7 @@ class LauncherLocaleTest {
         env.keySet().removeIf(k -> k.startsWith("LC_") || k.equals("LANG") || k.equals("LANGUAGE"));
         env.putAll(locale);
         env.put("PATH", bin + ":/usr/bin:/bin");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        return out;
+        return Waits.run(pb).out();
     }
 
     @Test

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.ivfsp.testing.RunningProcesses;
+import io.ivfsp.testing.Waits;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,11 +43,10 @@ class WatchdogTest {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().clear();
         pb.environment().putAll(environment);
-        Process p = pb.redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Waits.Finished r = Waits.run(pb.redirectErrorStream(true));
 
-        assertThat(p.waitFor()).as(out).isZero();
-        assertThat(out.lines().sorted()).containsExactly("ONLY=this one", "PWD=/given");
+        assertThat(r.exit()).as(r.out()).isZero();
+        assertThat(r.out().lines().sorted()).containsExactly("ONLY=this one", "PWD=/given");
     }
 
     @Test
@@ -55,13 +54,13 @@ class WatchdogTest {
         Process parent = new ProcessBuilder("/bin/sh", "-c", "sleep 600 & sleep 600 & wait")
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            RunningProcesses.await("both children started", 60, () -> parent.descendants().count() == 2);
+            Waits.until("both children started", () -> parent.descendants().count() == 2);
             long[] pids = Stream.concat(Stream.of(parent.toHandle()), parent.descendants())
                     .mapToLong(ProcessHandle::pid).toArray();
 
             ProcessTree.kill(parent.toHandle());
 
-            RunningProcesses.await("the parent and both children are gone", 60,
+            Waits.until("the parent and both children are gone",
                     () -> RunningProcesses.running(pids).isEmpty());
         } finally {
             parent.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -8,7 +8,7 @@ import io.ivfsp.ops.DataType;
 import io.ivfsp.ops.OpDesc;
 import io.ivfsp.ops.OpFile;
 import io.ivfsp.ops.TensorDesc;
-import io.ivfsp.testing.RunningProcesses;
+import io.ivfsp.testing.Waits;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +19,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -142,7 +141,7 @@ class MockOpCompilerTest {
             awaitRunning(mock, 1);
             cancellation.cancel();
 
-            assertThat(job.get(5, TimeUnit.MINUTES)).isInstanceOfSatisfying(CompileFailure.class,
+            assertThat(job.get()).isInstanceOfSatisfying(CompileFailure.class,
                     f -> assertThat(f.kind()).isEqualTo(CompileFailure.Kind.CANCELLED));
         } finally {
             pool.shutdownNow();
@@ -197,8 +196,8 @@ class MockOpCompilerTest {
             Future<CompileOutcome> second = pool.submit(() -> mock.compile(b));
             awaitRunning(mock, 2);
             cancellation.cancel();
-            first.get(5, TimeUnit.MINUTES);
-            second.get(5, TimeUnit.MINUTES);
+            first.get();
+            second.get();
         } finally {
             pool.shutdownNow();
         }
@@ -207,7 +206,7 @@ class MockOpCompilerTest {
 
     /** Waits (generously) until {@code n} jobs have been running at once. */
     private static void awaitRunning(MockOpCompiler mock, int n) throws InterruptedException {
-        RunningProcesses.await(n + " jobs running at once", 300, () -> mock.maxConcurrentJobs() >= n);
+        Waits.until(n + " jobs running at once", () -> mock.maxConcurrentJobs() >= n);
     }
 
     @Test

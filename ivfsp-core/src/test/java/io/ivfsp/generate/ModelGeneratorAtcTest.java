@@ -16,6 +16,7 @@ import io.ivfsp.store.OutputRefusedException;
 import io.ivfsp.testing.DoublingTimeout;
 import io.ivfsp.testing.FakeToolkit;
 import io.ivfsp.testing.RunningProcesses;
+import io.ivfsp.testing.Waits;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,7 +28,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -183,17 +183,20 @@ class ModelGeneratorAtcTest {
     @Test
     void timeoutKillsTheJobAndLeavesNoOrphan() throws Exception {
         // Independent of the machine's load: the hanging job hangs forever, the others take no time of
-        // their own, and the timeout doubles from 2 s (in a fresh output root each time) until the hanging
-        // job had recorded its processes and every other job had time to finish, up to 32 s.
+        // their own, and the timeout doubles from 2 s (in a fresh output root each time), with no upper
+        // limit, until an attempt was fair: its hanging job recorded its processes (a record of THIS
+        // attempt: the records of earlier ones stay) and every other job had time to finish.
         fake.configure(Map.of("hang_tree", List.of("aicpu_topk_ops0.json")));
 
-        GenerationResult r = DoublingTimeout.until(Duration.ofSeconds(2), Duration.ofSeconds(32),
-                g -> !fake.treePids().isEmpty() && g.failures().size() == 1,
+        GenerationResult r = DoublingTimeout.until(Duration.ofSeconds(2),
+                attempt -> attempt.hangRecorded() && attempt.result().failures().size() == 1,
                 t -> {
                     root = Files.createDirectories(dir.resolve("out-" + t.toSeconds()));
-                    return generator().jobTimeout(t).batching(BatchingMode.NEVER).build()
+                    int before = fake.treePids().size();
+                    GenerationResult g = generator().jobTimeout(t).batching(BatchingMode.NEVER).build()
                             .generate(IvfspConfig.defaults(), ModelSet.SERVICE, ModelSet.AICPU);
-                }).result();
+                    return new Attempt(g, fake.treePids().size() > before);
+                }).result().result();
 
         assertThat(r.failures()).singleElement().satisfies(f -> {
             assertThat(f.kind()).isEqualTo(CompileFailure.Kind.TIMEOUT);
@@ -201,7 +204,7 @@ class ModelGeneratorAtcTest {
         });
         assertThat(r.models()).hasSize(27);
         long[] pids = fake.treePids().stream().flatMapToLong(java.util.stream.LongStream::of).toArray();  // every attempt's
-        RunningProcesses.await("the timed-out ATC, its child and its re-parented grandchild are gone", 30,
+        Waits.until("the timed-out ATC, its child and its re-parented grandchild are gone",
                 () -> RunningProcesses.running(pids).isEmpty());
         assertThat(list(root)).containsExactlyInAnyOrder("config", "op_models", ModelStore.LOCK_DIRECTORY);
     }
@@ -233,15 +236,20 @@ class ModelGeneratorAtcTest {
         }).build();
 
         GenerationFuture future = g.generateAsync(IvfspConfig.defaults(), ModelSet.SERVICE);
-        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
-        waitFor(() -> !fake.treePids().isEmpty());
+        try {
+            started.await();
+            Waits.until("the hanging ATC recorded its processes", () -> !fake.treePids().isEmpty());
+        } catch (InterruptedException e) {
+            future.cancel(true);  // the test's timeout: leave no ATC running
+            throw e;
+        }
         long[] pids = fake.treePids().get(0);
         assertThat(future.cancel(true)).isTrue();
 
         assertThatThrownBy(future::join).isInstanceOf(CancellationException.class);
-        RunningProcesses.await("the cancelled ATC, its child and its re-parented grandchild are gone", 30,
+        Waits.until("the cancelled ATC, its child and its re-parented grandchild are gone",
                 () -> RunningProcesses.running(pids).isEmpty());
-        waitFor(() -> !Files.exists(root.resolve(ModelStore.STAGING_DIRECTORY)));
+        Waits.until("the staging area is removed", () -> !Files.exists(root.resolve(ModelStore.STAGING_DIRECTORY)));
         assertThat(reported).singleElement().satisfies(f -> {
             assertThat(f.kind()).isEqualTo(CompileFailure.Kind.CANCELLED);
             assertThat(f.ops()).contains("DistanceMaskedIVFSpIntL2Mins");
@@ -342,13 +350,7 @@ class ModelGeneratorAtcTest {
         assertThat(fake.runs()).isEmpty();
     }
 
-    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 30 s");
-            }
-            Thread.sleep(20);
-        }
+    /** What one attempt of a timed generation gave, and whether its hanging job recorded its processes. */
+    private record Attempt(GenerationResult result, boolean hangRecorded) {
     }
 }

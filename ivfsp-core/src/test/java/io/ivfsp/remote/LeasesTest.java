@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ivfsp.json.JsonReader;
 import io.ivfsp.testing.ForwardingRegistry;
+import io.ivfsp.testing.Waits;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -178,17 +179,21 @@ class LeasesTest {
         long first = (Long) leaseJson(lease.name()).get("expires_ms");
         Object holder = leaseJson(lease.name()).get("holder");
 
-        // Synchronised on the object, not the clock: wait (generously) until the heartbeat has rewritten it.
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        long renewed = first;
-        while (renewed == first && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            renewed = Optional.of(leaseJson(lease.name()).get("expires_ms")).map(Long.class::cast).orElse(first);
+        // Synchronised on the object, not the clock: wait until the heartbeat has rewritten it.
+        try {
+            Waits.until("the heartbeat renewed the lease", () -> expires(lease) > first);
+            assertThat(leaseJson(lease.name()).get("holder")).as("the same holder renews").isEqualTo(holder);
+        } finally {
+            lease.close();  // also when the wait is interrupted: its heartbeat stops
         }
+    }
 
-        assertThat(renewed).isGreaterThan(first);
-        assertThat(leaseJson(lease.name()).get("holder")).as("the same holder renews").isEqualTo(holder);
-        lease.close();
+    private long expires(Lease lease) {
+        try {
+            return Optional.ofNullable(leaseJson(lease.name()).get("expires_ms")).map(Long.class::cast).orElse(0L);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -25,7 +25,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -230,12 +229,12 @@ class RemoteModelsTest {
                         waiting.countDown();
                         return false;
                     }));
-            assertThat(waiting.await(5, TimeUnit.MINUTES)).isTrue();
+            waiting.await();
 
             holder.publish(file, compiled(file, "a"), Duration.ofSeconds(1));
             leased.lease().orElseThrow().close();
 
-            assertThat(claimed.get(5, TimeUnit.MINUTES)).isInstanceOf(RemoteModels.Fetched.class);
+            assertThat(claimed.get()).isInstanceOf(RemoteModels.Fetched.class);
         } finally {
             pool.shutdownNow();
         }

@@ -1,19 +1,18 @@
 package io.ivfsp.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.ivfsp.testing.Waits;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
@@ -25,9 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  * thread's interrupt for its caller.
  */
 class FileLocksHandOverTest {
-
-    /** A guard against hanging forever; not a timing goal. */
-    private static final Duration NEVER = Duration.ofMinutes(2);
 
     @TempDir
     Path dir;
@@ -51,7 +47,9 @@ class FileLocksHandOverTest {
                 + "sys.stdin.read()\n", file.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         ExecutorService waiters = Executors.newFixedThreadPool(2);  // both block: not the common pool, which may have one thread
         try {
-            assertThat(new String(holder.getInputStream().readNBytes(4), StandardCharsets.UTF_8)).isEqualTo("held");
+            // On a thread of its own: a pipe read is out of reach of the test's interrupt (then the holder is killed).
+            assertThat(Waits.onItsOwnThread("the holder took the lock",
+                    () -> new String(holder.getInputStream().readNBytes(4), StandardCharsets.UTF_8))).isEqualTo("held");
             AtomicBoolean firstGivesUp = new AtomicBoolean();
             CountDownLatch firstPolls = new CountDownLatch(1);
             CountDownLatch secondQueues = new CountDownLatch(1);
@@ -60,19 +58,19 @@ class FileLocksHandOverTest {
                 firstPolls.countDown();
                 return firstGivesUp.get();
             }), waiters);
-            assertThat(firstPolls.await(NEVER.toMinutes(), TimeUnit.MINUTES)).isTrue();
+            firstPolls.await();
             // The second queues behind it for this JVM's turn (its cancellation is asked while it waits for that turn).
             CompletableFuture<Optional<FileLocks.HeldLock>> second = CompletableFuture.supplyAsync(() -> acquire(file, () -> {
                 secondQueues.countDown();
                 return false;
             }), waiters);
-            assertThat(secondQueues.await(NEVER.toMinutes(), TimeUnit.MINUTES)).isTrue();
+            secondQueues.await();
 
             firstGivesUp.set(true);
-            assertThat(assertTimeoutPreemptively(NEVER, () -> first.get())).as("cancelled").isEmpty();
+            assertThat(first.get()).as("cancelled").isEmpty();
             holder.getOutputStream().close();
 
-            try (FileLocks.HeldLock held = assertTimeoutPreemptively(NEVER, () -> second.get()).orElseThrow()) {
+            try (FileLocks.HeldLock held = second.get().orElseThrow()) {
                 assertThat(FileLocks.isTracked(file)).isTrue();
             }
             assertThat(FileLocks.isTracked(file)).isFalse();

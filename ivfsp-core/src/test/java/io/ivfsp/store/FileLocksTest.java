@@ -2,15 +2,14 @@ package io.ivfsp.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.ivfsp.files.NotARegularFileException;
+import io.ivfsp.testing.Waits;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -71,7 +70,7 @@ class FileLocksTest {
         Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
 
         first.close();
-        try (FileLocks.HeldLock held = assertTimeoutPreemptively(Duration.ofMinutes(2), () -> second.get())) {
+        try (FileLocks.HeldLock held = second.get()) {
             assertThat(FileLocks.isTracked(file)).as("the lock of the file now at the path").isTrue();
         }
         assertThat(FileLocks.isTracked(file)).isFalse();
@@ -116,8 +115,8 @@ class FileLocksTest {
         Path fifo = StoreTesting.mkfifo(dir.resolve("fifo.lock"));
         Path directory = Files.createDirectory(dir.resolve("dir.lock"));
 
-        // A guard against hanging forever on a FIFO, not a timing goal.
-        assertTimeoutPreemptively(Duration.ofMinutes(1), () -> {
+        // On a thread of its own: a FIFO opened by mistake would block where no interrupt reaches.
+        Waits.runOnItsOwnThread("locking a FIFO", () -> {
             assertThatThrownBy(() -> FileLocks.acquire(fifo, () -> false, true))
                     .isInstanceOf(NotARegularFileException.class).hasMessageContaining(fifo.toString());
             assertThatThrownBy(() -> FileLocks.acquire(directory, () -> false, true))
@@ -139,7 +138,9 @@ class FileLocksTest {
         java.io.PrintStream err = System.err;
         java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
         try {
-            assertThat(new String(holder.getInputStream().readNBytes(4), java.nio.charset.StandardCharsets.UTF_8))
+            // On a thread of its own: a pipe read is out of reach of the test's interrupt (then the holder is killed).
+            assertThat(Waits.onItsOwnThread("the holder took the lock",
+                    () -> new String(holder.getInputStream().readNBytes(4), java.nio.charset.StandardCharsets.UTF_8)))
                     .isEqualTo("held");
             System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
             long started = System.nanoTime();
@@ -151,17 +152,13 @@ class FileLocksTest {
                 }
             });
             String warning = "waiting for the lock " + file.toAbsolutePath().normalize() + ": another process";
-            assertTimeoutPreemptively(Duration.ofMinutes(2), () -> {
-                while (!captured.toString(java.nio.charset.StandardCharsets.UTF_8).contains(warning)) {
-                    Thread.sleep(20);
-                }
-            }, () -> "no warning naming the lock in: " + captured);
+            Waits.until("a warning naming the lock", () -> captured.toString(java.nio.charset.StandardCharsets.UTF_8).contains(warning));
             assertThat(System.nanoTime() - started).as("not before the wait lasted WARN_AFTER_NANOS")
                     .isGreaterThanOrEqualTo(FileLocks.WARN_AFTER_NANOS);
             assertThat(waiter).as("still waiting after the warning").isNotDone();
 
             holder.getOutputStream().close();
-            try (FileLocks.HeldLock held = assertTimeoutPreemptively(Duration.ofMinutes(2), () -> waiter.get())) {
+            try (FileLocks.HeldLock held = waiter.get()) {
                 assertThat(FileLocks.isTracked(file)).isTrue();
             }
             String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);

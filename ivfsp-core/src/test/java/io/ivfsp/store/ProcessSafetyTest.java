@@ -16,6 +16,8 @@ import io.ivfsp.ops.OpCatalog;
 import io.ivfsp.ops.OpFile;
 import io.ivfsp.testing.FakeToolkit;
 import io.ivfsp.testing.GeneratorProcess;
+import io.ivfsp.testing.RunningProcesses;
+import io.ivfsp.testing.Waits;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,9 +27,10 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -51,17 +54,21 @@ class ProcessSafetyTest {
     @TempDir
     Path dir;
 
-    private static Process start(Path root, FakeToolkit fake, int parallelism) throws IOException {
+    /**
+     * Starts a generator process, its output (errors merged) in {@code out}: a file, not a pipe, so that
+     * nothing here blocks where the test's interrupt cannot reach.
+     */
+    private static Process start(Path root, FakeToolkit fake, int parallelism, Path out) throws IOException {
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
                 GeneratorProcess.class.getName(), root.toString(), fake.home().toString(), String.valueOf(parallelism));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
     }
 
-    private static String finish(Process p) throws Exception {
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
-        return out;
+    /** What {@code p} printed, once it has ended (however long that takes). */
+    private static String finish(Process p, Path out) throws Exception {
+        Waits.exit(p);
+        return Files.readString(out, StandardCharsets.UTF_8);
     }
 
     /** Every .om under the root is a complete model: none is ever half-written where mxIndex reads. */
@@ -114,11 +121,17 @@ class ProcessSafetyTest {
 
     /** Waits, without a clock, until {@code count} runs wait at the gate (or the generator died). */
     private static void awaitHeldAtGate(Path gate, int pass, int count, Process generator) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);  // only a hang guard, never a condition
-        while (tickets(gate).keySet().stream().filter(n -> n > pass).count() < count) {
+        Waits.until(count + " runs held at the gate", () -> {
             assertThat(generator.isAlive()).as("the generator ended before %d runs waited at the gate", count).isTrue();
-            assertThat(System.nanoTime()).as("runs held at the gate").isLessThan(deadline);
-            Thread.sleep(20);
+            return held(gate, pass) >= count;
+        });
+    }
+
+    private static long held(Path gate, int pass) {
+        try {
+            return tickets(gate).keySet().stream().filter(n -> n > pass).count();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -129,12 +142,12 @@ class ProcessSafetyTest {
     private static void killRuns(Path gate, FakeToolkit fake) throws Exception {
         String atc = fake.home().toString();
         for (long pid : tickets(gate).values()) {
-            ProcessHandle.of(pid)
-                    .filter(h -> h.info().commandLine().map(c -> c.contains(atc)).orElse(false))
-                    .ifPresent(h -> {
-                        h.destroyForcibly();
-                        h.onExit().orTimeout(60, TimeUnit.SECONDS).join();
-                    });
+            Optional<ProcessHandle> run = ProcessHandle.of(pid)
+                    .filter(h -> h.info().commandLine().map(c -> c.contains(atc)).orElse(false));
+            if (run.isPresent()) {
+                run.get().destroyForcibly();
+                Waits.gone(run.get());
+            }
         }
     }
 
@@ -174,11 +187,15 @@ class ProcessSafetyTest {
         Path gate = dir.resolve("gate-" + i);
         boolean settled = i % 2 == 0;
         fake.configure(Map.of("gate", Map.of("dir", gate.toString(), "pass", pass)));
-        Process p = start(root, fake, WORKERS);
-        awaitHeldAtGate(gate, pass, settled ? WORKERS : 1, p);
-        p.destroyForcibly();  // SIGKILL: no shutdown hook runs
-        p.waitFor();
-        killRuns(gate, fake);
+        Process p = start(root, fake, WORKERS, dir.resolve("out-" + i));
+        try {
+            awaitHeldAtGate(gate, pass, settled ? WORKERS : 1, p);
+            p.destroyForcibly();  // SIGKILL: no shutdown hook runs
+            Waits.exit(p);
+        } finally {
+            p.destroyForcibly();  // when the wait failed or was interrupted
+            killRuns(gate, fake);
+        }
 
         assertEveryModelComplete(root);
         List<String> missing = missingJobs(root, identity);
@@ -231,22 +248,22 @@ class ProcessSafetyTest {
     void normalShutdownStopsTheRunningAtcProcesses() throws Exception {
         FakeToolkit fake = FakeToolkit.create(dir);
         fake.configure(Map.of("hang", List.of("IvfCidFilter3", "CorrCompute")));
-        Process p = start(dir.resolve("root"), fake, 4);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (fake.hungPids().size() < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(fake.hungPids()).hasSize(2);
+        Process p = start(dir.resolve("root"), fake, 4, dir.resolve("out"));
+        long[] pids;
+        try {
+            Waits.until("both ATC runs hang", () -> fake.hungPids().size() >= 2);
+            pids = fake.hungPids().stream().flatMapToLong(LongStream::of).toArray();
 
-        p.destroy();  // SIGTERM: the JVM runs its shutdown hooks
-
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        for (long[] pids : fake.hungPids()) {
-            for (long pid : pids) {
-                ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(10, TimeUnit.SECONDS).join());
-                assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("pid %d", pid).isEmpty();
-            }
+            p.destroy();  // SIGTERM: the JVM runs its shutdown hooks
+            Waits.exit(p);
+        } finally {
+            Waits.kill(p.toHandle());  // when the wait was interrupted: it and what it started
         }
+
+        // The hooks killed them, not the test: waited for without a clock (the test's own timeout is the
+        // guard), and none must be left running.
+        Waits.until("the hung ATC runs and their children are gone", () -> RunningProcesses.running(pids).isEmpty());
+        assertThat(fake.hungPids()).as("no run hung after the two").hasSize(2);
     }
 
     @Test
@@ -256,13 +273,18 @@ class ProcessSafetyTest {
         Path root = dir.resolve("shared");
 
         List<Process> processes = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            processes.add(start(root, fake, 4));
-        }
         List<String> outputs = new ArrayList<>();
-        for (Process p : processes) {
-            outputs.add(finish(p));
-            assertThat(p.exitValue()).as(outputs.get(outputs.size() - 1)).isZero();
+        try {
+            for (int i = 0; i < 4; i++) {
+                processes.add(start(root, fake, 4, dir.resolve("out-" + i)));
+            }
+            for (int i = 0; i < 4; i++) {
+                Process p = processes.get(i);
+                outputs.add(finish(p, dir.resolve("out-" + i)));
+                assertThat(p.exitValue()).as(outputs.get(i)).isZero();
+            }
+        } finally {
+            processes.forEach(p -> Waits.kill(p.toHandle()));  // none left running when the test failed or was interrupted
         }
 
         assertThat(fake.runs()).extracting(r -> Path.of(r.arg("singleop")).getFileName().toString())

@@ -2,6 +2,8 @@ package io.ivfsp.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ivfsp.testing.Waits;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,20 +33,25 @@ class StagingChurnTest {
     void runsStartingAndEndingTogetherNeverFailBecauseAnotherRemovedTheStagingRootOrARun() throws Exception {
         Path go = root.resolve("go");
         List<Process> children = new ArrayList<>();
-        for (int i = 0; i < PROCESSES; i++) {
-            children.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
-                    Churn.class.getName(), root.toString(), go.toString(), String.valueOf(ROUNDS))
-                    .redirectErrorStream(true).start());
-        }
-        Files.createFile(go);
         Map<String, Integer> failures = new TreeMap<>();
-        for (Process p : children) {
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("a churning process ended").isTrue();
-            assertThat(p.exitValue()).as(out).isZero();
-            out.lines().filter(l -> l.startsWith(FAILURE))
-                    .forEach(l -> failures.merge(l.substring(FAILURE.length()).replaceAll("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", "<id>"), 1, Integer::sum));
+        try {
+            for (int i = 0; i < PROCESSES; i++) {
+                // Output in a file, not a pipe: reading a pipe blocks where the test's interrupt cannot reach.
+                children.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
+                        Churn.class.getName(), root.toString(), go.toString(), String.valueOf(ROUNDS))
+                        .redirectErrorStream(true).redirectOutput(root.resolve("out-" + i).toFile()).start());
+            }
+            Files.createFile(go);
+            for (int i = 0; i < PROCESSES; i++) {
+                int exit = Waits.exit(children.get(i));  // however long a busy machine takes
+                String out = Files.readString(root.resolve("out-" + i), StandardCharsets.UTF_8);
+                assertThat(exit).as(out).isZero();
+                out.lines().filter(l -> l.startsWith(FAILURE))
+                        .forEach(l -> failures.merge(l.substring(FAILURE.length()).replaceAll("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", "<id>"), 1, Integer::sum));
+            }
+        } finally {
+            children.forEach(p -> Waits.kill(p.toHandle()));  // none left churning when the test failed or was interrupted
         }
 
         assertThat(failures).as("failures of %d processes x %d rounds", PROCESSES, ROUNDS).isEmpty();

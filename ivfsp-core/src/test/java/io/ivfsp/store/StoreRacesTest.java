@@ -8,9 +8,9 @@ import io.ivfsp.config.ModelSet;
 import io.ivfsp.files.Sha256;
 import io.ivfsp.ops.OpCatalog;
 import io.ivfsp.ops.OpFile;
+import io.ivfsp.testing.Waits;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -36,15 +36,14 @@ class StoreRacesTest {
 
     /** Whether another process could take the OS lock of {@code file} now (python3's fcntl, non-blocking). */
     private static boolean freeForAnotherProcess(Path file) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("python3", "-S", "-c", "import fcntl, os, sys\n"
+        Waits.Finished p = Waits.run(new ProcessBuilder("python3", "-S", "-c", "import fcntl, os, sys\n"
                 + "fd = os.open(sys.argv[1], os.O_RDWR)\n"
                 + "try:\n"
                 + "    fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)\n"
                 + "    print('free')\n"
                 + "except OSError:\n"
-                + "    print('held')\n", file.toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        p.waitFor();
+                + "    print('held')\n", file.toString()).redirectErrorStream(true));
+        String out = p.out().trim();
         assertThat(out).isIn("free", "held");
         return out.equals("free");
     }

@@ -2,7 +2,6 @@ package io.ivfsp.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.ivfsp.compile.CompileFailure;
 import io.ivfsp.compile.MockOpCompiler;
@@ -13,6 +12,7 @@ import io.ivfsp.generate.ModelGenerator;
 import io.ivfsp.ops.ModelPlan;
 import io.ivfsp.ops.OpCatalog;
 import io.ivfsp.ops.OpFile;
+import io.ivfsp.testing.Waits;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -45,9 +44,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ResourceLock(Resources.SYSTEM_ERR)  // replaces System.err to read what the log says of its own files
 class StoreSafetyTest {
-
-    /** A guard against a test hanging forever on a FIFO; not a timing goal. */
-    private static final Duration NEVER = Duration.ofMinutes(2);
 
     @TempDir
     Path dir;
@@ -101,7 +97,8 @@ class StoreSafetyTest {
         Files.writeString(models.resolve(Manifest.FILE_NAME),
                 io.ivfsp.json.JsonWriter.write(Map.of("version", 1, "files", entries)));
 
-        List<Path> removed = assertTimeoutPreemptively(NEVER, () -> {
+        // On a thread of its own: a FIFO opened by mistake would block where no interrupt reaches.
+        List<Path> removed = Waits.onItsOwnThread("prune", () -> {
             try (ModelStore store = ModelStore.open(root)) {
                 return store.prune(List.of());
             }
@@ -134,7 +131,8 @@ class StoreSafetyTest {
         Files.delete(models.resolve(recorded.get(2)));
         Files.createDirectory(models.resolve(recorded.get(2)));
 
-        List<Path> removed = assertTimeoutPreemptively(NEVER, () -> {
+        // On a thread of its own: a FIFO opened by mistake would block where no interrupt reaches.
+        List<Path> removed = Waits.onItsOwnThread("prune", () -> {
             try (ModelStore store = ModelStore.open(root)) {
                 return store.prune(List.of());
             }
@@ -219,7 +217,8 @@ class StoreSafetyTest {
             Path planted = c.getValue().at(root);
             MockOpCompiler mock = MockOpCompiler.create();
 
-            assertTimeoutPreemptively(NEVER, () -> assertThatThrownBy(() -> generate(root, mock, all))
+            // On a thread of its own: a FIFO opened by mistake would block where no interrupt reaches.
+            Waits.onItsOwnThread("generate", () -> assertThatThrownBy(() -> generate(root, mock, all))
                     .as(c.getKey()).isInstanceOf(OutputRefusedException.class).hasMessageContaining(planted.toString()));
 
             assertThat(mock.compiled()).as(c.getKey()).isEmpty();

@@ -1,10 +1,11 @@
 package io.ivfsp.store;
 
+import io.ivfsp.testing.Waits;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** What the store tests plant where the store's files go. */
@@ -16,7 +17,7 @@ final class StoreTesting {
     /** Creates a FIFO (named pipe) at {@code path}: opening it for reading blocks until a writer comes. */
     static Path mkfifo(Path path) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
-        if (!p.waitFor(1, TimeUnit.MINUTES) || p.exitValue() != 0) {
+        if (Waits.exit(p) != 0) {
             throw new IOException("mkfifo " + path + " failed");
         }
         return path;

@@ -1,12 +1,10 @@
 package io.ivfsp.testing;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /** Runs a main class of the test class path in a fresh JVM, output and errors merged. */
 public final class ChildJvm {
@@ -21,7 +19,7 @@ public final class ChildJvm {
     private ChildJvm() {
     }
 
-    /** Runs {@code main} with {@code args}, the environment changed and stripped as given; waits up to 2 minutes. */
+    /** Runs {@code main} with {@code args}, the environment changed and stripped as given; waits until it has ended (if interrupted, kills it). */
     public static Result run(Map<String, String> envChanges, List<String> envRemovals, Class<?> main, String... args)
             throws IOException, InterruptedException {
         return runWithOptions(List.of(), envChanges, envRemovals, main, args);
@@ -43,12 +41,7 @@ public final class ChildJvm {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         envRemovals.forEach(pb.environment()::remove);
         pb.environment().putAll(envChanges);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(2, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError("child JVM did not finish: " + out);
-        }
-        return new Result(p.exitValue(), out);
+        Waits.Finished finished = Waits.run(pb);
+        return new Result(finished.exit(), finished.out());
     }
 }

@@ -7,8 +7,9 @@ import java.util.function.Predicate;
  * Timeouts for the tests of a timeout. Such a test needs the timeout to strike only after the fixture
  * has set itself up (recorded its processes, let the other jobs finish), and a fixed timeout long enough
  * for a busy machine makes every run wait that long. Here the test runs with a short timeout, and
- * again with twice as long while the run was not fair to the code under test, up to a generous last
- * timeout whose run is taken as it is: a slow machine makes the test longer, never red.
+ * again with twice as long, with no upper limit, until a run was fair to the code under test: a slow
+ * machine makes the test longer, never red. The hang guard is JUnit's timeout (10 minutes: 2 s doubled
+ * up to 256 s sums to 510 s), which interrupts the attempt.
  */
 public final class DoublingTimeout {
 
@@ -26,15 +27,14 @@ public final class DoublingTimeout {
     }
 
     /**
-     * Runs {@code attempt} under {@code first}, then twice as long each time {@code fair} says no, up to
-     * {@code last} (whose run is returned whatever it gave).
+     * Runs {@code attempt} under {@code first}, then twice as long each time until {@code fair} says the
+     * run was fair; returns the fair run. {@code fair} must judge the run it is given alone (what that
+     * attempt recorded), never what earlier attempts left behind.
      */
-    public static <T> Run<T> until(Duration first, Duration last, Predicate<T> fair, Attempt<T> attempt)
-            throws Exception {
-        for (Duration t = first; ; t = t.multipliedBy(2)) {
-            Duration timeout = t.compareTo(last) < 0 ? t : last;
+    public static <T> Run<T> until(Duration first, Predicate<T> fair, Attempt<T> attempt) throws Exception {
+        for (Duration timeout = first; ; timeout = timeout.multipliedBy(2)) {
             T result = attempt.run(timeout);
-            if (timeout.equals(last) || fair.test(result)) {
+            if (fair.test(result)) {
                 return new Run<>(result, timeout);
             }
         }

@@ -6,8 +6,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
  * Whether processes still run. A killed process that its new parent has not reaped yet is a zombie:
@@ -36,24 +34,5 @@ public final class RunningProcesses {
     /** The pids of {@code pids} that are still running. */
     public static List<Long> running(long... pids) {
         return Arrays.stream(pids).filter(RunningProcesses::isRunning).boxed().toList();
-    }
-
-    /**
-     * Waits until {@code condition} holds, checking every 20 ms, for at most {@code seconds}: a
-     * generous limit for a busy machine, reached only when the behaviour is broken.
-     *
-     * @return the time it took, in milliseconds
-     * @throws AssertionError naming {@code what} if the limit passes first
-     */
-    public static long await(String what, int seconds, BooleanSupplier condition) throws InterruptedException {
-        long start = System.nanoTime();
-        long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + ": not the case after " + seconds + " s");
-            }
-            Thread.sleep(20);
-        }
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     }
 }

@@ -9,6 +9,7 @@ import io.ivfsp.generate.JobProgress;
 import io.ivfsp.ops.OpCatalog;
 import io.ivfsp.ops.OpFile;
 import io.ivfsp.testing.FakeToolkit;
+import io.ivfsp.testing.Waits;
 
 import java.io.File;
 import java.io.IOException;
@@ -22,7 +23,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -128,10 +128,8 @@ class CliOutcomesTest {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true);
         pb.environment().putAll(env);
         pb.environment().remove(OpCompilers.ENVIRONMENT);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(5, TimeUnit.MINUTES)).as(out).isTrue();
-        return "exit " + p.exitValue() + "\n" + out;
+        Waits.Finished cli = Waits.run(pb);
+        return "exit " + cli.exit() + "\n" + cli.out();
     }
 
     @Test

@@ -3,11 +3,11 @@ package io.ivfsp.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ivfsp.json.JsonReader;
+import io.ivfsp.testing.Waits;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -275,11 +274,9 @@ class ScriptArgumentsTest {
     private static List<String> python(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("python3", referenceScript().toString()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        assertThat(p.exitValue()).isZero();
-        return out.lines().toList();
+        Waits.Finished python = Waits.run(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT));
+        assertThat(python.exit()).isZero();
+        return python.out().lines().toList();
     }
 
     @ParameterizedTest

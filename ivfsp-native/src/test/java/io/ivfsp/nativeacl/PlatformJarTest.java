@@ -3,6 +3,7 @@ package io.ivfsp.nativeacl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ivfsp.nativeacl.bind.AclLibrary;
+import io.ivfsp.testing.Waits;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -56,7 +56,7 @@ class PlatformJarTest {
                 "-Dorg.bytedeco.javacpp.cachedir=" + tmp.resolve("javacpp-cache"),
                 "-cp", String.join(File.pathSeparator, cp), VerifyChild.class.getName(), "unavailable")
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        Waits.exit(p);
         String text = Files.readString(out, StandardCharsets.UTF_8);
 
         assertThat(p.exitValue()).as(text).isZero();
