@@ -21,6 +21,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * set of the default deployment, and those a shared directory makes easy to stage (read-only mounts,
  * missing mounts, a registry that fails mid-run).
  */
+@Execution(ExecutionMode.CONCURRENT)  // its cases use their own directories and toolkits: side by side, they end sooner
 class RemoteRegistryTest extends ModelRegistryContract {
 
     RemoteRegistryTest() {

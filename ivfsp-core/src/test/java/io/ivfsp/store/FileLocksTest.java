@@ -18,7 +18,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.parallel.Resources;
 import org.junit.jupiter.api.io.TempDir;
 
-@ResourceLock(Resources.SYSTEM_ERR)  // replaces System.err to read what the log says of its own files
 class FileLocksTest {
 
     @TempDir
@@ -126,6 +125,7 @@ class FileLocksTest {
     }
 
     @Test
+    @ResourceLock(Resources.SYSTEM_ERR)  // replaces System.err to read what the log says of its own files
     void aLockHeldByAnotherProcessIsNamedInOneWarningAndStillAwaited() throws Exception {
         Path file = dir.resolve("manifest-op_models.lock");
         Files.createFile(file);

@@ -38,7 +38,6 @@ import org.junit.jupiter.api.parallel.Resources;
  * its lock, repaired at its first read when corrupt (and the directory's stats then trusted no more),
  * read again when changed within its last clock tick, and what happens when its lock cannot be had.
  */
-@ResourceLock(Resources.SYSTEM_ERR)  // replaces System.err to read what the log says of its own files
 class ManifestReadingTest {
 
     @TempDir
@@ -176,6 +175,7 @@ class ManifestReadingTest {
     }
 
     @Test
+    @ResourceLock(Resources.SYSTEM_ERR)  // replaces System.err to read what the log says of its own files
     void theStatsOfModelsVerifiedByHashAreRecordedAtTheFirstCloseOnly_aSecondCloseWritesAndWarnsNothing() throws Exception {
         List<StoredModel> models;
         try (ModelStore store = ModelStore.open(root)) {
@@ -216,6 +216,7 @@ class ManifestReadingTest {
     }
 
     @Test
+    @ResourceLock(Resources.SYSTEM_ERR)  // replaces System.err to read what the log says of its own files
     void aCorruptManifestIsRepairedAtItsFirstRead_andNoStatIsTrustedInItsDirectoryAfterwards() throws Exception {
         List<StoredModel> models;
         try (ModelStore store = ModelStore.open(root)) {
@@ -239,6 +240,7 @@ class ManifestReadingTest {
     }
 
     @Test
+    @ResourceLock(Resources.SYSTEM_ERR)  // replaces System.err to read what the log says of its own files
     void theWarningAboutACorruptManifestSaysHowManyMoreProblemsItHad() throws Exception {
         try (ModelStore store = ModelStore.open(root)) {
             place(store);
@@ -253,6 +255,7 @@ class ManifestReadingTest {
     }
 
     @Test
+    @ResourceLock(Resources.SYSTEM_ERR)  // replaces System.err to read what the log says of its own files
     void aCorruptManifestWhoseLockCannotBeHadReadsAsWhatCouldBeReadOfIt() throws Exception {
         try (ModelStore store = ModelStore.open(root)) {
             place(store);

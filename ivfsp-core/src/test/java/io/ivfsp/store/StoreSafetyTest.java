@@ -32,6 +32,8 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.parallel.Resources;
@@ -42,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * manifest, links, FIFOs and directories where the store's files go, corrupt and huge manifests,
  * foreign objects, a full disk.
  */
-@ResourceLock(Resources.SYSTEM_ERR)  // replaces System.err to read what the log says of its own files
+@Execution(ExecutionMode.CONCURRENT)  // its cases use their own directories and toolkits: side by side, they end sooner
 class StoreSafetyTest {
 
     @TempDir
@@ -291,6 +293,7 @@ class StoreSafetyTest {
     }
 
     @Test
+    @ResourceLock(Resources.SYSTEM_ERR)  // replaces System.err to read what the log says of its own files
     void aRepairedManifestKeepsItsGoodEntriesAndItsModelsAreCheckedByHash() throws IOException {
         Path root = dir.resolve("root");
         generate(root, service);
