@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code ivfsp verify} and {@code ivfsp doctor} in child JVMs (ACL takes one model directory per
  * process), against the mock CANN of ivfsp-native.
  */
+@Execution(ExecutionMode.CONCURRENT)  // each case has its own directory and child JVM: side by side, they end sooner
 class VerifyAndDoctorTest {
 
     private static final String MOCK_LIB64 = System.getenv("IVFSP_TEST_ACL_LIB64");
