@@ -342,20 +342,29 @@ class CompilerCallTest {
     }
 
     @Test
-    void aCompilerInterruptedLeavesTheInterruptSetOnTheWorkerThreadForItsOwner() {
+    void aCompilerInterruptedLeavesTheInterruptSetOnTheWorkerThreadForItsOwner() throws InterruptedException {
         List<Boolean> interruptedAfter = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new CopyOnWriteArrayList<>();
         // The caller's executor: one thread per task, which notes whether its thread ended interrupted.
-        java.util.concurrent.Executor executor = task -> new Thread(() -> {
-            try {
-                task.run();
-            } finally {
-                interruptedAfter.add(Thread.currentThread().isInterrupted());
-            }
-        }).start();
+        java.util.concurrent.Executor executor = task -> {
+            Thread t = new Thread(() -> {
+                try {
+                    task.run();
+                } finally {
+                    interruptedAfter.add(Thread.currentThread().isInterrupted());
+                }
+            });
+            threads.add(t);
+            t.start();
+        };
         ModelPlan aicpu = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.AICPU);
 
         GenerationResult r = ModelGenerator.builder().compiler(INTERRUPTED).outputRoot(root).parallelism(1)
                 .executor(executor).build().generate(aicpu);
+        // The run completes its result from inside the task: the task's own end comes after generate() returns.
+        for (Thread t : threads) {
+            t.join();
+        }
 
         assertThat(r.failures()).hasSize(aicpu.files().size())
                 .allSatisfy(f -> assertThat(f.kind()).isEqualTo(CompileFailure.Kind.CANCELLED));

@@ -146,7 +146,8 @@ class ProcessSafetyTest {
                     .filter(h -> h.info().commandLine().map(c -> c.contains(atc)).orElse(false));
             if (run.isPresent()) {
                 run.get().destroyForcibly();
-                Waits.gone(run.get());
+                // gone or a zombie: not this JVM's child, so its reaping is its parent's business
+                Waits.until("run " + pid + " gone", () -> !RunningProcesses.isRunning(pid));
             }
         }
     }

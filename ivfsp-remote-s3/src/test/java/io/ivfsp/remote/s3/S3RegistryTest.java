@@ -20,6 +20,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -105,6 +107,7 @@ class S3RegistryTest extends ModelRegistryContract {
     }
 
     @Test
+    @ResourceLock(value = SERVER, mode = ResourceAccessMode.READ)
     void pathStyleEndpointComesFromTheStandardVariable() {
         RemoteSettings fromEnv = RemoteSettings.builder("s3://models/" + prefix)
                 .environment(Map.of("AWS_ENDPOINT_URL", endpoint().toString(), "AWS_ACCESS_KEY_ID", "x",
