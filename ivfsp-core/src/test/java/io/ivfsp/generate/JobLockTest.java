@@ -41,30 +41,11 @@ class JobLockTest {
                 .resolve("job-" + blocked.outputDirectory() + "-" + key(blocked, mock) + ".lock");
         // Once the run has started (its checks passed), something that is not a lock file appears where a
         // later job's lock goes.
-        io.ivfsp.compile.OpCompiler planting = new io.ivfsp.compile.OpCompiler() {
-            @Override
-            public String name() {
-                return mock.name();
+        BeforeEachCall planting = new BeforeEachCall(mock, request -> {
+            if (request.file().equals(first)) {
+                Files.createDirectories(lock);
             }
-
-            @Override
-            public String cacheIdentity() {
-                return mock.cacheIdentity();
-            }
-
-            @Override
-            public io.ivfsp.compile.CompileOutcome compile(io.ivfsp.compile.CompileRequest request)
-                    throws InterruptedException {
-                if (request.file().equals(first)) {
-                    try {
-                        Files.createDirectories(lock);
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                }
-                return mock.compile(request);
-            }
-        };
+        });
 
         GenerationResult r = ModelGenerator.builder().compiler(planting).outputRoot(root).parallelism(1)
                 .batching(false).scheduling(Scheduling.PLAN_ORDER).build().generate(plan);

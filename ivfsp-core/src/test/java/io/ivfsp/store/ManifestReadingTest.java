@@ -93,6 +93,12 @@ class ManifestReadingTest {
         }
     }
 
+    /** A manifest whose one entry has one model of size 1 and a digest of 64 {@code digit}s: same size for any digit. */
+    private Manifest manifestOfOneModelWithDigest(char digit) {
+        Manifest.Model model = new Manifest.Model(file.omFileNames().get(0), 1, String.valueOf(digit).repeat(64));
+        return Manifest.empty().with(file.fileName(), new Manifest.Entry(key, List.of(model), 1));
+    }
+
     /** Runs {@code action} with what it logs to stderr (slf4j-simple) captured. */
     private static String stderrOf(ThrowingRunnable action) throws Exception {
         PrintStream err = System.err;
@@ -303,10 +309,8 @@ class ManifestReadingTest {
     @Test
     void aManifestRewrittenInPlaceKeepingItsSizeAndModificationTimeIsReadAgainWhileThatTimeIsNotSettled() throws IOException {
         Files.createDirectories(dir());
-        Manifest.Model a = new Manifest.Model(file.omFileNames().get(0), 1, "a".repeat(64));
-        Manifest.Model b = new Manifest.Model(file.omFileNames().get(0), 1, "b".repeat(64));
-        Manifest first = Manifest.empty().with(file.fileName(), new Manifest.Entry(key, List.of(a), 1));
-        Manifest second = Manifest.empty().with(file.fileName(), new Manifest.Entry(key, List.of(b), 1));
+        Manifest first = manifestOfOneModelWithDigest('a');
+        Manifest second = manifestOfOneModelWithDigest('b');
         assertThat(second.toJson()).hasSameSizeAs(first.toJson());
         // A clock ahead of this machine's (a network file system): never settled, so never cached.
         FileTime ahead = FileTime.from(Instant.now().plus(Duration.ofHours(1)));
@@ -328,10 +332,8 @@ class ManifestReadingTest {
     @Test
     void aManifestRewrittenInPlaceWithinItsLastSecondsKeepingSizeAndModificationTimeIsReadAgain() throws IOException {
         Files.createDirectories(dir());
-        Manifest.Model a = new Manifest.Model(file.omFileNames().get(0), 1, "a".repeat(64));
-        Manifest.Model b = new Manifest.Model(file.omFileNames().get(0), 1, "b".repeat(64));
-        Manifest first = Manifest.empty().with(file.fileName(), new Manifest.Entry(key, List.of(a), 1));
-        Manifest second = Manifest.empty().with(file.fileName(), new Manifest.Entry(key, List.of(b), 1));
+        Manifest first = manifestOfOneModelWithDigest('a');
+        Manifest second = manifestOfOneModelWithDigest('b');
         FileTime justNow = FileTime.from(Instant.now());
 
         try (ModelStore store = ModelStore.open(root)) {
@@ -349,10 +351,8 @@ class ManifestReadingTest {
     @Test
     void anUpdateReadsTheManifestPastTheCache_soAChangeTheCacheCannotSeeIsNotLost() throws IOException {
         Files.createDirectories(dir());
-        Manifest.Model a = new Manifest.Model(file.omFileNames().get(0), 1, "a".repeat(64));
-        Manifest.Model b = new Manifest.Model(file.omFileNames().get(0), 1, "b".repeat(64));
-        Manifest first = Manifest.empty().with(file.fileName(), new Manifest.Entry(key, List.of(a), 1));
-        Manifest second = Manifest.empty().with(file.fileName(), new Manifest.Entry(key, List.of(b), 1));
+        Manifest first = manifestOfOneModelWithDigest('a');
+        Manifest second = manifestOfOneModelWithDigest('b');
         FileTime anHourAgo = FileTime.from(Instant.now().minus(Duration.ofHours(1)));
         Path dir = dir();
 
@@ -380,10 +380,8 @@ class ManifestReadingTest {
     @Test
     void aSettledManifestIsReadOnceAndAgainWhenReplaced() throws IOException {
         Files.createDirectories(dir());
-        Manifest.Model a = new Manifest.Model(file.omFileNames().get(0), 1, "a".repeat(64));
-        Manifest.Model b = new Manifest.Model(file.omFileNames().get(0), 1, "b".repeat(64));
-        Manifest first = Manifest.empty().with(file.fileName(), new Manifest.Entry(key, List.of(a), 1));
-        Manifest second = Manifest.empty().with(file.fileName(), new Manifest.Entry(key, List.of(b), 1));
+        Manifest first = manifestOfOneModelWithDigest('a');
+        Manifest second = manifestOfOneModelWithDigest('b');
         FileTime anHourAgo = FileTime.from(Instant.now().minus(Duration.ofHours(1)));
 
         try (ModelStore store = ModelStore.open(root)) {
