@@ -127,10 +127,8 @@ class AtcCompilerTest {
     }
 
     private void childSeesExactlyTheEnvironmentItIsGiven(AtcCompiler.Builder builder) throws Exception {
-        // bin/atc is the fixture itself, run by the real interpreter: no shell of the fixture's own
-        // (nor a pyenv shim) adds PWD, SHLVL or _ to what is recorded.
-        Path atc = fake.home().resolve("bin/atc");
-        Files.writeString(atc, "#!" + realPython() + "\n" + Files.readString(fake.home().resolve("bin/fake_atc.py")));
+        // FakeToolkit's bin/atc runs the real interpreter: no shell of the fixture's own (nor a pyenv shim)
+        // adds PWD, SHLVL or _ to what is recorded.
         fake.configure(Map.of("dump_env", true));
         AtcCompiler compiler = builder.toolkit(fake.toolkit())
                 // LC_ALL set: Python would otherwise add LC_CTYPE itself when the locale is C (PEP 538).
@@ -156,12 +154,6 @@ class AtcCompilerTest {
         assertReferenceRun(outcome, f);
         assertThat(fake.runs().get(0).cwd()).isEqualTo(work.toString());
         assertThat(dir.resolve("x")).doesNotExist();
-    }
-
-    private static String realPython() throws IOException, InterruptedException {
-        Waits.Finished r = Waits.run(new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)"));
-        assertThat(r.exit()).isZero();
-        return r.out().trim();
     }
 
     @Test

@@ -37,12 +37,16 @@ public final class FakeToolkit {
             try (InputStream in = FakeToolkit.class.getResourceAsStream("/fixture/fake_atc.py")) {
                 Files.copy(in, bin.resolve("fake_atc.py"));
             }
-            // bin/atc is the fixture itself, run by the interpreter python3 resolves to with -S: no shell,
-            // no pyenv shim and no site-packages start with every call (a shim alone costs more than the
-            // fixture's whole run, and the tests start thousands of them).
+            // bin/atc imports the fixture, run by the interpreter python3 resolves to with -S: no shell, no
+            // pyenv shim and no site-packages start with every call (a shim alone costs more than the
+            // fixture's whole run, and the tests start thousands of them). The module comes compiled
+            // (bin/__pycache__, an unchecked-hash .pyc made once per JVM): compiling the fixture's source
+            // was a third of each run's CPU.
             Path atc = bin.resolve("atc");
-            String fixture = Files.readString(bin.resolve("fake_atc.py"));
-            Files.writeString(atc, "#!" + python() + " -S\n" + fixture.substring(fixture.indexOf('\n') + 1));
+            Interpreter python = interpreter();
+            Files.writeString(atc, "#!" + python.path() + " -S\nimport fake_atc\nfake_atc.main()\n");
+            Files.write(Files.createDirectories(bin.resolve("__pycache__")).resolve("fake_atc." + python.cacheTag() + ".pyc"),
+                    python.compiledFixture());
             Files.setPosixFilePermissions(atc, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.createDirectories(home.resolve("opp"));
             Files.writeString(home.resolve("opp").resolve("version.info"), "Version=8.0.0-fake\n");
@@ -54,25 +58,50 @@ public final class FakeToolkit {
         }
     }
 
-    private static String python;
+    /**
+     * The interpreter {@code python3} on the PATH runs (the real one behind a pyenv shim), its cache tag
+     * ({@code cpython-311}) and the fixture compiled by it into an unchecked-hash {@code .pyc} (PEP 552:
+     * loaded without a look at the source's time, so that one compilation serves every toolkit's copy).
+     */
+    private record Interpreter(String path, String cacheTag, byte[] compiledFixture) {
+    }
 
-    /** The interpreter {@code python3} on the PATH runs (the real one behind a pyenv shim), found once. */
-    private static synchronized String python() throws IOException {
-        if (python == null) {
-            Process p = new ProcessBuilder("python3", "-S", "-c", "import sys; print(sys.executable)")
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    private static Interpreter interpreter;
+
+    private static synchronized Interpreter interpreter() throws IOException {
+        if (interpreter == null) {
+            Path scratch = Files.createTempDirectory("fake-atc");
             try {
-                if (p.waitFor() != 0 || !out.startsWith("/")) {
-                    throw new IOException("python3 -c 'import sys; print(sys.executable)' failed: " + out);
+                try (InputStream in = FakeToolkit.class.getResourceAsStream("/fixture/fake_atc.py")) {
+                    Files.copy(in, scratch.resolve("fake_atc.py"));
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while finding python3", e);
+                Path pyc = scratch.resolve("fake_atc.pyc");
+                Process p = new ProcessBuilder("python3", "-S", "-c", "import sys, py_compile; py_compile.compile("
+                        + "sys.argv[1], cfile=sys.argv[2], doraise=True,"
+                        + " invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH);"
+                        + " print(sys.executable); print(sys.implementation.cache_tag)",
+                        scratch.resolve("fake_atc.py").toString(), pyc.toString())
+                        .redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+                List<String> lines = out.lines().toList();
+                try {
+                    if (p.waitFor() != 0 || lines.size() != 2 || !lines.get(0).startsWith("/") || !Files.isRegularFile(pyc)) {
+                        throw new IOException("python3 could not compile the fake ATC: " + out);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while compiling the fake ATC", e);
+                }
+                interpreter = new Interpreter(lines.get(0), lines.get(1), Files.readAllBytes(pyc));
+            } finally {
+                try (Stream<Path> s = Files.walk(scratch)) {
+                    for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(f);
+                    }
+                }
             }
-            python = out;
         }
-        return python;
+        return interpreter;
     }
 
     /** The toolkit directory. */
