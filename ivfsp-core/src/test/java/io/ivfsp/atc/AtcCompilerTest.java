@@ -127,11 +127,11 @@ class AtcCompilerTest {
     }
 
     private void childSeesExactlyTheEnvironmentItIsGiven(AtcCompiler.Builder builder) throws Exception {
-        // FakeToolkit's bin/atc runs the real interpreter: no shell of the fixture's own (nor a pyenv shim)
-        // adds PWD, SHLVL or _ to what is recorded.
+        // FakeToolkit's bin/atc is a compiled program: no shell or interpreter of the fixture's own adds PWD,
+        // SHLVL, _ or LC_CTYPE to what is recorded.
         fake.configure(Map.of("dump_env", true));
         AtcCompiler compiler = builder.toolkit(fake.toolkit())
-                // LC_ALL set: Python would otherwise add LC_CTYPE itself when the locale is C (PEP 538).
+                // LC_ALL given: a python3 in between (the watchdog) adds LC_CTYPE under the C locale (PEP 538) otherwise.
                 .baseEnvironment(Map.of("PATH", "/usr/bin:/bin", "HOME", dir.toString(), "PWD", "/not/the/cwd",
                         "LC_ALL", "C.UTF-8", "ODD", "a b'c\"$(d)\n"))
                 .build();

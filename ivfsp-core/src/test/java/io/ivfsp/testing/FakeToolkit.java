@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A CANN toolkit directory whose {@code bin/atc} is the ATC-like fixture ({@code fixture/fake_atc.py}),
- * a real child process. Behaviour is chosen by {@link #configure(Map)}; every run leaves a record.
+ * A CANN toolkit directory whose {@code bin/atc} is the ATC-like fixture ({@code fixture/fake_atc.c},
+ * compiled), a real child process. Behaviour is chosen by {@link #configure(Map)}; every run leaves a record.
  */
 public final class FakeToolkit {
 
@@ -34,19 +34,9 @@ public final class FakeToolkit {
         try {
             Path home = Files.createDirectories(dir.resolve("toolkit"));
             Path bin = Files.createDirectories(home.resolve("bin"));
-            try (InputStream in = FakeToolkit.class.getResourceAsStream("/fixture/fake_atc.py")) {
-                Files.copy(in, bin.resolve("fake_atc.py"));
-            }
-            // bin/atc imports the fixture, run by the interpreter python3 resolves to with -S: no shell, no
-            // pyenv shim and no site-packages start with every call (a shim alone costs more than the
-            // fixture's whole run, and the tests start thousands of them). The module comes compiled
-            // (bin/__pycache__, an unchecked-hash .pyc made once per JVM): compiling the fixture's source
-            // was a third of each run's CPU.
-            Path atc = bin.resolve("atc");
-            Interpreter python = interpreter();
-            Files.writeString(atc, "#!" + python.path() + " -S\nimport fake_atc\nfake_atc.main()\n");
-            Files.write(Files.createDirectories(bin.resolve("__pycache__")).resolve("fake_atc." + python.cacheTag() + ".pyc"),
-                    python.compiledFixture());
+            // A compiled program, not a script: a run costs about a millisecond of CPU where an interpreter's
+            // start alone cost fifteen, and the tests start over a thousand of them.
+            Path atc = Files.write(bin.resolve("atc"), program());
             Files.setPosixFilePermissions(atc, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.createDirectories(home.resolve("opp"));
             Files.writeString(home.resolve("opp").resolve("version.info"), "Version=8.0.0-fake\n");
@@ -55,44 +45,37 @@ public final class FakeToolkit {
             return t;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while compiling the fake ATC", e);
         }
     }
 
+    private static byte[] program;
+
     /**
-     * The interpreter {@code python3} on the PATH runs (the real one behind a pyenv shim), its cache tag
-     * ({@code cpython-311}) and the fixture compiled by it into an unchecked-hash {@code .pyc} (PEP 552:
-     * loaded without a look at the source's time, so that one compilation serves every toolkit's copy).
+     * The fixture, compiled once per JVM with {@code cc} (or {@code gcc}) from the PATH in a scratch
+     * directory that is deleted afterwards.
+     *
+     * @throws IOException if there is no compiler, or it fails (its whole output is in the message)
      */
-    private record Interpreter(String path, String cacheTag, byte[] compiledFixture) {
-    }
-
-    private static Interpreter interpreter;
-
-    private static synchronized Interpreter interpreter() throws IOException {
-        if (interpreter == null) {
+    private static synchronized byte[] program() throws IOException, InterruptedException {
+        if (program == null) {
+            String cc = compiler();
             Path scratch = Files.createTempDirectory("fake-atc");
             try {
-                try (InputStream in = FakeToolkit.class.getResourceAsStream("/fixture/fake_atc.py")) {
-                    Files.copy(in, scratch.resolve("fake_atc.py"));
+                Path source = scratch.resolve("fake_atc.c");
+                try (InputStream in = FakeToolkit.class.getResourceAsStream("/fixture/fake_atc.c")) {
+                    Files.copy(in, source);
                 }
-                Path pyc = scratch.resolve("fake_atc.pyc");
-                Process p = new ProcessBuilder("python3", "-S", "-c", "import sys, py_compile; py_compile.compile("
-                        + "sys.argv[1], cfile=sys.argv[2], doraise=True,"
-                        + " invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH);"
-                        + " print(sys.executable); print(sys.implementation.cache_tag)",
-                        scratch.resolve("fake_atc.py").toString(), pyc.toString())
-                        .redirectErrorStream(true).start();
-                String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
-                List<String> lines = out.lines().toList();
-                try {
-                    if (p.waitFor() != 0 || lines.size() != 2 || !lines.get(0).startsWith("/") || !Files.isRegularFile(pyc)) {
-                        throw new IOException("python3 could not compile the fake ATC: " + out);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while compiling the fake ATC", e);
+                Path binary = scratch.resolve("atc");
+                Waits.Finished build = Waits.run(new ProcessBuilder(cc, "-O2", "-o", binary.toString(), source.toString())
+                        .redirectErrorStream(true));
+                if (build.exit() != 0 || !Files.isRegularFile(binary)) {
+                    throw new IOException(cc + " could not compile the fake ATC (exit status " + build.exit() + "):\n"
+                            + build.out());
                 }
-                interpreter = new Interpreter(lines.get(0), lines.get(1), Files.readAllBytes(pyc));
+                program = Files.readAllBytes(binary);
             } finally {
                 try (Stream<Path> s = Files.walk(scratch)) {
                     for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
@@ -101,7 +84,21 @@ public final class FakeToolkit {
                 }
             }
         }
-        return interpreter;
+        return program;
+    }
+
+    /** The first of {@code cc} and {@code gcc} that the PATH holds as an executable file. */
+    private static String compiler() throws IOException {
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String name : List.of("cc", "gcc")) {
+            for (String d : path.split(":")) {
+                Path candidate = Path.of(d.isEmpty() ? "." : d).resolve(name);
+                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                    return candidate.toString();
+                }
+            }
+        }
+        throw new IOException("no C compiler (cc or gcc) on the PATH (" + path + ") to build the fake ATC");
     }
 
     /** The toolkit directory. */
@@ -124,7 +121,7 @@ public final class FakeToolkit {
                 .outputRoot(root).parallelism(4).batching(io.ivfsp.generate.BatchingMode.NEVER);
     }
 
-    /** Writes {@code fixture.json}: keys as documented in {@code fake_atc.py}; {@code records} is always set. */
+    /** Writes {@code fixture.json}: keys as documented in {@code fake_atc.c}; {@code records} is always set. */
     public FakeToolkit configure(Map<String, Object> behaviour) {
         Map<String, Object> fx = new LinkedHashMap<>(behaviour);
         fx.put("records", records.toString());
