@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  *
  * @param key            the registry cache key
  * @param models         the models, in op order
- * @param compileSeconds how long the publishing node took to compile them
+ * @param compileSeconds how long the publishing node took to compile them; 0 when not measured (compiled in a call
+ *                       shared with other jobs)
  */
 public record RegistryEntry(String key, List<Model> models, double compileSeconds) {
 

@@ -86,7 +86,8 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed, Ma
      *
      * @param key            its cache key
      * @param models         the models it produced, in op order
-     * @param compileSeconds how long it took to compile
+     * @param compileSeconds how long it took to compile; 0 when not measured (a member of a call shared with other
+     *                       jobs, whose time alone the call cannot tell)
      */
     public record Entry(String key, List<Model> models, double compileSeconds) {
         /** @throws IllegalArgumentException if the key is not a plain token or the time is negative or not finite */
