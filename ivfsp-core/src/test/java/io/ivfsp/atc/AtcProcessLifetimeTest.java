@@ -172,10 +172,10 @@ class AtcProcessLifetimeTest {
     void killMinus9OfTheGeneratorAlsoKillsADescendantThatStartedASessionOfItsOwn() throws Exception {
         Path escaped = Files.createDirectories(dir.resolve("escaped"));
         Path atc = fake.home().resolve("bin").resolve("atc");
-        Files.writeString(atc, "#!/bin/sh\n"
+        FakeToolkit.installExecutable(atc, ("#!/bin/sh\n"
                 + "setsid sh -c 'echo $$ > " + escaped + "/$$.pid.tmp; mv " + escaped + "/$$.pid.tmp " + escaped
                 + "/$$.pid; exec sleep 600' &\n"
-                + "exec sleep 600\n");
+                + "exec sleep 600\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Process jvm = startGenerator(dir.resolve("generator.log"));
         List<Long> pids = new ArrayList<>();
         try {

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.ivfsp.testing.Waits;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 
@@ -45,8 +45,8 @@ class LauncherLocaleTest {
     }
 
     private static void script(Path p, String body) throws IOException {
-        Files.writeString(p, "#!/bin/sh\n" + body + "\n");
-        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // never held open for writing by this JVM, whose other threads start processes: see installExecutable
+        io.ivfsp.testing.FakeToolkit.installExecutable(p, ("#!/bin/sh\n" + body + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     private static boolean utf8LocaleInstalled() throws IOException, InterruptedException {

@@ -153,7 +153,9 @@ class IncrementalGenerationTest {
     void anotherAtcRecompilesEverything() throws IOException {
         generator().build().generate(plan);
         Path atc = fake.home().resolve("bin/atc");
-        Files.writeString(atc, "# another build\n", java.nio.file.StandardOpenOption.APPEND);  // a program, not text
+        byte[] patched = (new String(Files.readAllBytes(atc), java.nio.charset.StandardCharsets.ISO_8859_1)
+                + "# another build\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);  // a program, not text
+        FakeToolkit.installExecutable(atc, patched);
         int runs = fake.runs().size();
 
         generator().build().generate(plan);

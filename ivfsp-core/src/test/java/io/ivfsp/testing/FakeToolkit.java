@@ -36,8 +36,7 @@ public final class FakeToolkit {
             Path bin = Files.createDirectories(home.resolve("bin"));
             // A compiled program, not a script: a run costs about a millisecond of CPU where an interpreter's
             // start alone cost fifteen, and the tests start over a thousand of them.
-            Path atc = Files.write(bin.resolve("atc"), program());
-            Files.setPosixFilePermissions(atc, PosixFilePermissions.fromString("rwxr-xr-x"));
+            installExecutable(bin.resolve("atc"), program());
             Files.createDirectories(home.resolve("opp"));
             Files.writeString(home.resolve("opp").resolve("version.info"), "Version=8.0.0-fake\n");
             FakeToolkit t = new FakeToolkit(home);
@@ -51,7 +50,33 @@ public final class FakeToolkit {
         }
     }
 
+    /**
+     * Writes {@code content} as the executable {@code target} (rwxr-xr-x), replacing it, without this JVM
+     * ever holding {@code target} open for writing: a process another test thread starts meanwhile would
+     * inherit such a descriptor (the JVM does not open files close-on-exec) until its helper closes it, and
+     * running the file in that window fails with "Text file busy". The bytes go to a scratch file, and a
+     * {@code cp} child process writes the target.
+     */
+    public static void installExecutable(Path target, byte[] content) throws IOException {
+        Path staged = Files.createTempFile("fake-atc", ".bin");
+        try {
+            Files.write(staged, content);
+            Waits.Finished cp = Waits.run(new ProcessBuilder("cp", staged.toString(), target.toString())
+                    .redirectErrorStream(true));
+            if (cp.exit() != 0) {
+                throw new IOException("cp " + staged + " " + target + " failed (exit status " + cp.exit() + "): " + cp.out());
+            }
+            Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while installing " + target);
+        } finally {
+            Files.deleteIfExists(staged);
+        }
+    }
+
     private static byte[] program;
+    private static IOException compileFailure;
 
     /**
      * The fixture, compiled once per JVM with {@code cc} (or {@code gcc}) from the PATH in a scratch
@@ -60,31 +85,46 @@ public final class FakeToolkit {
      * @throws IOException if there is no compiler, or it fails (its whole output is in the message)
      */
     private static synchronized byte[] program() throws IOException, InterruptedException {
+        if (compileFailure != null) {
+            throw new IOException(compileFailure.getMessage(), compileFailure);  // once per JVM, not once per toolkit
+        }
         if (program == null) {
-            String cc = compiler();
-            Path scratch = Files.createTempDirectory("fake-atc");
             try {
-                Path source = scratch.resolve("fake_atc.c");
-                try (InputStream in = FakeToolkit.class.getResourceAsStream("/fixture/fake_atc.c")) {
-                    Files.copy(in, source);
-                }
-                Path binary = scratch.resolve("atc");
-                Waits.Finished build = Waits.run(new ProcessBuilder(cc, "-O2", "-o", binary.toString(), source.toString())
-                        .redirectErrorStream(true));
-                if (build.exit() != 0 || !Files.isRegularFile(binary)) {
-                    throw new IOException(cc + " could not compile the fake ATC (exit status " + build.exit() + "):\n"
-                            + build.out());
-                }
-                program = Files.readAllBytes(binary);
-            } finally {
-                try (Stream<Path> s = Files.walk(scratch)) {
-                    for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(f);
-                    }
-                }
+                program = compile();
+            } catch (IOException e) {
+                compileFailure = e;
+                throw e;
             }
         }
         return program;
+    }
+
+    private static byte[] compile() throws IOException, InterruptedException {
+        String cc = compiler();
+        Path scratch = Files.createTempDirectory("fake-atc");
+        try {
+            Path source = scratch.resolve("fake_atc.c");
+            try (InputStream in = FakeToolkit.class.getResourceAsStream("/fixture/fake_atc.c")) {
+                if (in == null) {
+                    throw new IOException("the test resource /fixture/fake_atc.c is not on the class path");
+                }
+                Files.copy(in, source);
+            }
+            Path binary = scratch.resolve("atc");
+            Waits.Finished build = Waits.run(new ProcessBuilder(cc, "-std=gnu11", "-O2", "-o", binary.toString(), source.toString())
+                    .redirectErrorStream(true));
+            if (build.exit() != 0 || !Files.isRegularFile(binary)) {
+                throw new IOException(cc + " could not compile the fake ATC (exit status " + build.exit() + "):\n"
+                        + build.out());
+            }
+            return Files.readAllBytes(binary);
+        } finally {
+            try (Stream<Path> s = Files.walk(scratch)) {
+                for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
     }
 
     /** The first of {@code cc} and {@code gcc} that the PATH holds as an executable file. */
