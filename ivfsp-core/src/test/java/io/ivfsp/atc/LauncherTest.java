@@ -17,12 +17,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The {@code ivfsp} launcher starts Java under a UTF-8 locale when the current one is not, so that a
- * directory such as {@code 模型-ñ} keeps its name. The launcher is copied beside stand-ins for
- * {@code mvn} (does nothing) and {@code java} (prints the locale and the real JVM's
- * {@code sun.jnu.encoding}).
+ * The {@code ivfsp} launcher, copied beside stand-ins for {@code mvn} (does nothing) and {@code java}: it
+ * starts Java under a UTF-8 locale when the current one is not, so that a directory such as {@code 模型-ñ}
+ * keeps its name (the stand-in prints the locale and the real JVM's {@code sun.jnu.encoding}), and with
+ * options a JVM accepts, {@code IVFSP_JAVA_OPTS} last (the stand-in prints its arguments).
  */
-class LauncherLocaleTest {
+class LauncherTest {
 
     @TempDir
     Path dir;
@@ -32,7 +32,6 @@ class LauncherLocaleTest {
 
     @BeforeEach
     void setUp() throws IOException, InterruptedException {
-        assumeTrue(utf8LocaleInstalled(), "no C.UTF-8 locale on this machine");
         Path original = Path.of(System.getProperty("user.dir")).getParent().resolve("ivfsp");
         assertThat(original).as("the launcher beside the modules").isRegularFile();
         launcher = Files.copy(original, dir.resolve("ivfsp"));
@@ -55,6 +54,7 @@ class LauncherLocaleTest {
     }
 
     private String launch(Map<String, String> locale) throws IOException, InterruptedException {
+        assumeTrue(utf8LocaleInstalled(), "no C.UTF-8 locale on this machine");
         ProcessBuilder pb = new ProcessBuilder("sh", launcher.toString()).directory(home.toFile())
                 .redirectErrorStream(true);
         Map<String, String> env = pb.environment();
@@ -77,5 +77,53 @@ class LauncherLocaleTest {
         String out = launch(Map.of("LC_ALL", "C.UTF-8", "LANG", "C"));
 
         assertThat(out.lines()).contains("LANG=C", "LC_ALL=C.UTF-8", "    sun.jnu.encoding = UTF-8");
+    }
+
+    /** The options the launcher gives {@code java}, with {@code env} added to its environment. */
+    private List<String> jvmOptions(Map<String, String> env) throws IOException, InterruptedException {
+        script(bin.resolve("java"), "for a in \"$@\"; do [ \"$a\" = -cp ] && exit 0; echo \"$a\"; done");
+        ProcessBuilder pb = new ProcessBuilder("sh", launcher.toString(), "--version").directory(dir.toFile())
+                .redirectErrorStream(true);
+        pb.environment().remove("IVFSP_JAVA_OPTS");
+        pb.environment().putAll(env);
+        pb.environment().put("PATH", bin + ":/usr/bin:/bin");
+        Waits.Finished r = Waits.run(pb);
+        assertThat(r.exit()).as(r.out()).isZero();
+        return r.out().lines().filter(l -> l.startsWith("-")).toList();
+    }
+
+    /** Whether the real JVM starts with these options. */
+    private static Waits.Finished realJvm(List<String> options) throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(options);
+        cmd.add("-version");
+        return Waits.run(new ProcessBuilder(cmd).redirectErrorStream(true));
+    }
+
+    @Test
+    void aShortRunGetsOneClientCompilerThreadAndTheJvmAcceptsTheOptions() throws Exception {
+        List<String> options = jvmOptions(Map.of());
+
+        assertThat(options).contains("-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+UseSerialGC",
+                "-XX:-UsePerfData");
+        Waits.Finished jvm = realJvm(options);
+        assertThat(jvm.exit()).as(jvm.out()).isZero();
+    }
+
+    @Test
+    void ivfspJavaOptsComeLastAndATieredChoiceKeepsTheJvmStartable() throws Exception {
+        for (String own : List.of("-XX:TieredStopAtLevel=4", "-XX:+TieredCompilation -XX:TieredStopAtLevel=4",
+                "-XX:CICompilerCount=3", "-Xmx256m -XX:TieredStopAtLevel=4")) {
+            List<String> options = jvmOptions(Map.of("IVFSP_JAVA_OPTS", own));
+
+            assertThat(options).as(own).doesNotContain("-XX:CICompilerCount=1")
+                    .endsWith(own.split(" "));
+            Waits.Finished jvm = realJvm(options);
+            assertThat(jvm.exit()).as(own + ": " + jvm.out()).isZero();
+        }
+        List<String> other = jvmOptions(Map.of("IVFSP_JAVA_OPTS", "-Xmx256m"));
+        assertThat(other).as("an option of another kind keeps one compiler thread")
+                .contains("-XX:CICompilerCount=1").endsWith("-Xmx256m");
     }
 }
