@@ -10,6 +10,7 @@ import io.ivfsp.ops.OpDesc;
 import io.ivfsp.ops.OpFile;
 import io.ivfsp.remote.RemoteModels;
 import io.ivfsp.remote.RemoteRegistryException;
+import io.ivfsp.store.Manifest;
 import io.ivfsp.store.ModelStore;
 import io.ivfsp.store.StoredModel;
 
@@ -86,7 +87,7 @@ final class JobCompiler {
             CompileOutcome outcome = runCompiler(packed, staging, batch);
             for (int i = 0; i < batch.size(); i++) {
                 Job job = batch.get(i);
-                if (!(outcome instanceof CompileOutcome.Compiled)) {
+                if (!(outcome instanceof CompileOutcome.Compiled compiled)) {
                     if (outcome instanceof CompileFailure f && f.kind() == CompileFailure.Kind.CANCELLED) {
                         ledger.finished(job, Outcome.failed(f.withFile(job.file)), batchStart);
                     } else {
@@ -107,8 +108,9 @@ final class JobCompiler {
                 // each member's work without knowing the start-up, the very thing later runs learn from what the
                 // manifests record. Splitting by the model in use fed its own guess back as a measurement (a
                 // first run's 3 s start-up, where ATC took 0.5 s, was learned again, and batching then cost 7 %).
-                // Recorded as 0, "not measured": the fit leaves it out and planning estimates the job.
-                ledger.finished(job, place(job, staging, Duration.ZERO, System.nanoTime()), batchStart);
+                // Recorded as 0, "not measured", with the call as a whole, which later runs fit as one sample.
+                ledger.finished(job, place(job, staging, Duration.ZERO, sharedCall(batch, compiled.elapsed()),
+                        System.nanoTime()), batchStart);
             }
         } catch (IOException | RuntimeException e) {
             for (Job job : batch) {
@@ -178,10 +180,28 @@ final class JobCompiler {
     }
 
     /** Moves a job's models into place and records them for every file the job serves. */
+    /** A shared call as the manifests keep it: its ops, elements and time as a whole; empty when it took no time. */
+    private static Optional<Manifest.SharedCall> sharedCall(List<Job> batch, Duration elapsed) {
+        double seconds = elapsed.toNanos() / 1e9;
+        if (!(seconds > 0) || seconds > Manifest.SharedCall.MAX_SECONDS) {
+            return Optional.empty();
+        }
+        double elements = 0;
+        for (Job j : batch) {
+            elements += j.millionElements;
+        }
+        return Optional.of(new Manifest.SharedCall(batch.size(), elements, seconds));
+    }
+
     private Outcome place(Job job, ModelStore.Staging staging, Duration compileTime, long jobStart) {
+        return place(job, staging, compileTime, Optional.empty(), jobStart);
+    }
+
+    private Outcome place(Job job, ModelStore.Staging staging, Duration compileTime,
+                          Optional<Manifest.SharedCall> sharedCall, long jobStart) {
         try {
             List<StoredModel> stored = store.publish(job.file, staging);
-            store.record(job.members, job.key, stored, compileTime);
+            store.record(job.members, job.key, stored, compileTime, sharedCall);
             try {
                 remote.publish(job.file, stored, compileTime);
             } catch (RemoteRegistryException e) {

@@ -73,6 +73,8 @@ final class RunPlanner {
             }
         }
         Map<String, Manifest> manifests = new HashMap<>();
+        // Each shared call once, however many of its jobs are planned: a call is one sample of the cost model.
+        java.util.Set<Manifest.SharedCall> calls = new java.util.HashSet<>();
         List<Job> list = new ArrayList<>();
         for (Map.Entry<String, List<OpFile>> e : groups.entrySet()) {
             OpFile first = e.getValue().get(0);
@@ -89,6 +91,12 @@ final class RunPlanner {
                 if (t > 0 && Double.isFinite(t)) {
                     seconds = t;
                     break;
+                }
+                if (entry.isPresent() && entry.get().sharedCall().isPresent()) {
+                    Manifest.SharedCall c = entry.get().sharedCall().get();
+                    if (calls.add(c)) {
+                        recorded.add(new CostModel.Sample(c.ops(), c.millionElements(), c.seconds()));
+                    }
                 }
             }
             Job job = new Job(first, e.getValue(), keys.get(e.getKey()), seconds);

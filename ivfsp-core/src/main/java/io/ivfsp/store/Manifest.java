@@ -88,8 +88,9 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed, Ma
      * @param models         the models it produced, in op order
      * @param compileSeconds how long it took to compile; 0 when not measured (a member of a call shared with other
      *                       jobs, whose time alone the call cannot tell)
+     * @param sharedCall     the call it was compiled in with other jobs, as a whole; empty when compiled alone
      */
-    public record Entry(String key, List<Model> models, double compileSeconds) {
+    public record Entry(String key, List<Model> models, double compileSeconds, Optional<SharedCall> sharedCall) {
         /** @throws IllegalArgumentException if the key is not a plain token or the time is negative or not finite */
         public Entry {
             models = List.copyOf(models);
@@ -98,6 +99,41 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed, Ma
             }
             if (!(compileSeconds >= 0) || Double.isInfinite(compileSeconds)) {
                 throw new IllegalArgumentException("compile time must be a finite number of seconds: " + compileSeconds);
+            }
+            java.util.Objects.requireNonNull(sharedCall);
+        }
+
+        /** A job compiled alone. */
+        public Entry(String key, List<Model> models, double compileSeconds) {
+            this(key, models, compileSeconds, Optional.empty());
+        }
+    }
+
+    /**
+     * A compiler call that compiled several jobs' ops together, as a whole: what later runs fit the start-up
+     * of a call to (one call's time cannot be split among its jobs without knowing that start-up).
+     *
+     * @param ops             its ops, at least 2
+     * @param millionElements its tensor elements, in millions
+     * @param seconds         how long it took
+     * @throws IllegalArgumentException if a value is out of range
+     */
+    public record SharedCall(int ops, double millionElements, double seconds) {
+        /** The most ops a call is recorded with. */
+        public static final int MAX_OPS = 100_000;
+        /** The longest call recorded, in seconds (as the registry's compile times). */
+        public static final double MAX_SECONDS = 1e6;
+
+        public SharedCall {
+            if (ops < 2 || ops > MAX_OPS) {
+                throw new IllegalArgumentException("a shared call's ops must be 2.." + MAX_OPS + ": " + ops);
+            }
+            if (!(millionElements >= 0) || Double.isInfinite(millionElements)) {
+                throw new IllegalArgumentException("a shared call's elements must be finite and not negative: "
+                        + millionElements);
+            }
+            if (!(seconds > 0) || seconds > MAX_SECONDS) {
+                throw new IllegalArgumentException("a shared call's seconds must be in (0, " + MAX_SECONDS + "]: " + seconds);
             }
         }
     }
@@ -219,6 +255,13 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed, Ma
             Map<String, Object> em = new LinkedHashMap<>();
             em.put("key", e.getValue().key());
             em.put("compile_seconds", e.getValue().compileSeconds());
+            e.getValue().sharedCall().ifPresent(c -> {
+                Map<String, Object> cm = new LinkedHashMap<>();
+                cm.put("ops", (long) c.ops());
+                cm.put("million_elements", c.millionElements());
+                cm.put("seconds", c.seconds());
+                em.put("shared_call", cm);
+            });
             em.put("models", e.getValue().models().stream().map(Manifest::json).toList());
             files.put(e.getKey(), em);
         }

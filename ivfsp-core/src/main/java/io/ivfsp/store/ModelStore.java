@@ -231,10 +231,19 @@ public final class ModelStore implements AutoCloseable {
      * @throws IllegalArgumentException if the files do not share an output directory
      */
     public void record(List<OpFile> files, String key, List<StoredModel> models, Duration compileTime) throws IOException {
+        record(files, key, models, compileTime, Optional.empty());
+    }
+
+    /**
+     * Same as {@link #record(List, String, List, Duration)}, for a job compiled in a call shared with other jobs:
+     * {@code compileTime} is then 0 (its own time is not measured) and {@code sharedCall} the call as a whole.
+     */
+    public void record(List<OpFile> files, String key, List<StoredModel> models, Duration compileTime,
+                       Optional<Manifest.SharedCall> sharedCall) throws IOException {
         if (files.stream().map(OpFile::outputDirectory).distinct().count() != 1) {
             throw new IllegalArgumentException("files of one record must share an output directory: " + files);
         }
-        Recording.record(manifests, modelDirectory(files.get(0).set()), files, key, models, compileTime);
+        Recording.record(manifests, modelDirectory(files.get(0).set()), files, key, models, compileTime, sharedCall);
     }
 
     /**

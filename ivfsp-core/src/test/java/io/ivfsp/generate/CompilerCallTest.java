@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -118,11 +119,50 @@ class CompilerCallTest {
         sharing(compiler).build().generate(service).requireSuccess();
 
         assertThat(compiler.requests).singleElement().satisfies(req -> assertThat(req.file().name()).startsWith("batch-of-"));
+        double elements = service.files().stream().mapToDouble(CostModel::millionElements).sum();
         try (ModelStore store = ModelStore.open(root)) {
             Manifest m = store.manifest(ModelSet.SERVICE);
-            assertThat(service.files()).allSatisfy(f ->
-                    assertThat(m.entry(f.fileName()).orElseThrow().compileSeconds()).as(f.fileName()).isZero());
+            assertThat(service.files()).allSatisfy(f -> {
+                Manifest.Entry e = m.entry(f.fileName()).orElseThrow();
+                assertThat(e.compileSeconds()).as(f.fileName()).isZero();
+                // The call as a whole: what the next run learns from, once.
+                assertThat(e.sharedCall()).as(f.fileName()).hasValueSatisfying(c -> {
+                    assertThat(c.ops()).isEqualTo(service.files().size());
+                    assertThat(c.millionElements()).isCloseTo(elements, org.assertj.core.api.Assertions.within(1e-9));
+                    assertThat(c.seconds()).isEqualTo(30.0);
+                });
+            });
         }
+    }
+
+    @Test
+    void eachSharedCallIsOneSampleOfTheNextRunsCostModel() throws IOException {
+        // Four shared calls of 2, 3, 4 and 5 jobs, each taking 2 s plus 0.5 s per op: learnable only from the
+        // calls as wholes (each member alone is recorded as not measured).
+        Wrapped compiler = new Wrapped(MockOpCompiler.create(), o -> o instanceof CompileOutcome.Compiled c
+                ? new CompileOutcome.Compiled(c.file(), c.command(), c.outputTail(),
+                        Duration.ofMillis(2000 + 500L * c.file().ops().size())) : o);
+        List<OpFile> files = service.files();
+        int from = 0;
+        for (int size = 2; size <= 5; size++) {
+            ModelPlan part = new ModelPlan(IvfspConfig.defaults(), java.util.Set.of(ModelSet.SERVICE),
+                    files.subList(from, from + size));
+            sharing(compiler).build().generate(part).requireSuccess();
+            from += size;
+        }
+        assertThat(compiler.files()).hasSize(4).allSatisfy(n -> assertThat(n).startsWith("batch-of-"));
+
+        Path trace = root.resolveSibling("trace.json");
+        ModelPlan all = new ModelPlan(IvfspConfig.defaults(), java.util.Set.of(ModelSet.SERVICE), files.subList(0, from));
+        sharing(MockOpCompiler.create()).incremental(false).trace(trace).build().generate(all).requireSuccess();
+
+        Map<?, ?> costs = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) io.ivfsp.json.JsonReader.read(Files.readString(trace)))
+                .get("otherData")).get("cost_model");
+        assertThat(((Number) costs.get("samples")).intValue()).as("one sample per call, not per job").isEqualTo(4);
+        assertThat(((Number) costs.get("startup_s")).doubleValue()).as(costs.toString())
+                .isCloseTo(2.0, org.assertj.core.api.Assertions.within(0.2));
+        assertThat(((Number) costs.get("per_op_s")).doubleValue()).as(costs.toString())
+                .isCloseTo(0.5, org.assertj.core.api.Assertions.within(0.1));
     }
 
     @Test

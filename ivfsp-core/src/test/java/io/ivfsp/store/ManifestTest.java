@@ -7,6 +7,7 @@ import io.ivfsp.json.JsonWriter;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -80,6 +81,45 @@ class ManifestTest {
                 "{\"version\":2,\"files\":{},\"placed\":[{\"name\":\"0_A.om\",\"size\":\"1\",\"sha256\":\"x\"}]}", "null")) {
             Manifest.Parsed p = Manifest.parseLeniently(text);
             assertThat(p.problems()).as(text.length() > 40 ? text.substring(0, 40) : text).isNotEmpty();
+        }
+    }
+
+    @Test
+    void aSharedCallIsKeptWithItsEntryAndReadBack() {
+        Manifest.Model a = new Manifest.Model("0_A_1.om", 3, SHA_A);
+        Manifest m = Manifest.empty().with("x.json",
+                new Manifest.Entry("k1", List.of(a), 0, Optional.of(new Manifest.SharedCall(5, 0.25, 7.5))));
+
+        String json = m.toJson();
+
+        assertThat(json).contains("\"shared_call\": {\"ops\": 5, \"million_elements\": 0.25, \"seconds\": 7.5}");
+        assertThat(Manifest.parse(json)).isEqualTo(m);
+    }
+
+    @Test
+    void aSharedCallThatIsNotOneRefusesItsEntryAndOnlyIt() {
+        List<Object> bad = new java.util.ArrayList<>(List.of("x", List.of(), Map.of(),
+                Map.of("ops", 5, "million_elements", 0.25),
+                Map.of("ops", 5.0, "million_elements", 0.25, "seconds", 1),
+                Map.of("ops", "5", "million_elements", 0.25, "seconds", 1),
+                Map.of("ops", 1, "million_elements", 0.25, "seconds", 1),
+                Map.of("ops", 100_001, "million_elements", 0.25, "seconds", 1),
+                Map.of("ops", Long.MAX_VALUE, "million_elements", 0.25, "seconds", 1),
+                Map.of("ops", 5, "million_elements", -1, "seconds", 1),
+                Map.of("ops", 5, "million_elements", 0.25, "seconds", 0),
+                Map.of("ops", 5, "million_elements", 0.25, "seconds", 1e7),
+                Map.of("ops", 5, "million_elements", "0.25", "seconds", 1)));
+        bad.add(null);
+        for (Object call : bad) {
+            Map<String, Object> broken = new java.util.HashMap<>(entry(model("0_A_1.om", 3, SHA_A)));
+            broken.put("shared_call", call);
+            String text = JsonWriter.write(Map.of("version", 1, "files", Map.of("x.json", broken,
+                    "y.json", entry(model("0_B_2.om", 4, SHA_B)))));
+
+            Manifest.Parsed p = Manifest.parseLeniently(text);
+
+            assertThat(p.problems()).as(String.valueOf(call)).singleElement().asString().contains("x.json");
+            assertThat(p.manifest().entries()).as(String.valueOf(call)).containsOnlyKeys("y.json");
         }
     }
 }
