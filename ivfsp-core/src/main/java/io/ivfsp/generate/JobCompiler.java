@@ -12,6 +12,7 @@ import io.ivfsp.remote.RemoteModels;
 import io.ivfsp.remote.RemoteRegistryException;
 import io.ivfsp.store.Manifest;
 import io.ivfsp.store.ModelStore;
+import io.ivfsp.store.SharedCall;
 import io.ivfsp.store.StoredModel;
 
 import java.io.IOException;
@@ -181,16 +182,16 @@ final class JobCompiler {
 
     /** Moves a job's models into place and records them for every file the job serves. */
     /** A shared call as the manifests keep it: its ops, elements and time as a whole; empty when it took no time. */
-    private static Optional<Manifest.SharedCall> sharedCall(List<Job> batch, Duration elapsed) {
+    private static Optional<SharedCall> sharedCall(List<Job> batch, Duration elapsed) {
         double seconds = elapsed.toNanos() / 1e9;
-        if (!(seconds > 0) || seconds > Manifest.SharedCall.MAX_SECONDS) {
+        if (!(seconds > 0) || seconds > SharedCall.MAX_SECONDS) {
             return Optional.empty();
         }
         double elements = 0;
         for (Job j : batch) {
             elements += j.millionElements;
         }
-        return Optional.of(new Manifest.SharedCall(batch.size(), elements, seconds));
+        return Optional.of(new SharedCall(batch.size(), elements, seconds));
     }
 
     private Outcome place(Job job, ModelStore.Staging staging, Duration compileTime, long jobStart) {
@@ -198,7 +199,7 @@ final class JobCompiler {
     }
 
     private Outcome place(Job job, ModelStore.Staging staging, Duration compileTime,
-                          Optional<Manifest.SharedCall> sharedCall, long jobStart) {
+                          Optional<SharedCall> sharedCall, long jobStart) {
         try {
             List<StoredModel> stored = store.publish(job.file, staging);
             store.record(job.members, job.key, stored, compileTime, sharedCall);

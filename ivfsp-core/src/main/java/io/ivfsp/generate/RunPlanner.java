@@ -7,6 +7,7 @@ import io.ivfsp.remote.RemoteModels;
 import io.ivfsp.store.CacheKey;
 import io.ivfsp.store.Manifest;
 import io.ivfsp.store.ModelStore;
+import io.ivfsp.store.SharedCall;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -74,7 +75,7 @@ final class RunPlanner {
         }
         Map<String, Manifest> manifests = new HashMap<>();
         // Each shared call once, however many of its jobs are planned: a call is one sample of the cost model.
-        java.util.Set<Manifest.SharedCall> calls = new java.util.HashSet<>();
+        java.util.Set<SharedCall> calls = new java.util.HashSet<>();
         List<Job> list = new ArrayList<>();
         for (Map.Entry<String, List<OpFile>> e : groups.entrySet()) {
             OpFile first = e.getValue().get(0);
@@ -93,7 +94,7 @@ final class RunPlanner {
                     break;
                 }
                 if (entry.isPresent() && entry.get().sharedCall().isPresent()) {
-                    Manifest.SharedCall c = entry.get().sharedCall().get();
+                    SharedCall c = entry.get().sharedCall().get();
                     if (calls.add(c)) {
                         recorded.add(new CostModel.Sample(c.ops(), c.millionElements(), c.seconds()));
                     }

@@ -93,17 +93,17 @@ final class ManifestParser {
         for (Object m : (List<?>) em.get("models")) {
             models.add(model(m));
         }
-        Optional<Manifest.SharedCall> call = Optional.empty();
+        Optional<SharedCall> call = Optional.empty();
         if (em.containsKey("shared_call")) {
             if (!(em.get("shared_call") instanceof Map<?, ?> cm) || !(cm.get("ops") instanceof Long ops)
                     || !(cm.get("million_elements") instanceof Number elements) || !(cm.get("seconds") instanceof Number seconds)) {
                 throw new IllegalArgumentException("shared_call must hold the integer ops and the numbers million_elements"
                         + " and seconds");
             }
-            if (ops > Manifest.SharedCall.MAX_OPS) {
-                throw new IllegalArgumentException("a shared call's ops must be 2.." + Manifest.SharedCall.MAX_OPS + ": " + ops);
+            if (ops > SharedCall.MAX_OPS) {
+                throw new IllegalArgumentException("a shared call's ops must be 2.." + SharedCall.MAX_OPS + ": " + ops);
             }
-            call = Optional.of(new Manifest.SharedCall(ops.intValue(), elements.doubleValue(), seconds.doubleValue()));
+            call = Optional.of(new SharedCall(ops.intValue(), elements.doubleValue(), seconds.doubleValue()));
         }
         return new Manifest.Entry((String) em.get("key"), models, ((Number) em.get("compile_seconds")).doubleValue(), call);
     }

@@ -234,12 +234,9 @@ public final class ModelStore implements AutoCloseable {
         record(files, key, models, compileTime, Optional.empty());
     }
 
-    /**
-     * Same as {@link #record(List, String, List, Duration)}, for a job compiled in a call shared with other jobs:
-     * {@code compileTime} is then 0 (its own time is not measured) and {@code sharedCall} the call as a whole.
-     */
+    /** The same for a job compiled in a shared call: its own time is not measured (0), the call's is kept whole. */
     public void record(List<OpFile> files, String key, List<StoredModel> models, Duration compileTime,
-                       Optional<Manifest.SharedCall> sharedCall) throws IOException {
+                       Optional<SharedCall> sharedCall) throws IOException {
         if (files.stream().map(OpFile::outputDirectory).distinct().count() != 1) {
             throw new IllegalArgumentException("files of one record must share an output directory: " + files);
         }

@@ -37,7 +37,7 @@ final class Recording {
      * @throws IOException if the manifest cannot be written
      */
     static void record(ManifestStore manifests, Path dir, List<OpFile> files, String key, List<StoredModel> models,
-                       Duration compileTime, Optional<Manifest.SharedCall> sharedCall) throws IOException {
+                       Duration compileTime, Optional<SharedCall> sharedCall) throws IOException {
         List<Manifest.Model> ms = models.stream()
                 .map(m -> new Manifest.Model(m.path().getFileName().toString(), m.size(), m.sha256())).toList();
         Manifest.Entry entry = new Manifest.Entry(key, ms, compileTime.toNanos() / 1e9, sharedCall);

@@ -88,7 +88,7 @@ class ManifestTest {
     void aSharedCallIsKeptWithItsEntryAndReadBack() {
         Manifest.Model a = new Manifest.Model("0_A_1.om", 3, SHA_A);
         Manifest m = Manifest.empty().with("x.json",
-                new Manifest.Entry("k1", List.of(a), 0, Optional.of(new Manifest.SharedCall(5, 0.25, 7.5))));
+                new Manifest.Entry("k1", List.of(a), 0, Optional.of(new SharedCall(5, 0.25, 7.5))));
 
         String json = m.toJson();
 
