@@ -180,20 +180,17 @@ final class JobCompiler {
         }
     }
 
-    /** Moves a job's models into place and records them for every file the job serves. */
-    /** A shared call as the manifests keep it: its ops, elements and time as a whole; empty when it took no time. */
+    /** A shared call as the manifests keep it: its ops, elements and time as a whole; empty outside their ranges. */
     private static Optional<SharedCall> sharedCall(List<Job> batch, Duration elapsed) {
         double seconds = elapsed.toNanos() / 1e9;
-        if (!(seconds > 0) || seconds > SharedCall.MAX_SECONDS) {
-            return Optional.empty();
-        }
         double elements = 0;
         for (Job j : batch) {
             elements += j.millionElements;
         }
-        return Optional.of(new SharedCall(batch.size(), elements, seconds));
+        return SharedCall.within(batch.size(), elements, seconds);
     }
 
+    /** Moves a job's models into place and records them for every file the job serves. */
     private Outcome place(Job job, ModelStore.Staging staging, Duration compileTime, long jobStart) {
         return place(job, staging, compileTime, Optional.empty(), jobStart);
     }

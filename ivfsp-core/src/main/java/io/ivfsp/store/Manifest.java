@@ -91,14 +91,15 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed, Ma
      * @param sharedCall     the call it was compiled in with other jobs, as a whole; empty when compiled alone
      */
     public record Entry(String key, List<Model> models, double compileSeconds, Optional<SharedCall> sharedCall) {
-        /** @throws IllegalArgumentException if the key is not a plain token or the time is negative or not finite */
+        /** @throws IllegalArgumentException if the key is not a plain token or the time is negative or above 1e6 s */
         public Entry {
             models = List.copyOf(models);
             if (!ModelNames.isKey(key)) {
                 throw new IllegalArgumentException("not a cache key: " + ModelNames.quote(String.valueOf(key)));
             }
-            if (!(compileSeconds >= 0) || Double.isInfinite(compileSeconds)) {
-                throw new IllegalArgumentException("compile time must be a finite number of seconds: " + compileSeconds);
+            if (!(compileSeconds >= 0) || compileSeconds > SharedCall.MAX_SECONDS) {
+                throw new IllegalArgumentException("compile time must be 0.." + SharedCall.MAX_SECONDS + " seconds: "
+                        + compileSeconds);
             }
             java.util.Objects.requireNonNull(sharedCall);
         }

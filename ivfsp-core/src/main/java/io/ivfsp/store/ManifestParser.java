@@ -100,7 +100,7 @@ final class ManifestParser {
                 throw new IllegalArgumentException("shared_call must hold the integer ops and the numbers million_elements"
                         + " and seconds");
             }
-            if (ops > SharedCall.MAX_OPS) {
+            if (ops < 2 || ops > SharedCall.MAX_OPS) {  // before narrowing: a long's low bits could look valid
                 throw new IllegalArgumentException("a shared call's ops must be 2.." + SharedCall.MAX_OPS + ": " + ops);
             }
             call = Optional.of(new SharedCall(ops.intValue(), elements.doubleValue(), seconds.doubleValue()));

@@ -12,6 +12,10 @@ package io.ivfsp.store;
 public record SharedCall(int ops, double millionElements, double seconds) {
     /** The most ops a call is recorded with. */
     public static final int MAX_OPS = 100_000;
+    /** The most tensor elements per op, in millions: far above any op of the catalog (50). */
+    public static final double MAX_MILLION_ELEMENTS_PER_OP = 10_000;
+    /** The shortest call recorded, in seconds: a shorter one is no measurement of a compiler's costs. */
+    public static final double MIN_SECONDS = 1e-3;
     /** The longest call recorded, in seconds (as the registry's compile times). */
     public static final double MAX_SECONDS = 1e6;
 
@@ -19,12 +23,22 @@ public record SharedCall(int ops, double millionElements, double seconds) {
         if (ops < 2 || ops > MAX_OPS) {
             throw new IllegalArgumentException("a shared call's ops must be 2.." + MAX_OPS + ": " + ops);
         }
-        if (!(millionElements >= 0) || Double.isInfinite(millionElements)) {
-            throw new IllegalArgumentException("a shared call's elements must be finite and not negative: "
-                    + millionElements);
+        if (!(millionElements >= 0) || millionElements > ops * MAX_MILLION_ELEMENTS_PER_OP) {
+            throw new IllegalArgumentException("a shared call's million elements must be 0.." + MAX_MILLION_ELEMENTS_PER_OP
+                    + " per op: " + millionElements);
         }
-        if (!(seconds > 0) || seconds > MAX_SECONDS) {
-            throw new IllegalArgumentException("a shared call's seconds must be in (0, " + MAX_SECONDS + "]: " + seconds);
+        if (!(seconds >= MIN_SECONDS) || seconds > MAX_SECONDS) {
+            throw new IllegalArgumentException("a shared call's seconds must be " + MIN_SECONDS + ".." + MAX_SECONDS + ": "
+                    + seconds);
+        }
+    }
+
+    /** The call, or empty when a value is outside the ranges a manifest keeps. */
+    public static java.util.Optional<SharedCall> within(int ops, double millionElements, double seconds) {
+        try {
+            return java.util.Optional.of(new SharedCall(ops, millionElements, seconds));
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.empty();
         }
     }
 }

@@ -85,6 +85,7 @@ class LauncherTest {
         ProcessBuilder pb = new ProcessBuilder("sh", launcher.toString(), "--version").directory(dir.toFile())
                 .redirectErrorStream(true);
         pb.environment().remove("IVFSP_JAVA_OPTS");
+        JVM_OPTION_VARIABLES.forEach(pb.environment()::remove);
         pb.environment().putAll(env);
         pb.environment().put("PATH", bin + ":/usr/bin:/bin");
         Waits.Finished r = Waits.run(pb);
@@ -98,8 +99,13 @@ class LauncherTest {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(options);
         cmd.add("-version");
-        return Waits.run(new ProcessBuilder(cmd).redirectErrorStream(true));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        JVM_OPTION_VARIABLES.forEach(pb.environment()::remove);  // only the launcher's options are judged
+        return Waits.run(pb);
     }
+
+    /** Variables through which the environment adds options to every JVM. */
+    private static final List<String> JVM_OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 
     @Test
     void aShortRunGetsOneClientCompilerThreadAndTheJvmAcceptsTheOptions() throws Exception {
