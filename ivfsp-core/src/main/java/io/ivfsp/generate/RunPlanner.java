@@ -11,10 +11,12 @@ import io.ivfsp.store.SharedCall;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 
 /**
@@ -75,7 +77,7 @@ final class RunPlanner {
         }
         Map<String, Manifest> manifests = new HashMap<>();
         // Each shared call once, however many of its jobs are planned: a call is one sample of the cost model.
-        java.util.Set<SharedCall> calls = new java.util.HashSet<>();
+        Set<SharedCall> calls = new HashSet<>();
         List<Job> list = new ArrayList<>();
         for (Map.Entry<String, List<OpFile>> e : groups.entrySet()) {
             OpFile first = e.getValue().get(0);

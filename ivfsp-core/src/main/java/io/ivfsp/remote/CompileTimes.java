@@ -91,7 +91,8 @@ final class CompileTimes {
             return Optional.empty();
         }
         try {
-            if (RegistryEntry.FLAT_JSON.parse(new String(bytes, StandardCharsets.UTF_8)) instanceof Map<?, ?> m && Long.valueOf(1).equals(m.get("version"))
+            Object parsed = RegistryEntry.FLAT_JSON.parse(new String(bytes, StandardCharsets.UTF_8));
+            if (parsed instanceof Map<?, ?> m && Long.valueOf(1).equals(m.get("version"))
                     && expectedKey.equals(m.get("key")) && Long.valueOf(ops).equals(m.get("ops"))
                     && m.get("seconds") instanceof Number n) {
                 double s = n.doubleValue();

@@ -2,6 +2,7 @@ package io.ivfsp.remote;
 
 import io.ivfsp.json.JsonReader;
 import io.ivfsp.json.JsonWriter;
+import io.ivfsp.store.Manifest;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,11 +30,11 @@ public record RegistryEntry(String key, List<Model> models, double compileSecond
     private static final int MAX_MODELS = 256;
     private static final Pattern KEY = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-    /** A model name as the catalog gives them: one file name, no separator, not hidden. */
     /** An entry's JSON: a registry is not trusted not to send {@code [[[[...} or megabytes. */
     private static final JsonReader ENTRY_JSON = JsonReader.builder().maxDepth(4).maxLength(MAX_BYTES).build();
     /** A lease's or a compile time's JSON: one flat map, at most an entry's size. */
     static final JsonReader FLAT_JSON = JsonReader.builder().maxDepth(1).maxLength(MAX_BYTES).build();
+    /** A model name as the catalog gives them: one file name, no separator, not hidden. */
     private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.\\-]{0,254}\\.om");
 
     public RegistryEntry {
@@ -86,7 +87,7 @@ public record RegistryEntry(String key, List<Model> models, double compileSecond
             throw new IllegalArgumentException("entry names another key: " + abbreviate(rm.get("key")));
         }
         if (!(rm.get("compile_seconds") instanceof Number cs) || !Double.isFinite(cs.doubleValue())
-                || cs.doubleValue() < 0 || cs.doubleValue() > 1e6) {
+                || cs.doubleValue() < 0 || cs.doubleValue() > Manifest.MAX_COMPILE_SECONDS) {
             throw new IllegalArgumentException("compile_seconds missing or out of range: " + abbreviate(rm.get("compile_seconds")));
         }
         if (!(rm.get("models") instanceof List<?> list) || list.isEmpty() || list.size() > MAX_MODELS) {

@@ -5,6 +5,7 @@ import io.ivfsp.json.JsonWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -81,6 +82,9 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed, Ma
         return new Manifest(Map.of(), Map.of());
     }
 
+    /** The longest compile time kept, in seconds (11 days): a larger one is no measurement. */
+    public static final double MAX_COMPILE_SECONDS = 1e6;
+
     /**
      * One compiled JSON file.
      *
@@ -91,17 +95,17 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed, Ma
      * @param sharedCall     the call it was compiled in with other jobs, as a whole; empty when compiled alone
      */
     public record Entry(String key, List<Model> models, double compileSeconds, Optional<SharedCall> sharedCall) {
-        /** @throws IllegalArgumentException if the key is not a plain token or the time is negative or above 1e6 s */
+        /** @throws IllegalArgumentException if the key is not a plain token or the time is outside 0..{@link #MAX_COMPILE_SECONDS} */
         public Entry {
             models = List.copyOf(models);
             if (!ModelNames.isKey(key)) {
                 throw new IllegalArgumentException("not a cache key: " + ModelNames.quote(String.valueOf(key)));
             }
-            if (!(compileSeconds >= 0) || compileSeconds > SharedCall.MAX_SECONDS) {
-                throw new IllegalArgumentException("compile time must be 0.." + SharedCall.MAX_SECONDS + " seconds: "
+            if (!(compileSeconds >= 0) || compileSeconds > MAX_COMPILE_SECONDS) {
+                throw new IllegalArgumentException("compile time must be 0.." + MAX_COMPILE_SECONDS + " seconds: "
                         + compileSeconds);
             }
-            java.util.Objects.requireNonNull(sharedCall);
+            Objects.requireNonNull(sharedCall);
         }
 
         /** A job compiled alone. */

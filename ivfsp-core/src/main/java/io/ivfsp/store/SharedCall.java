@@ -1,5 +1,7 @@
 package io.ivfsp.store;
 
+import java.util.Optional;
+
 /**
  * A compiler call that compiled several jobs' ops together, as a whole: what later runs fit the start-up
  * of a call to (one call's time cannot be split among its jobs without knowing that start-up).
@@ -16,8 +18,6 @@ public record SharedCall(int ops, double millionElements, double seconds) {
     public static final double MAX_MILLION_ELEMENTS_PER_OP = 10_000;
     /** The shortest call recorded, in seconds: a shorter one is no measurement of a compiler's costs. */
     public static final double MIN_SECONDS = 1e-3;
-    /** The longest call recorded, in seconds (as the registry's compile times). */
-    public static final double MAX_SECONDS = 1e6;
 
     public SharedCall {
         if (ops < 2 || ops > MAX_OPS) {
@@ -27,18 +27,19 @@ public record SharedCall(int ops, double millionElements, double seconds) {
             throw new IllegalArgumentException("a shared call's million elements must be 0.." + MAX_MILLION_ELEMENTS_PER_OP
                     + " per op: " + millionElements);
         }
-        if (!(seconds >= MIN_SECONDS) || seconds > MAX_SECONDS) {
-            throw new IllegalArgumentException("a shared call's seconds must be " + MIN_SECONDS + ".." + MAX_SECONDS + ": "
+        if (!(seconds >= MIN_SECONDS) || seconds > Manifest.MAX_COMPILE_SECONDS) {
+            throw new IllegalArgumentException("a shared call's seconds must be " + MIN_SECONDS + ".."
+                    + Manifest.MAX_COMPILE_SECONDS + ": "
                     + seconds);
         }
     }
 
     /** The call, or empty when a value is outside the ranges a manifest keeps. */
-    public static java.util.Optional<SharedCall> within(int ops, double millionElements, double seconds) {
+    public static Optional<SharedCall> within(int ops, double millionElements, double seconds) {
         try {
-            return java.util.Optional.of(new SharedCall(ops, millionElements, seconds));
+            return Optional.of(new SharedCall(ops, millionElements, seconds));
         } catch (IllegalArgumentException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 }
