@@ -208,9 +208,8 @@ class AtcProcessLifetimeTest {
 
     private Process startGenerator(Path log) throws IOException {
         Path root = Files.createDirectories(dir.resolve("root"));
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), HangingGeneration.class.getName(),
-                root.toString(), fake.home().toString())
+        ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(HangingGeneration.class, root.toString(),
+                fake.home().toString()))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         Process p = pb.start();
         started.add(p);

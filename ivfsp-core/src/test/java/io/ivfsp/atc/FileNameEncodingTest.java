@@ -3,6 +3,7 @@ package io.ivfsp.atc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ivfsp.compile.FileNameEncoding;
+import io.ivfsp.testing.ChildJvm;
 import io.ivfsp.testing.Waits;
 
 import java.io.IOException;
@@ -36,9 +37,7 @@ class FileNameEncodingTest {
     }
 
     private String probe(String locale, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), LocaleProbe.class.getName()));
-        cmd.addAll(List.of(args));
+        List<String> cmd = ChildJvm.command(LocaleProbe.class, args);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("LC_") || k.equals("LANG") || k.equals("LANGUAGE"));

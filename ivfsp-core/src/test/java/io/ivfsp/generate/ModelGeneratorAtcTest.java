@@ -3,6 +3,7 @@ package io.ivfsp.generate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ivfsp.atc.AtcCompiler;
 import io.ivfsp.files.Sha256;
 import io.ivfsp.compile.CompileFailure;
 import io.ivfsp.config.IvfspConfig;
@@ -53,7 +54,7 @@ class ModelGeneratorAtcTest {
     }
 
     private ModelGeneratorBuilder generator() {
-        return fake.generator(root);
+        return fake.generator(root, AtcCompiler.builder());  // the production watchdog
     }
 
     private static Set<String> list(Path d) throws IOException {

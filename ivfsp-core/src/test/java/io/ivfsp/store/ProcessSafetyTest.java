@@ -14,6 +14,7 @@ import io.ivfsp.generate.GenerationResult;
 import io.ivfsp.ops.ModelPlan;
 import io.ivfsp.ops.OpCatalog;
 import io.ivfsp.ops.OpFile;
+import io.ivfsp.testing.ChildJvm;
 import io.ivfsp.testing.FakeToolkit;
 import io.ivfsp.testing.GeneratorProcess;
 import io.ivfsp.testing.RunningProcesses;
@@ -59,9 +60,8 @@ class ProcessSafetyTest {
      * nothing here blocks where the test's interrupt cannot reach.
      */
     private static Process start(Path root, FakeToolkit fake, int parallelism, Path out) throws IOException {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
-                GeneratorProcess.class.getName(), root.toString(), fake.home().toString(), String.valueOf(parallelism));
+        List<String> cmd = ChildJvm.command(GeneratorProcess.class, root.toString(), fake.home().toString(),
+                String.valueOf(parallelism));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
     }
 

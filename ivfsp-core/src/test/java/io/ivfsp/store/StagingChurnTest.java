@@ -2,6 +2,7 @@ package io.ivfsp.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ivfsp.testing.ChildJvm;
 import io.ivfsp.testing.Waits;
 
 import java.io.IOException;
@@ -37,9 +38,8 @@ class StagingChurnTest {
         try {
             for (int i = 0; i < PROCESSES; i++) {
                 // Output in a file, not a pipe: reading a pipe blocks where the test's interrupt cannot reach.
-                children.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
-                        Churn.class.getName(), root.toString(), go.toString(), String.valueOf(ROUNDS))
+                children.add(new ProcessBuilder(ChildJvm.command(Churn.class, root.toString(), go.toString(),
+                        String.valueOf(ROUNDS)))
                         .redirectErrorStream(true).redirectOutput(root.resolve("out-" + i).toFile()).start());
             }
             Files.createFile(go);

@@ -16,6 +16,14 @@ public final class ChildJvm {
     public record Result(int exit, String out) {
     }
 
+    /**
+     * The options of every child JVM: the client compiler alone, as a child runs seconds at most (C2
+     * would compile little before the end, at a cost). Measured on the classes that start the most
+     * children (ProcessSafetyTest, StagingChurnTest, AtcProcessLifetimeTest): the serial collector with
+     * one compiler thread gained nothing, and the interpreter alone took three times the CPU.
+     */
+    private static final List<String> OPTIONS = List.of("-XX:TieredStopAtLevel=1");
+
     private ChildJvm() {
     }
 
@@ -29,19 +37,31 @@ public final class ChildJvm {
     public static Result runWithOptions(List<String> jvmOptions, Map<String, String> envChanges,
                                         List<String> envRemovals, Class<?> main, String... args)
             throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command(jvmOptions, main, args)).redirectErrorStream(true);
+        envRemovals.forEach(pb.environment()::remove);
+        pb.environment().putAll(envChanges);
+        Waits.Finished finished = Waits.run(pb);
+        return new Result(finished.exit(), finished.out());
+    }
+
+    /**
+     * The command that runs {@code main} of the test class path in a fresh JVM with the options of every
+     * child JVM of the tests, then {@code jvmOptions} (which may override them), then {@code args}.
+     */
+    public static List<String> command(List<String> jvmOptions, Class<?> main, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // A short run: the client compiler alone starts sooner and spends less CPU than tiered C2.
-        cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.addAll(OPTIONS);
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(main.getName());
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        envRemovals.forEach(pb.environment()::remove);
-        pb.environment().putAll(envChanges);
-        Waits.Finished finished = Waits.run(pb);
-        return new Result(finished.exit(), finished.out());
+        return cmd;
+    }
+
+    /** {@link #command(List, Class, String...)} with no options of its own. */
+    public static List<String> command(Class<?> main, String... args) {
+        return command(List.of(), main, args);
     }
 }

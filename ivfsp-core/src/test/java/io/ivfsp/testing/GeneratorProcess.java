@@ -1,7 +1,7 @@
 package io.ivfsp.testing;
 
-import io.ivfsp.atc.AtcCompiler;
 import io.ivfsp.atc.AtcToolkit;
+import io.ivfsp.atc.LightWatchdog;
 import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.ModelSet;
 import io.ivfsp.generate.GenerationResult;
@@ -23,7 +23,7 @@ public final class GeneratorProcess {
 
     public static void main(String[] args) {
         GenerationResult r = ModelGenerator.builder()
-                .compiler(AtcCompiler.builder().toolkit(AtcToolkit.at(Path.of(args[1]))).build())
+                .compiler(LightWatchdog.builder().toolkit(AtcToolkit.at(Path.of(args[1]))).build())
                 .outputRoot(Path.of(args[0])).parallelism(Integer.parseInt(args[2]))
                 .batching(io.ivfsp.generate.BatchingMode.NEVER).build()
                 .generate(OpCatalog.plan(IvfspConfig.defaults(), EnumSet.allOf(ModelSet.class)));
