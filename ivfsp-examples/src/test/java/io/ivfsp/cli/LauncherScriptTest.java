@@ -8,8 +8,8 @@ import io.ivfsp.testing.Waits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.List;
@@ -17,18 +17,27 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@code ./ivfsp} launcher at the repository root, run as a user runs it, against the ATC-like
- * fixture. Runs after {@code package}, so the launcher finds the jar up to date.
+ * fixture. The module makes the CLI jar and its lib/ before its tests (see its pom), so the launcher
+ * finds them up to date. The tests run side by side: those that replace the launcher's class-data
+ * archive run a copy of the launcher in a tree of their own, whose jar and libraries are links to the
+ * build's.
  */
-class LauncherIT {
+@Execution(ExecutionMode.CONCURRENT)
+class LauncherScriptTest {
 
     @TempDir
     Path dir;
 
-    private static Path launcher() {
+    /** The launcher run, by default the repository's. */
+    private Path launcher = repositoryLauncher();
+
+    private static Path repositoryLauncher() {
         return Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent().resolve("ivfsp");
     }
 
@@ -36,7 +45,7 @@ class LauncherIT {
     }
 
     private Run run(Path cwd, Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new java.util.ArrayList<>(List.of(launcher().toString()));
+        List<String> cmd = new java.util.ArrayList<>(List.of(launcher.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile())
                 .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
@@ -65,23 +74,23 @@ class LauncherIT {
     }
 
     // The launcher's class-data archive (AppCDS), next to the jar. These tests replace it, and the
-    // launcher makes it again: it is a speed-up that no run may depend on.
+    // launcher makes it again: it is a speed-up that no run may depend on. Each test has a launcher tree
+    // of its own, so that they can run side by side: the launcher script copied, with links to the jar
+    // and the library directory the build made.
 
-    private static Path archive() {
-        return Path.of(System.getProperty("user.dir")).toAbsolutePath().resolve("target").resolve("ivfsp-cli.jsa");
+    /** Runs a copy of the launcher in a tree of this test's, without an archive yet. */
+    private void useOwnLauncherTree() throws IOException {
+        Path repository = repositoryLauncher().getParent();
+        Path built = repository.resolve("ivfsp-examples").resolve("target");
+        Path tree = dir.resolve("tree");
+        Path target = Files.createDirectories(tree.resolve("ivfsp-examples").resolve("target"));
+        Files.createSymbolicLink(target.resolve("ivfsp-cli.jar"), built.resolve("ivfsp-cli.jar"));
+        Files.createSymbolicLink(target.resolve("lib"), built.resolve("lib"));
+        launcher = Files.copy(repositoryLauncher(), tree.resolve("ivfsp"), StandardCopyOption.COPY_ATTRIBUTES);
     }
 
-    private static void removeArchive() throws IOException {
-        Path jsa = archive();
-        if (Files.isDirectory(jsa, LinkOption.NOFOLLOW_LINKS)) {
-            try (Stream<Path> s = Files.list(jsa)) {   // what a broken launcher may have moved into it
-                for (Path p : s.toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-        Files.deleteIfExists(jsa);
-        Files.deleteIfExists(jsa.resolveSibling("ivfsp-cli.jsa.key"));
+    private Path archive() {
+        return launcher.resolveSibling("ivfsp-examples").resolve("target").resolve("ivfsp-cli.jsa");
     }
 
     /** A warm {@code service} run on the mock backend; returns the JVM's class-loading log of the run. */
@@ -112,7 +121,7 @@ class LauncherIT {
     @Test
     void aMissingArchiveIsMadeOnceAndThenUsed() throws Exception {
         Path cwd = Files.createDirectories(dir.resolve("work"));
-        removeArchive();
+        useOwnLauncherTree();
 
         warmService(cwd);   // makes the archive, then compiles the mock models
         assertThat(archive()).isRegularFile();
@@ -126,7 +135,7 @@ class LauncherIT {
     @Test
     void aTruncatedArchiveIsNeverMappedAndIsMadeAgain() throws Exception {
         Path cwd = Files.createDirectories(dir.resolve("work"));
-        removeArchive();
+        useOwnLauncherTree();
         warmService(cwd);
         byte[] whole = Files.readAllBytes(archive());
         archive().toFile().setWritable(true);
@@ -142,7 +151,7 @@ class LauncherIT {
     @Test
     void aDamagedArchiveThatLooksUnchangedIsRefusedByTheJvmAndTheRunGoesOn() throws Exception {
         Path cwd = Files.createDirectories(dir.resolve("work"));
-        removeArchive();
+        useOwnLauncherTree();
         warmService(cwd);
         FileTime time = Files.getLastModifiedTime(archive());
         byte[] bytes = Files.readAllBytes(archive());
@@ -159,22 +168,18 @@ class LauncherIT {
     @Test
     void anArchiveThatCannotBeWrittenCostsOneAttemptAndNeverFailsTheRun() throws Exception {
         Path cwd = Files.createDirectories(dir.resolve("work"));
-        removeArchive();
+        useOwnLauncherTree();
         // a directory where the archive goes: the dump cannot land there (and root ignores permissions)
         Files.createDirectory(archive());
-        try {
-            String first = warmService(cwd);
-            FileTime key = Files.getLastModifiedTime(archive().resolveSibling("ivfsp-cli.jsa.key"));
-            String second = warmService(cwd);
+        String first = warmService(cwd);
+        FileTime key = Files.getLastModifiedTime(archive().resolveSibling("ivfsp-cli.jsa.key"));
+        String second = warmService(cwd);
 
-            assertThat(cliClassSource(first)).doesNotContain("shared objects file");
-            assertThat(cliClassSource(second)).doesNotContain("shared objects file");
-            assertThat(archive()).isEmptyDirectory();
-            assertThat(Files.getLastModifiedTime(archive().resolveSibling("ivfsp-cli.jsa.key")))
-                    .as("no second attempt").isEqualTo(key);
-        } finally {
-            removeArchive();
-        }
+        assertThat(cliClassSource(first)).doesNotContain("shared objects file");
+        assertThat(cliClassSource(second)).doesNotContain("shared objects file");
+        assertThat(archive()).isEmptyDirectory();
+        assertThat(Files.getLastModifiedTime(archive().resolveSibling("ivfsp-cli.jsa.key")))
+                .as("no second attempt").isEqualTo(key);
     }
 
     @Test
@@ -190,7 +195,7 @@ class LauncherIT {
     @Test
     void anS3RegistryIsFoundThoughTheAwsSdkIsOffTheClassPathOfRunsWithoutOne() throws Exception {
         Path cwd = Files.createDirectories(dir.resolve("remote"));
-        Path lib = launcher().resolveSibling("ivfsp-examples").resolve("target").resolve("lib");
+        Path lib = launcher.resolveSibling("ivfsp-examples").resolve("target").resolve("lib");
         Map<String, String> env = Map.of("ASCEND_HOME", dir.resolve("none").toString());
 
         Run named = run(cwd, env, "service", "--plan", "-q", "--remote=s3://models-bucket/ivfsp");
