@@ -20,6 +20,11 @@ import java.util.Optional;
  */
 final class Backends {
 
+    /** The providers of {@link #shipped} besides {@code atc}, by name, as their modules list them for ServiceLoader. */
+    private static final Map<String, String> SHIPPED = Map.of(
+            "mock", "io.ivfsp.compile.MockCompilerProvider",
+            "native", "io.ivfsp.nativeacl.InProcessCompilerProvider");
+
     private Backends() {
     }
 
@@ -34,6 +39,35 @@ final class Backends {
         List<String> names = new ArrayList<>(OpCompilers.providers().stream().map(OpCompilerProvider::name).toList());
         names.add(OpCompilers.AUTO);
         return names;
+    }
+
+    /** Whether {@code --backend} takes {@code name}: one of {@link #names()}, looked up only for a name the CLI does not ship. */
+    static boolean isName(String name) {
+        return name.equals(OpCompilers.AUTO) || name.equals("atc") || shipped(name).isPresent() || names().contains(name);
+    }
+
+    /**
+     * The provider of a backend that the CLI ships ({@code atc}, {@code mock}, and {@code native} when
+     * its jar is on the class path), made without looking through the class path: a look-up opens every
+     * jar of it, 15 ms of a warm run that names its backend, where the class-data archive spares the
+     * rest of the run from opening any. Empty for any other name.
+     */
+    private static Optional<OpCompilerProvider> shipped(String name, AtcToolkit toolkit, Map<String, String> environment) {
+        return name.equals("atc") ? Optional.of(new BoundAtc(toolkit, environment)) : shipped(name);
+    }
+
+    /** {@link #shipped(String, AtcToolkit, Map)} for the backends other than {@code atc}. */
+    private static Optional<OpCompilerProvider> shipped(String name) {
+        String className = SHIPPED.get(name);
+        if (className == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Class.forName(className, true, Backends.class.getClassLoader())
+                    .asSubclass(OpCompilerProvider.class).getConstructor().newInstance());
+        } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
+            return Optional.empty();   // not on the class path: a look-up says what is
+        }
     }
 
     /** The backend asked for by flag, system property, then the CLI's environment; empty: by rank. */
@@ -55,9 +89,12 @@ final class Backends {
      */
     static Choice choose(String command, Optional<String> flag, AtcToolkit toolkit, Map<String, String> environment,
                          boolean tellFallback, PrintWriter err) {
-        List<OpCompilerProvider> providers = providers(toolkit, environment);
         Optional<OpCompilers.Request> request = request(flag, environment);
         boolean auto = request.map(OpCompilers.Request::isAuto).orElse(false);
+        // A backend named and shipped is chosen among itself alone, by the same rules (unavailable: why).
+        List<OpCompilerProvider> providers = request.filter(r -> !r.isAuto())
+                .flatMap(r -> shipped(r.name(), toolkit, environment)).map(List::of)
+                .orElseGet(() -> providers(toolkit, environment));
         OpCompilerProvider provider;
         try {
             provider = OpCompilers.choose(request, providers);
