@@ -1,11 +1,17 @@
 package io.ivfsp.cli;
 
 import io.ivfsp.config.IvfspParameter;
+import io.ivfsp.generate.ModelGenerator;
+import io.ivfsp.generate.ModelGeneratorBuilder;
+import io.ivfsp.store.Verification;
+import io.ivfsp.remote.RemoteSettings;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.Optional;
 
 /**
  * How a generator subcommand reads its command line: like its reference script's argparse
@@ -22,24 +28,53 @@ final class GenerateArguments {
      * ivfsp's own options as the argparse-like reader sees them and keeps their values, in the order of the
      * help (the annotations' {@code order}); {@code --pool} and the script's flags are not among them.
      */
-    static final ScriptCommandLine<GenerateCommand> OWN_OPTIONS = new ScriptCommandLine<>(Stream.concat(Stream.of(
-            ScriptCommandLine.<GenerateCommand>flag("--plan", c -> c.plan = true),
-            ScriptCommandLine.<GenerateCommand>text("--backend", (c, v) -> c.backend = v),
-            ScriptCommandLine.<GenerateCommand>path(List.of("--toolkit"), (c, v) -> c.toolkitDir = v),
-            ScriptCommandLine.<GenerateCommand>path(List.of("-o", "--output-root"), (c, v) -> c.outputRoot = v),
-            ScriptCommandLine.<GenerateCommand>path(List.of("--install-to"), (c, v) -> c.installTo = v),
-            ScriptCommandLine.<GenerateCommand>integer("--timeout", (c, v) -> c.timeout = v),
-            ScriptCommandLine.<GenerateCommand>flag("--fail-fast", c -> c.failFast = true),
-            ScriptCommandLine.<GenerateCommand>flag("--rebuild", c -> c.rebuild = true),
-            ScriptCommandLine.<GenerateCommand>text("--verification", (c, v) -> c.verification = v),
-            ScriptCommandLine.<GenerateCommand>flag("--prune", c -> c.prune = true),
-            ScriptCommandLine.<GenerateCommand>flag("-q", "--quiet", c -> c.quiet = true),
-            ScriptCommandLine.<GenerateCommand>flag("--json", c -> c.json = true),
-            ScriptCommandLine.<GenerateCommand>flag("--batch", c -> c.batch = true),
-            ScriptCommandLine.<GenerateCommand>flag("--no-batch", c -> c.noBatch = true),
-            ScriptCommandLine.<GenerateCommand>integer("--compile-workers", (c, v) -> c.compileWorkers = v),
-            ScriptCommandLine.<GenerateCommand>path(List.of("--trace"), (c, v) -> c.trace = v)),
-            RemoteOptions.OPTIONS.stream().map(o -> o.<GenerateCommand>of(c -> c.remote))).toList());
+    static final ScriptCommandLine<GenerateCommand> OWN_OPTIONS = new ScriptCommandLine<>(ownOptions(),
+            GenerateArguments::set);
+
+    private static List<ScriptCommandLine.Own> ownOptions() {
+        List<ScriptCommandLine.Own> own = new ArrayList<>(List.of(
+                ScriptCommandLine.flag("--plan"),
+                ScriptCommandLine.text("--backend"),
+                ScriptCommandLine.path(List.of("--toolkit")),
+                ScriptCommandLine.path(List.of("-o", "--output-root")),
+                ScriptCommandLine.path(List.of("--install-to")),
+                ScriptCommandLine.integer("--timeout"),
+                ScriptCommandLine.flag("--fail-fast"),
+                ScriptCommandLine.flag("--rebuild"),
+                ScriptCommandLine.text("--verification"),
+                ScriptCommandLine.flag("--prune"),
+                ScriptCommandLine.flag("-q", "--quiet"),
+                ScriptCommandLine.flag("--json"),
+                ScriptCommandLine.flag("--batch"),
+                ScriptCommandLine.flag("--no-batch"),
+                ScriptCommandLine.integer("--compile-workers"),
+                ScriptCommandLine.path(List.of("--trace"))));
+        own.addAll(RemoteOptions.OPTIONS);
+        return own;
+    }
+
+    /** Keeps the value of one of {@link #OWN_OPTIONS}, named by its long name, in {@code c}'s field. */
+    private static void set(GenerateCommand c, String option, String value) {
+        switch (option) {
+            case "--plan" -> c.plan = true;
+            case "--backend" -> c.backend = value;
+            case "--toolkit" -> c.toolkitDir = ScriptCommandLine.path(option, value);
+            case "--output-root" -> c.outputRoot = ScriptCommandLine.path(option, value);
+            case "--install-to" -> c.installTo = ScriptCommandLine.path(option, value);
+            case "--timeout" -> c.timeout = value;
+            case "--fail-fast" -> c.failFast = true;
+            case "--rebuild" -> c.rebuild = true;
+            case "--verification" -> c.verification = value;
+            case "--prune" -> c.prune = true;
+            case "--quiet" -> c.quiet = true;
+            case "--json" -> c.json = true;
+            case "--batch" -> c.batch = true;
+            case "--no-batch" -> c.noBatch = true;
+            case "--compile-workers" -> c.compileWorkers = value;
+            case "--trace" -> c.trace = ScriptCommandLine.path(option, value);
+            default -> c.remote.set(option, value);
+        }
+    }
 
     /**
      * The options as the script's argparse would see them: help first, then the script's flags in its order,
@@ -52,7 +87,9 @@ final class GenerateArguments {
     static List<ScriptArguments.Option> options(List<IvfspParameter> flags, boolean hasPool, boolean poolIsScriptFlag) {
         List<ScriptArguments.Option> script = new ArrayList<>();
         script.add(new ScriptArguments.Option(List.of("-h", "--help"), ScriptArguments.Kind.HELP, true));
-        flags.forEach(p -> script.add(new ScriptArguments.Option(List.of(p.flag()), ScriptArguments.Kind.INT_LIST, true)));
+        for (IvfspParameter p : flags) {
+            script.add(new ScriptArguments.Option(List.of(p.flag()), ScriptArguments.Kind.INT_LIST, true));
+        }
         if (hasPool) {
             script.add(new ScriptArguments.Option(List.of(GenerateCommand.POOL_FLAG), ScriptArguments.Kind.INT,
                     poolIsScriptFlag));
@@ -66,11 +103,46 @@ final class GenerateArguments {
      */
     static void keep(ScriptArguments.Parsed parsed, GenerateCommand command, Map<String, String> scriptValues,
                      List<String> problems) {
-        parsed.values().forEach((option, value) -> {
+        for (Map.Entry<ScriptArguments.Option, String> value : parsed.values().entrySet()) {
+            ScriptArguments.Option option = value.getKey();
             if (option.scriptFlag() || option.names().equals(List.of(GenerateCommand.POOL_FLAG))) {
-                scriptValues.put(option.names().get(0), value);
+                scriptValues.put(option.names().get(0), value.getValue());
             }
-        });
+        }
         OWN_OPTIONS.keep(parsed, command, problems);
+    }
+
+    /**
+     * The generator {@code command}'s options describe, writing into {@code root}, with the values checked
+     * before: {@code --pool}, {@code --compile-workers}, {@code --timeout} (each null when not given) and the
+     * registry's settings; a relative {@code --trace} is resolved against {@code workingDirectory}.
+     */
+    static ModelGeneratorBuilder generator(GenerateCommand command, Path root, Integer pool, Integer workers,
+                                           Integer timeoutSeconds, Optional<RemoteSettings> remote,
+                                           Path workingDirectory) {
+        ModelGeneratorBuilder generator = ModelGenerator.builder().outputRoot(root).failFast(command.failFast)
+                .incremental(!command.rebuild)
+                .verification(command.verification.equals("hash") ? Verification.HASH : Verification.STAT);
+        // (ifs, not Optional.ofNullable(pool).ifPresent(generator::parallelism): a method reference is linked at
+        // every start, given or not)
+        if (pool != null) {
+            generator.parallelism(pool);
+        }
+        if (workers != null) {
+            generator.compileWorkers(workers);
+        }
+        if (timeoutSeconds != null) {
+            generator.jobTimeout(Duration.ofSeconds(timeoutSeconds));
+        }
+        if (remote.isPresent()) {
+            generator.remote(remote.get());
+        }
+        if (command.trace != null) {
+            generator.trace(workingDirectory.resolve(command.trace));
+        }
+        if (command.batch || command.noBatch) {
+            generator.batching(command.batch);
+        }
+        return generator;
     }
 }

@@ -13,12 +13,10 @@ import io.ivfsp.ops.OpCatalog;
 import io.ivfsp.remote.RemoteRegistryException;
 import io.ivfsp.remote.RemoteSettings;
 import io.ivfsp.store.OutputRefusedException;
-import io.ivfsp.store.Verification;
 
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -199,7 +197,7 @@ final class GenerateCommand {
         if (!verification.equals("stat") && !verification.equals("hash") && !verification.equals("size")) {
             problems.add("--verification = " + verification + ": must be stat or hash");
         }
-        if (backend != null && !Backends.names().contains(backend)) {
+        if (backend != null && !Backends.isName(backend)) {
             // An explicit value, even an empty one, is checked like any other (the library reads a blank name as none),
             // and before --plan, which needs no backend: a typo is not silently ignored.
             problems.add("--backend = " + PythonInt.repr(backend) + ": must be one of " + String.join(", ", Backends.names()));
@@ -213,17 +211,20 @@ final class GenerateCommand {
             return ConfigOptions.reportInvalid(err, name, problems);
         }
 
-        List<ModelPlan> plans = configs.stream().map(c -> OpCatalog.plan(c, sets)).toList();
+        List<ModelPlan> plans = new ArrayList<>();
+        for (IvfspConfig c : configs) {
+            plans.add(OpCatalog.plan(c, sets));
+        }
         Optional<String> clash = config.nameClashes(configs, plans);
         if (clash.isPresent()) {
             err.println("ivfsp " + name + ": " + clash.get());
             return IvfspCli.INVALID;
         }
         Path root = outputRoot == null ? cli.workingDirectory() : cli.workingDirectory().resolve(outputRoot);
-        List<String> locations = new ArrayList<>();
-        Locations.unusableDirectory("-o/--output-root", root).ifPresent(locations::add);
+        List<String> locations = new ArrayList<>(Locations.unusableDirectory("-o/--output-root", root).stream().toList());
         if (installTo != null && !plan) {
-            Locations.unusableDirectory("--install-to", cli.workingDirectory().resolve(installTo)).ifPresent(locations::add);
+            locations.addAll(Locations.unusableDirectory("--install-to", cli.workingDirectory().resolve(installTo))
+                    .stream().toList());
         }
         if (!locations.isEmpty()) {
             locations.forEach(l -> err.println("ivfsp " + name + ": " + l));
@@ -239,16 +240,8 @@ final class GenerateCommand {
             if (choice.compiler().isEmpty()) {
                 return choice.exit();
             }
-            ModelGeneratorBuilder generator = ModelGenerator.builder().outputRoot(root).failFast(failFast)
-                    .incremental(!rebuild).verification(verification.equals("hash") ? Verification.HASH : Verification.STAT);
-            Optional.ofNullable(pool).ifPresent(generator::parallelism);
-            Optional.ofNullable(workers).ifPresent(generator::compileWorkers);
-            Optional.ofNullable(timeoutSeconds).map(Duration::ofSeconds).ifPresent(generator::jobTimeout);
-            remoteSettings.ifPresent(generator::remote);
-            Optional.ofNullable(trace).map(cli.workingDirectory()::resolve).ifPresent(generator::trace);
-            if (batch || noBatch) {
-                generator.batching(batch);
-            }
+            ModelGeneratorBuilder generator = GenerateArguments.generator(this, root, pool, workers, timeoutSeconds,
+                    remoteSettings, cli.workingDirectory());
             return generate(plans, root, choice, generator, output, err);
         } catch (OutputRefusedException | IllegalArgumentException e) {
             err.println("ivfsp " + name + ": " + e.getMessage());

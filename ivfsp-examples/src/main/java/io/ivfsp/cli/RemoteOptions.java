@@ -78,18 +78,39 @@ final class RemoteOptions {
                     + " of the machine sees it). Default: $AWS_SECRET_ACCESS_KEY, else the default chain.")
     Path secretKeyFile;
 
-    /** These options as a generator subcommand reads them without picocli, in the order of the help. */
-    static final List<ScriptCommandLine.Own<RemoteOptions>> OPTIONS = List.of(
-            ScriptCommandLine.text("--remote", (r, v) -> r.remote = v),
-            ScriptCommandLine.flag("--remote-required", r -> r.required = true),
-            ScriptCommandLine.integer("--remote-lease-seconds", (r, v) -> r.leaseSeconds = v),
-            ScriptCommandLine.integer("--remote-timeout", (r, v) -> r.timeoutSeconds = v),
-            ScriptCommandLine.integer("--remote-retries", (r, v) -> r.retries = v),
-            ScriptCommandLine.text("--remote-region", (r, v) -> r.region = v),
-            ScriptCommandLine.text("--remote-endpoint", (r, v) -> r.endpoint = v),
-            ScriptCommandLine.text("--remote-profile", (r, v) -> r.profile = v),
-            ScriptCommandLine.text("--remote-access-key-id", (r, v) -> r.accessKeyId = v),
-            ScriptCommandLine.path(List.of("--remote-secret-access-key-file"), (r, v) -> r.secretKeyFile = v));
+    /** These options as a generator subcommand reads them without picocli, in the order of the help ({@link #set}). */
+    static final List<ScriptCommandLine.Own> OPTIONS = List.of(
+            ScriptCommandLine.text("--remote"),
+            ScriptCommandLine.flag("--remote-required"),
+            ScriptCommandLine.integer("--remote-lease-seconds"),
+            ScriptCommandLine.integer("--remote-timeout"),
+            ScriptCommandLine.integer("--remote-retries"),
+            ScriptCommandLine.text("--remote-region"),
+            ScriptCommandLine.text("--remote-endpoint"),
+            ScriptCommandLine.text("--remote-profile"),
+            ScriptCommandLine.text("--remote-access-key-id"),
+            ScriptCommandLine.path(List.of("--remote-secret-access-key-file")));
+
+    /**
+     * Keeps the value of one of {@link #OPTIONS}, named by its long name, in its field.
+     *
+     * @throws IllegalStateException if {@code option} is not one of them
+     */
+    void set(String option, String value) {
+        switch (option) {
+            case "--remote" -> remote = value;
+            case "--remote-required" -> required = true;
+            case "--remote-lease-seconds" -> leaseSeconds = value;
+            case "--remote-timeout" -> timeoutSeconds = value;
+            case "--remote-retries" -> retries = value;
+            case "--remote-region" -> region = value;
+            case "--remote-endpoint" -> endpoint = value;
+            case "--remote-profile" -> profile = value;
+            case "--remote-access-key-id" -> accessKeyId = value;
+            case "--remote-secret-access-key-file" -> secretKeyFile = ScriptCommandLine.path(option, value);
+            default -> throw new IllegalStateException("no field for the option " + option);
+        }
+    }
 
     /** Whether a registry is named by the option or the environment. */
     boolean configured(Map<String, String> env) {

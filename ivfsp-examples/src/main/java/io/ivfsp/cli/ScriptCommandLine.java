@@ -4,9 +4,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiConsumer;
-import java.util.function.Consumer;
-import java.util.function.Function;
+import java.util.Map;
 
 /**
  * ivfsp's own options of a generator subcommand as its argparse-like reader ({@link ScriptArguments})
@@ -19,8 +17,8 @@ import java.util.function.Function;
  */
 final class ScriptCommandLine<T> {
 
-    /** One option: its names as written, how argparse reads it, and where its value goes. */
-    record Own<T>(List<String> names, ScriptArguments.Kind kind, BiConsumer<T, String> set) {
+    /** One option: its names as written and how argparse reads it. */
+    record Own(List<String> names, ScriptArguments.Kind kind) {
         Own {
             names = List.copyOf(names);
         }
@@ -29,50 +27,77 @@ final class ScriptCommandLine<T> {
             return new ScriptArguments.Option(names, kind, false);
         }
 
-        /** The same option, its value kept by what {@code part} gives of an {@code S}. */
-        <S> Own<S> of(Function<S, T> part) {
-            return new Own<>(names, kind, (s, v) -> set.accept(part.apply(s), v));
+        /** The name its value is kept by: the last, the long one. */
+        String name() {
+            return names.get(names.size() - 1);
         }
     }
 
-    private final List<Own<T>> options;
-
-    /** @param options in the order of the help */
-    ScriptCommandLine(List<Own<T>> options) {
-        this.options = List.copyOf(options);
+    /**
+     * Where the values of a table go: one method for all its options, which keeps the value of an option,
+     * named by {@link Own#name()}, in its field. One method with a switch, not a lambda per option: a
+     * lambda costs a warm run a third of a millisecond when its class initialisation links it, and the
+     * tables are built at every start.
+     *
+     * @param <T> what holds the values
+     */
+    interface Setter<T> {
+        /**
+         * @param value the text read (of an integer, its canonical text); null for a flag
+         * @throws IllegalArgumentException if the value cannot be kept (its message names the option)
+         */
+        void set(T target, String option, String value);
     }
 
-    List<Own<T>> options() {
+    private final List<Own> options;
+    private final Setter<T> setter;
+
+    /** @param options in the order of the help */
+    ScriptCommandLine(List<Own> options, Setter<T> setter) {
+        this.options = List.copyOf(options);
+        this.setter = setter;
+    }
+
+    List<Own> options() {
         return options;
     }
 
+    /** Keeps {@code value} of {@code option} in {@code target}, as a command line would. */
+    void set(T target, Own option, String value) {
+        setter.set(target, option.name(), value);
+    }
+
     /** A flag: present or not. */
-    static <T> Own<T> flag(String name, Consumer<T> set) {
-        return new Own<>(List.of(name), ScriptArguments.Kind.FLAG, (t, v) -> set.accept(t));
+    static Own flag(String name) {
+        return new Own(List.of(name), ScriptArguments.Kind.FLAG);
     }
 
     /** A flag with a short and a long name. */
-    static <T> Own<T> flag(String shortName, String name, Consumer<T> set) {
-        return new Own<>(List.of(shortName, name), ScriptArguments.Kind.FLAG, (t, v) -> set.accept(t));
+    static Own flag(String shortName, String name) {
+        return new Own(List.of(shortName, name), ScriptArguments.Kind.FLAG);
     }
 
     /** An option taking any text. */
-    static <T> Own<T> text(String name, BiConsumer<T, String> set) {
-        return new Own<>(List.of(name), ScriptArguments.Kind.TEXT, set);
+    static Own text(String name) {
+        return new Own(List.of(name), ScriptArguments.Kind.TEXT);
     }
 
     /** An option taking one integer, read like Python's {@code int()} and kept as its canonical text. */
-    static <T> Own<T> integer(String name, BiConsumer<T, String> set) {
-        return new Own<>(List.of(name), ScriptArguments.Kind.INT, set);
+    static Own integer(String name) {
+        return new Own(List.of(name), ScriptArguments.Kind.INT);
     }
 
-    /** An option taking a path (any text the file system can name). */
-    static <T> Own<T> path(List<String> names, BiConsumer<T, Path> set) {
-        String longest = names.get(names.size() - 1);
-        return new Own<>(names, ScriptArguments.Kind.TEXT, (t, v) -> set.accept(t, path(longest, v)));
+    /** An option taking a path (any text the file system can name: its setter keeps {@link #path(String, String)}). */
+    static Own path(List<String> names) {
+        return new Own(names, ScriptArguments.Kind.TEXT);
     }
 
-    private static Path path(String option, String value) {
+    /**
+     * {@code value} of {@code option} as a path.
+     *
+     * @throws IllegalArgumentException if this file system cannot name it
+     */
+    static Path path(String option, String value) {
         try {
             return Path.of(value);
         } catch (InvalidPathException e) {
@@ -86,23 +111,25 @@ final class ScriptCommandLine<T> {
      * is added to {@code problems}. Values of options not in this table are left to the caller.
      */
     void keep(ScriptArguments.Parsed parsed, T target, List<String> problems) {
-        parsed.values().forEach((option, value) -> {
-            for (Own<T> o : options) {
-                if (o.names().equals(option.names())) {
+        for (Map.Entry<ScriptArguments.Option, String> parsedValue : parsed.values().entrySet()) {
+            for (Own o : options) {
+                if (o.names().equals(parsedValue.getKey().names())) {
                     try {
-                        o.set().accept(target, value);
+                        set(target, o, parsedValue.getValue());
                     } catch (IllegalArgumentException e) {
                         problems.add(e.getMessage());
                     }
                 }
             }
-        });
+        }
     }
 
     /** The argparse options of these, after {@code first}: help and the script's flags. */
     List<ScriptArguments.Option> after(List<ScriptArguments.Option> first) {
         List<ScriptArguments.Option> all = new ArrayList<>(first);
-        options.forEach(o -> all.add(o.option()));
+        for (Own o : options) {
+            all.add(o.option());
+        }
         return all;
     }
 }

@@ -62,7 +62,7 @@ class GeneratorOptionsTest {
         CommandLine line = line(generator);
         GenerateCommand command = line.getCommand();
         for (OptionSpec o : ownInHelp(line)) {
-            ScriptCommandLine.Own<GenerateCommand> own = GenerateArguments.OWN_OPTIONS.options().stream()
+            ScriptCommandLine.Own own = GenerateArguments.OWN_OPTIONS.options().stream()
                     .filter(x -> x.names().equals(List.of(o.names()))).findFirst().orElseThrow();
             boolean flag = o.typeInfo().isBoolean();
             assertThat(own.kind()).as(o.longestName()).isEqualTo(flag ? ScriptArguments.Kind.FLAG
@@ -70,7 +70,7 @@ class GeneratorOptionsTest {
             String text = own.kind() == ScriptArguments.Kind.INT ? "17" : "some/where-" + o.order();
             Object before = o.getValue();
 
-            own.set().accept(command, flag ? null : text);
+            GenerateArguments.OWN_OPTIONS.set(command, own, flag ? null : text);
 
             Object expected = flag ? Boolean.TRUE : o.typeInfo().getType() == Path.class ? Path.of(text) : text;
             assertThat((Object) o.getValue()).as(o.longestName() + " was " + before).isEqualTo(expected);
