@@ -183,6 +183,40 @@ class LauncherScriptTest {
     }
 
     @Test
+    void anArchiveThatCannotBeMadeAgainForNewInputsIsRemovedNotMapped() throws Exception {
+        Path cwd = Files.createDirectories(dir.resolve("work"));
+        useOwnLauncherTree();
+        warmService(cwd);
+        assertThat(archive()).isRegularFile();
+
+        // other options make another key; without a scratch directory the archive cannot be made for it
+        Run r = run(cwd, Map.of("IVFSP_JAVA_OPTS", "-Xss2m", "TMPDIR", dir.resolve("missing").toString()),
+                "service", "--backend", "mock", "-q");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEmpty();
+        assertThat(archive()).as("the archive of the former key").doesNotExist();
+        assertThat(Files.readString(archive().resolveSibling("ivfsp-cli.jsa.key"))).contains("options ")
+                .contains("-Xss2m").endsWith("archive none\n");
+    }
+
+    @Test
+    void theArchiveIsMadeWhateverTheJvmOptionsOfTheEnvironment() throws Exception {
+        Path cwd = Files.createDirectories(dir.resolve("work"));
+        useOwnLauncherTree();
+
+        // options that would keep the two runs that make the archive from writing it
+        Run r = run(cwd, Map.of("JAVA_TOOL_OPTIONS", "-Xshare:off", "JDK_JAVA_OPTIONS", "-Xshare:off"),
+                "service", "--backend", "mock", "-q");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).isEmpty();
+        assertThat(archive()).isRegularFile();
+        assertThat(cliClassSource(warmService(cwd))).contains("shared objects file (top)");
+    }
+
+    @Test
     void withoutAToolkitItExitsOneAndSuggestsPlan() throws Exception {
         Path cwd = Files.createDirectories(dir.resolve("work"));
 
