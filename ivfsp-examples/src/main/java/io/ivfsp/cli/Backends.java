@@ -90,11 +90,11 @@ final class Backends {
     static Choice choose(String command, Optional<String> flag, AtcToolkit toolkit, Map<String, String> environment,
                          boolean tellFallback, PrintWriter err) {
         Optional<OpCompilers.Request> request = request(flag, environment);
-        boolean auto = request.map(OpCompilers.Request::isAuto).orElse(false);
+        boolean auto = request.isPresent() && request.get().isAuto();
         // A backend named and shipped is chosen among itself alone, by the same rules (unavailable: why).
-        List<OpCompilerProvider> providers = request.filter(r -> !r.isAuto())
-                .flatMap(r -> shipped(r.name(), toolkit, environment)).map(List::of)
-                .orElseGet(() -> providers(toolkit, environment));
+        Optional<OpCompilerProvider> shipped = request.isEmpty() || auto ? Optional.empty()
+                : shipped(request.get().name(), toolkit, environment);
+        List<OpCompilerProvider> providers = shipped.isPresent() ? List.of(shipped.get()) : providers(toolkit, environment);
         OpCompilerProvider provider;
         try {
             provider = OpCompilers.choose(request, providers);
