@@ -49,7 +49,15 @@ final class RemoteClassPath {
             return false;
         }
         String variable = environment.get(io.ivfsp.remote.RemoteSettings.ENVIRONMENT_VARIABLE);
-        return (variable != null && !variable.isBlank()) || Stream.of(args).anyMatch(a -> a.startsWith("--r"));
+        if (variable != null && !variable.isBlank()) {
+            return true;
+        }
+        for (String a : args) {
+            if (a.startsWith("--r")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
