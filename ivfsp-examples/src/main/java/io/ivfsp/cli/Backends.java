@@ -3,15 +3,18 @@ package io.ivfsp.cli;
 import io.ivfsp.atc.AtcCompiler;
 import io.ivfsp.atc.AtcCompilerProvider;
 import io.ivfsp.atc.AtcToolkit;
+import io.ivfsp.compile.MockCompilerProvider;
 import io.ivfsp.compile.OpCompiler;
 import io.ivfsp.compile.OpCompilerProvider;
 import io.ivfsp.compile.OpCompilers;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The compiler backends as the CLI sees them: those on the class path, with {@code atc} bound to
@@ -20,18 +23,38 @@ import java.util.Optional;
  */
 final class Backends {
 
-    /** The providers of {@link #shipped} besides {@code atc}, by name, as their modules list them for ServiceLoader. */
-    private static final Map<String, String> SHIPPED = Map.of(
-            "mock", "io.ivfsp.compile.MockCompilerProvider",
-            "native", "io.ivfsp.nativeacl.InProcessCompilerProvider");
+    /** The names of the backends the CLI ships: made by {@link #shipped}, whatever else on the class path has the name. */
+    static final List<String> SHIPPED = List.of("atc", "native", "mock");
+
+    /** The provider of {@code native}: ivfsp-native is a run-time dependency of the CLI, so it is named, not linked. */
+    private static final String NATIVE_PROVIDER = "io.ivfsp.nativeacl.InProcessCompilerProvider";
 
     private Backends() {
     }
 
     /** Every backend, highest rank first, {@code atc} bound to {@code toolkit} and {@code environment}. */
     static List<OpCompilerProvider> providers(AtcToolkit toolkit, Map<String, String> environment) {
-        return OpCompilers.byRankOrder(OpCompilers.providers().stream()
-                .map(p -> p.name().equals("atc") ? new BoundAtc(toolkit, environment) : p).toList());
+        return bound(OpCompilers.providers(), toolkit, environment);
+    }
+
+    /**
+     * The providers a look-up {@code found}, each backend the CLI ships as {@link #shipped} makes it, once
+     * ({@code atc} bound to {@code toolkit} and {@code environment}), highest rank first: a shipped name
+     * means the shipped backend whether it is chosen with a look-up or without one.
+     */
+    static List<OpCompilerProvider> bound(List<OpCompilerProvider> found, AtcToolkit toolkit,
+                                          Map<String, String> environment) {
+        List<OpCompilerProvider> list = new ArrayList<>();
+        Set<String> shipped = new HashSet<>();
+        for (OpCompilerProvider p : found) {
+            Optional<OpCompilerProvider> own = shipped(p.name(), toolkit, environment);
+            if (own.isEmpty()) {
+                list.add(p);
+            } else if (shipped.add(p.name())) {
+                list.add(own.get());
+            }
+        }
+        return OpCompilers.byRankOrder(list);
     }
 
     /** The names {@code --backend} takes: every backend on the class path, highest rank first, then {@code auto}. */
@@ -57,16 +80,19 @@ final class Backends {
     }
 
     /** {@link #shipped(String, AtcToolkit, Map)} for the backends other than {@code atc}. */
-    private static Optional<OpCompilerProvider> shipped(String name) {
-        String className = SHIPPED.get(name);
-        if (className == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Class.forName(className, true, Backends.class.getClassLoader())
-                    .asSubclass(OpCompilerProvider.class).getConstructor().newInstance());
-        } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
-            return Optional.empty();   // not on the class path: a look-up says what is
+    static Optional<OpCompilerProvider> shipped(String name) {
+        switch (name) {
+            case "mock":
+                return Optional.of(new MockCompilerProvider());
+            case "native":
+                try {
+                    return Optional.of(Class.forName(NATIVE_PROVIDER, true, Backends.class.getClassLoader())
+                            .asSubclass(OpCompilerProvider.class).getConstructor().newInstance());
+                } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
+                    return Optional.empty();   // its jar is not on the class path: a look-up says what is
+                }
+            default:
+                return Optional.empty();
         }
     }
 

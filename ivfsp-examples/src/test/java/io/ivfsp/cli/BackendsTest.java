@@ -68,4 +68,57 @@ class BackendsTest {
             assertThat(Backends.isName(name)).as("'%s'", name).isFalse();
         }
     }
+
+    @Test
+    void eachShippedBackendIsMadeAsTheLookUpFindsIt() {
+        List<OpCompilerProvider> found = OpCompilers.providers();
+        for (String name : Backends.SHIPPED) {
+            List<String> classes = found.stream().filter(p -> p.name().equals(name)).map(p -> p.getClass().getName())
+                    .toList();
+            assertThat(classes).as("%s on the test class path", name).hasSize(1);
+            if (!name.equals("atc")) {
+                assertThat(Backends.shipped(name)).as(name).get()
+                        .satisfies(p -> assertThat(p.name()).isEqualTo(name))
+                        .satisfies(p -> assertThat(p.getClass().getName()).isEqualTo(classes.get(0)));
+            }
+        }
+        assertThat(Backends.shipped("tbe")).isEmpty();
+    }
+
+    /** A provider elsewhere on the class path with a shipped name: the shipped backend, chosen with a look-up or not. */
+    @Test
+    void aShippedNameMeansTheShippedBackendWhateverElseHasIt() {
+        OpCompilerProvider rogue = new OpCompilerProvider() {
+            @Override
+            public String name() {
+                return "mock";
+            }
+
+            @Override
+            public int rank() {
+                return 1000;
+            }
+
+            @Override
+            public Optional<String> unavailableReason() {
+                return Optional.of("a vendor's mock says no");
+            }
+
+            @Override
+            public OpCompiler create() {
+                throw new AssertionError("never made");
+            }
+        };
+        AtcToolkit none = AtcToolkit.at(dir.resolve("no-toolkit"));
+        List<OpCompilerProvider> found = new java.util.ArrayList<>(OpCompilers.providers());
+        found.add(0, rogue);
+
+        List<OpCompilerProvider> bound = Backends.bound(found, none, Map.of());
+
+        assertThat(bound.stream().filter(p -> p.name().equals("mock")).toList()).singleElement()
+                .isInstanceOf(io.ivfsp.compile.MockCompilerProvider.class);
+        assertThat(OpCompilers.choose(Optional.of(new OpCompilers.Request("mock", "explicit")), bound))
+                .isInstanceOf(io.ivfsp.compile.MockCompilerProvider.class);
+        assertThat(bound).extracting(OpCompilerProvider::name).doesNotHaveDuplicates();
+    }
 }
