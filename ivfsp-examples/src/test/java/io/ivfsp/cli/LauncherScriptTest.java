@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,6 +35,12 @@ class LauncherScriptTest {
     @TempDir
     Path dir;
 
+    /**
+     * Held by the tests that run the repository's launcher: the first run after a build makes its archive,
+     * and the others, one after another, use it instead of each making it at the same time.
+     */
+    private static final String REPOSITORY_LAUNCHER = "the repository's ./ivfsp";
+
     /** The launcher run, by default the repository's. */
     private Path launcher = repositoryLauncher();
 
@@ -45,7 +52,13 @@ class LauncherScriptTest {
     }
 
     private Run run(Path cwd, Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new java.util.ArrayList<>(List.of(launcher.toString()));
+        return runAs(List.of(launcher.toString()), cwd, env, args);
+    }
+
+    /** Runs the launcher as {@code invocation} (say {@code sh ivfsp}) in {@code cwd}. */
+    private Run runAs(List<String> invocation, Path cwd, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(invocation);
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile())
                 .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
@@ -56,6 +69,7 @@ class LauncherScriptTest {
     }
 
     @Test
+    @ResourceLock(REPOSITORY_LAUNCHER)
     void allCompilesEveryModelWithTheToolkitOfTheEnvironment() throws Exception {
         FakeToolkit fake = FakeToolkit.create(dir);
         Path cwd = Files.createDirectories(dir.resolve("work"));
@@ -80,9 +94,14 @@ class LauncherScriptTest {
 
     /** Runs a copy of the launcher in a tree of this test's, without an archive yet. */
     private void useOwnLauncherTree() throws IOException {
+        useOwnLauncherTree("tree");
+    }
+
+    /** {@link #useOwnLauncherTree()} in a directory of this name. */
+    private void useOwnLauncherTree(String name) throws IOException {
         Path repository = repositoryLauncher().getParent();
         Path built = repository.resolve("ivfsp-examples").resolve("target");
-        Path tree = dir.resolve("tree");
+        Path tree = dir.resolve(name);
         Path target = Files.createDirectories(tree.resolve("ivfsp-examples").resolve("target"));
         Files.createSymbolicLink(target.resolve("ivfsp-cli.jar"), built.resolve("ivfsp-cli.jar"));
         Files.createSymbolicLink(target.resolve("lib"), built.resolve("lib"));
@@ -207,7 +226,8 @@ class LauncherScriptTest {
         useOwnLauncherTree();
 
         // options that would keep the two runs that make the archive from writing it
-        Run r = run(cwd, Map.of("JAVA_TOOL_OPTIONS", "-Xshare:off", "JDK_JAVA_OPTIONS", "-Xshare:off"),
+        Run r = run(cwd, Map.of("JAVA_TOOL_OPTIONS", "-Xshare:off", "JDK_JAVA_OPTIONS", "-Xshare:off",
+                        "_JAVA_OPTIONS", "-Xshare:off"),
                 "service", "--backend", "mock", "-q");
 
         assertThat(r.exit()).as(r.err()).isZero();
@@ -216,7 +236,29 @@ class LauncherScriptTest {
         assertThat(cliClassSource(warmService(cwd))).contains("shared objects file (top)");
     }
 
+    /** The launcher finds its tree from $0 however it is started: by a relative path, or given to sh. */
     @Test
+    void theLauncherFindsItsTreeFromARelativePathOrThroughSh() throws Exception {
+        useOwnLauncherTree("a tree -with spaces");
+        Path tree = launcher.getParent();
+
+        Run dotSlash = runAs(List.of("./ivfsp"), tree, Map.of(), "service", "--backend", "mock", "-q");
+        Run throughSh = runAs(List.of("sh", "ivfsp"), tree, Map.of(), "service", "--backend", "mock", "-q");
+        Run fromBelow = runAs(List.of("sh", "../ivfsp"), Files.createDirectories(tree.resolve("work")), Map.of(),
+                "service", "--backend", "mock", "-q");
+
+        for (Run r : List.of(dotSlash, throughSh, fromBelow)) {
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).isEmpty();
+            assertThat(r.err()).isEmpty();
+        }
+        assertThat(archive()).as("made beside the jar of the tree the launcher is in").isRegularFile();
+        assertThat(tree.resolve("op_models")).isDirectory();
+        assertThat(tree.resolve("work").resolve("op_models")).isDirectory();
+    }
+
+    @Test
+    @ResourceLock(REPOSITORY_LAUNCHER)
     void withoutAToolkitItExitsOneAndSuggestsPlan() throws Exception {
         Path cwd = Files.createDirectories(dir.resolve("work"));
 
@@ -227,6 +269,7 @@ class LauncherScriptTest {
     }
 
     @Test
+    @ResourceLock(REPOSITORY_LAUNCHER)
     void anS3RegistryIsFoundThoughTheAwsSdkIsOffTheClassPathOfRunsWithoutOne() throws Exception {
         Path cwd = Files.createDirectories(dir.resolve("remote"));
         Path lib = launcher.resolveSibling("ivfsp-examples").resolve("target").resolve("lib");
