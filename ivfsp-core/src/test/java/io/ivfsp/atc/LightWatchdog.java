@@ -12,8 +12,13 @@ public final class LightWatchdog {
     private LightWatchdog() {
     }
 
-    /** An {@link AtcCompiler} builder whose ATC runs under the shell watchdog. */
+    /**
+     * An {@link AtcCompiler} builder whose ATC runs under the shell watchdog; the production default where
+     * there is none ({@code setsid} or {@code sh} missing), rather than no watchdog, a path production never
+     * takes where there is one.
+     */
     public static AtcCompiler.Builder builder() {
-        return AtcCompiler.builder().withShellWatchdog();
+        return Watchdog.env().flatMap(Watchdog::shell).isPresent() ? AtcCompiler.builder().withShellWatchdog()
+                : AtcCompiler.builder();
     }
 }

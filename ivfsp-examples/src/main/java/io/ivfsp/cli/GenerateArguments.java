@@ -17,7 +17,8 @@ import java.util.Optional;
  * How a generator subcommand reads its command line: like its reference script's argparse
  * ({@link ScriptArguments}), over explicit tables of its options, without picocli (whose reflective
  * model of a command was most of a warm run's start-up; it is built only to print help, and
- * {@code GeneratorOptionsTest} keeps these tables and its annotations in step).
+ * {@code GeneratorOptionsTest} keeps these tables and its annotations in step), and the generator that
+ * what it read describes.
  */
 final class GenerateArguments {
 

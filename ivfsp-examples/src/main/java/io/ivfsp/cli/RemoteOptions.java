@@ -94,6 +94,7 @@ final class RemoteOptions {
     /**
      * Keeps the value of one of {@link #OPTIONS}, named by its long name, in its field.
      *
+     * @throws IllegalArgumentException if a path cannot be named on this system (the message names the option)
      * @throws IllegalStateException if {@code option} is not one of them
      */
     void set(String option, String value) {

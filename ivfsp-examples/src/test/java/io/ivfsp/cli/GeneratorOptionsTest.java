@@ -18,7 +18,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * The generators read their command line without picocli, through {@link GenerateCommand#OWN_OPTIONS};
+ * The generators read their command line without picocli, through {@link GenerateArguments#OWN_OPTIONS};
  * picocli's annotations only print the help. These keep the two in step: every option the help shows
  * is read, in the help's order, and its value lands in the field the help describes.
  */
