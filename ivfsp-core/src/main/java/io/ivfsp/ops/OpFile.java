@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * One single-op JSON file: the unit ATC compiles in one run. It belongs to a model set, which says
@@ -21,7 +20,6 @@ import java.util.regex.Pattern;
  */
 public record OpFile(String name, ModelSet set, List<OpDesc> ops) {
 
-    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     /**
      * @throws IllegalArgumentException if the name is not a plain file name or there are no ops
@@ -29,8 +27,8 @@ public record OpFile(String name, ModelSet set, List<OpDesc> ops) {
     public OpFile {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(set, "set");
-        if (!SAFE_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("op file name must match " + SAFE_NAME + ": '" + name + "'");
+        if (!NameChars.isPlainName(name)) {
+            throw new IllegalArgumentException("op file name must match [A-Za-z0-9][A-Za-z0-9._-]*: '" + name + "'");
         }
         ops = List.copyOf(ops);
         if (ops.isEmpty()) {

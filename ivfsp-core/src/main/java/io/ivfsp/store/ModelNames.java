@@ -2,9 +2,9 @@ package io.ivfsp.store;
 
 import io.ivfsp.config.ModelSet;
 import io.ivfsp.ops.AtcNaming;
+import io.ivfsp.ops.NameChars;
 
 import java.util.Arrays;
-import java.util.regex.Pattern;
 
 /**
  * The only names the store will use as a path inside a directory: the names the catalog gives its
@@ -14,36 +14,80 @@ import java.util.regex.Pattern;
  */
 final class ModelNames {
 
-    /** {@code <index>_<OpType>} then {@code _<dtype>_<format>_<dims...>}: ASCII letters, digits, {@code _}, {@code -}. */
-    private static final Pattern MODEL = Pattern.compile(
-            "[0-9]{1,6}_[A-Za-z0-9_-]{1," + (AtcNaming.MAX_STEM_LENGTH - 2) + "}" + Pattern.quote(AtcNaming.OM_SUFFIX));
-    /** {@code OpFile} names: a letter or digit first, then letters, digits, {@code .}, {@code _}, {@code -}. */
-    private static final Pattern JSON = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,200}\\.json");
-    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-    /** A cache key as recorded: only ever compared, but still nothing a log line could be forged with. */
-    private static final Pattern KEY = Pattern.compile("[!-~]{1,256}");
-
     private ModelNames() {
     }
 
-    /** Whether {@code name} is a model file name the catalog can produce. */
+    // Checked character by character, not with regular expressions (NameChars says why); ModelNamesTest holds
+    // each check to its pattern.
+
+    /**
+     * Whether {@code name} is a model file name the catalog can produce: {@code <index>_<OpType>} then
+     * {@code _<dtype>_<format>_<dims...>}, ASCII letters, digits, {@code _}, {@code -}; as a pattern,
+     * {@code [0-9]{1,6}_[A-Za-z0-9_-]{1,126}\.om}.
+     */
     static boolean isModel(String name) {
-        return name != null && MODEL.matcher(name).matches();
+        if (name == null || !name.endsWith(AtcNaming.OM_SUFFIX)) {
+            return false;
+        }
+        int end = name.length() - AtcNaming.OM_SUFFIX.length();
+        int digits = 0;
+        while (digits < end && NameChars.isDigit(name.charAt(digits))) {
+            digits++;
+        }
+        int stem = end - digits - 1;
+        if (digits < 1 || digits > 6 || stem < 1 || stem > AtcNaming.MAX_STEM_LENGTH - 2 || name.charAt(digits) != '_') {
+            return false;
+        }
+        for (int i = digits + 1; i < end; i++) {
+            char c = name.charAt(i);
+            if (!NameChars.isLetterOrDigit(c) && c != '_' && c != '-') {
+                return false;
+            }
+        }
+        return true;
     }
 
-    /** Whether {@code name} is a single-op JSON file name the catalog can produce. */
+    /**
+     * Whether {@code name} is a single-op JSON file name the catalog can produce: a letter or digit first,
+     * then letters, digits, {@code .}, {@code _}, {@code -}; as a pattern, {@code [A-Za-z0-9][A-Za-z0-9._-]{0,200}\.json}.
+     */
     static boolean isJson(String name) {
-        return name != null && JSON.matcher(name).matches();
+        if (name == null || !name.endsWith(".json")) {
+            return false;
+        }
+        int end = name.length() - ".json".length();
+        return end >= 1 && end <= 201 && NameChars.isLetterOrDigit(name.charAt(0)) && NameChars.allNameChars(name, 1, end);
     }
 
-    /** Whether {@code s} is a SHA-256 in lower-case hex. */
+    /** Whether {@code s} is a SHA-256 in lower-case hex: {@code [0-9a-f]{64}}. */
     static boolean isSha256(String s) {
-        return s != null && SHA256.matcher(s).matches();
+        if (s == null || s.length() != 64) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!NameChars.isDigit(c) && (c < 'a' || c > 'f')) {
+                return false;
+            }
+        }
+        return true;
     }
 
-    /** Whether {@code s} can be a recorded cache key: 1 to 256 printable ASCII characters. */
+    /**
+     * Whether {@code s} can be a recorded cache key (only ever compared, but still nothing a log line could be
+     * forged with): 1 to 256 printable ASCII characters, {@code [!-~]{1,256}}.
+     */
     static boolean isKey(String s) {
-        return s != null && KEY.matcher(s).matches();
+        if (s == null || s.isEmpty() || s.length() > 256) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '!' || c > '~') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.ivfsp.store;
 
+import io.ivfsp.ops.NameChars;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -13,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 /**
  * What {@code lstat} said of a model file when the store last knew its content (placed it, or read it
@@ -38,15 +39,13 @@ record ModelStat(long size, long mtimeNanos, OptionalLong ctimeNanos, String fil
     /** How much older than its recording a file must be for its stat to be trusted. */
     static final long RACY_MARGIN_SECONDS = 2;
     private static final long RACY_MARGIN_NANOS = TimeUnit.SECONDS.toNanos(RACY_MARGIN_SECONDS);
-    /** A file key as the JDK prints it, e.g. {@code (dev=803,ino=1234567)}: bounded, no path, no control characters. */
-    private static final Pattern FILE_KEY = Pattern.compile("[A-Za-z0-9=(),:_.-]{1,128}");
 
     /** @throws IllegalArgumentException if the size is negative or the file key not one the JDK prints */
     ModelStat {
         if (size < 0) {
             throw new IllegalArgumentException("stat size must not be negative: " + size);
         }
-        if (fileKey == null || !FILE_KEY.matcher(fileKey).matches()) {
+        if (!isFileKey(fileKey)) {
             throw new IllegalArgumentException("not a file key: " + ModelNames.quote(String.valueOf(fileKey)));
         }
     }
@@ -130,6 +129,24 @@ record ModelStat(long size, long mtimeNanos, OptionalLong ctimeNanos, String fil
      *
      * @throws IllegalArgumentException if it is not an object with integer times and size and a file key
      */
+    /**
+     * Whether {@code s} is a file key as the JDK prints it, e.g. {@code (dev=803,ino=1234567)}: bounded, no
+     * path, no control characters; as a pattern, {@code [A-Za-z0-9=(),:_.-]{1,128}} (checked character by
+     * character: compiling a pattern links lambdas of the JDK's, on the warm path of every fresh JVM).
+     */
+    static boolean isFileKey(String s) {
+        if (s == null || s.isEmpty() || s.length() > 128) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!NameChars.isNameChar(c) && c != '=' && c != '(' && c != ')' && c != ',' && c != ':') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static ModelStat fromJson(Object o) {
         if (!(o instanceof Map<?, ?> m)) {
             throw new IllegalArgumentException("a model stat is not an object");

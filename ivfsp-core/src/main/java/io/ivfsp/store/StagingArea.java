@@ -35,9 +35,16 @@ final class StagingArea implements AutoCloseable {
         static final Logger log = LoggerFactory.getLogger(StagingArea.class);
     }
     private static final String UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-    private static final Pattern RUN_NAME = Pattern.compile("run-" + UUID_PATTERN);
-    /** A run's directory while it is being created and locked; left only by a run that died right then. */
-    private static final Pattern NEW_RUN_NAME = Pattern.compile("new-" + UUID_PATTERN);
+
+    /**
+     * The names of run directories, compiled on first use: a warm run scans no staging directory, and
+     * compiling a pattern links lambdas of the JDK's.
+     */
+    private static final class RunNames {
+        static final Pattern RUN_NAME = Pattern.compile("run-" + UUID_PATTERN);
+        /** A run's directory while it is being created and locked; left only by a run that died right then. */
+        static final Pattern NEW_RUN_NAME = Pattern.compile("new-" + UUID_PATTERN);
+    }
     private static final String RUN_LOCK = ".lock";
     /** A new- directory older than this is a run that died before it was renamed into place. */
     private static final Duration UNLOCKED_RUN_GRACE = Duration.ofMinutes(10);
@@ -119,8 +126,8 @@ final class StagingArea implements AutoCloseable {
         List<Path> unfinished;
         try (Stream<Path> s = Files.list(staging)) {
             List<Path> dirs = s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList();
-            runs = dirs.stream().filter(p -> RUN_NAME.matcher(p.getFileName().toString()).matches()).toList();
-            unfinished = dirs.stream().filter(p -> NEW_RUN_NAME.matcher(p.getFileName().toString()).matches()).toList();
+            runs = dirs.stream().filter(p -> RunNames.RUN_NAME.matcher(p.getFileName().toString()).matches()).toList();
+            unfinished = dirs.stream().filter(p -> RunNames.NEW_RUN_NAME.matcher(p.getFileName().toString()).matches()).toList();
         } catch (NoSuchFileException e) {
             return;  // another generator removed the staging root, empty, since it was checked: no run to judge
         }

@@ -97,4 +97,36 @@ final class PythonInt {
             default -> true;
         };
     }
+
+    /**
+     * Whether argparse reads {@code arg} as a negative number, not an option: its {@code ^-\d+$|^-\d*\.\d+$},
+     * where {@code \d} is any Unicode decimal digit and {@code $} also matches before a final newline.
+     * Checked code point by code point, not with a pattern: compiling one links lambdas of the JDK's on the
+     * warm path of every fresh JVM ({@code ScriptArgumentsTest} holds this to the pattern).
+     */
+    static boolean isNegativeNumber(String arg) {
+        int end = arg.endsWith("\n") ? arg.length() - 1 : arg.length();
+        if (end < 2 || arg.charAt(0) != '-') {
+            return false;
+        }
+        int before = 0;
+        int after = 0;
+        boolean point = false;
+        for (int i = 1; i < end; ) {
+            int cp = arg.codePointAt(i);
+            if (cp == '.' && !point) {
+                point = true;
+            } else if (Character.isDigit(cp)) {
+                if (point) {
+                    after++;
+                } else {
+                    before++;
+                }
+            } else {
+                return false;
+            }
+            i += Character.charCount(cp);
+        }
+        return point ? after > 0 : before > 0;
+    }
 }

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * Reads a generator subcommand's arguments exactly as the reference scripts' argparse (Python 3,
@@ -84,15 +83,14 @@ final class ScriptArguments {
     record Parsed(Map<Option, String> values) implements Result {
     }
 
-    private static final Pattern NEGATIVE_NUMBER =
-            Pattern.compile("-(\\d+|\\d*\\.\\d+)\n?", Pattern.UNICODE_CHARACTER_CLASS);
-
     private final Map<String, Option> byName = new LinkedHashMap<>();
 
     /** @param options in argparse's order (help first): ambiguity messages list candidates in it */
     ScriptArguments(List<Option> options) {
         for (Option o : options) {
-            o.names().forEach(n -> byName.put(n, o));
+            for (String n : o.names()) {
+                byName.put(n, o);
+            }
         }
     }
 
@@ -258,7 +256,7 @@ final class ScriptArguments {
         if (candidates.size() == 1) {
             return candidates.get(0);
         }
-        if (NEGATIVE_NUMBER.matcher(arg).matches() || arg.contains(" ")) {
+        if (PythonInt.isNegativeNumber(arg) || arg.contains(" ")) {
             return null;
         }
         return new Match(null, arg, null);

@@ -321,4 +321,33 @@ class ScriptArgumentsTest {
         assertThat(mismatches).isEmpty();
         assertThat(accepted).as("the sample includes lines the scripts accept").isGreaterThan(50);
     }
+
+    /**
+     * argparse's negative-number test, checked code point by code point (no pattern on the warm path), against
+     * the pattern it replaced: {@code ^-\d+$|^-\d*\.\d+$} with Unicode digits and {@code $} before a final newline.
+     */
+    @Test
+    void negativeNumbersAreWhatArgparsesPatternSays() {
+        java.util.regex.Pattern argparse = java.util.regex.Pattern.compile("-(\\d+|\\d*\\.\\d+)\n?",
+                java.util.regex.Pattern.UNICODE_CHARACTER_CLASS);
+        String alphabet = "-.0179\n \u0663\uff13e+x";
+        List<String> cases = new java.util.ArrayList<>(List.of("-1", "-12", "-1.5", "-.5", "-5.", "-", "--1", "-1-",
+                "-1.2.3", "-1\n", "-1\n\n", "-\n", "1", "- 1", "-\u0663", "-\uff11.\uff12", "-\ud835\udfce",
+                "-\ud835", "-1e5", "-0x1", "-.", "-..5", ""));
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder sb = new StringBuilder(random.nextBoolean() ? "-" : "");
+            for (int n = random.nextInt(5); n >= 0; n--) {
+                sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            cases.add(sb.toString());
+        }
+        int negative = 0;
+        for (String arg : cases) {
+            boolean expected = argparse.matcher(arg).matches();
+            assertThat(PythonInt.isNegativeNumber(arg)).as("'%s'", arg.replace("\n", "\\n")).isEqualTo(expected);
+            negative += expected ? 1 : 0;
+        }
+        assertThat(negative).as("cases the pattern takes for negative numbers").isGreaterThan(1_000);
+    }
 }
