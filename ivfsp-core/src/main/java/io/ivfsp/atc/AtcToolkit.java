@@ -62,7 +62,7 @@ public record AtcToolkit(Path home, String origin) {
     }
 
     private static Optional<String> nonBlank(String s) {
-        return Optional.ofNullable(s).filter(x -> !x.isBlank());
+        return s == null || s.isBlank() ? Optional.empty() : Optional.of(s);
     }
 
     /** {@code <home>/bin/atc}. */

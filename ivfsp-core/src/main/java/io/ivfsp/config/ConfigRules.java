@@ -44,7 +44,9 @@ final class ConfigRules {
             training(c, out);
         }
         // AICPU models have dynamic shapes: nothing beyond the shared rules applies to them.
-        out.sort((a, b) -> Integer.compare(a.parameter().ordinal(), b.parameter().ordinal()));
+        if (out.size() > 1) {   // (a valid configuration, the warm path's, links no comparator)
+            out.sort((a, b) -> Integer.compare(a.parameter().ordinal(), b.parameter().ordinal()));
+        }
         return List.copyOf(out);
     }
 

@@ -53,8 +53,14 @@ record GenerationSettings(OpCompiler compiler, Path outputRoot, int parallelism,
             throw new IllegalArgumentException("output root must be absolute: " + outputRoot);
         }
         checkParallelism(parallelism);
-        jobTimeout.ifPresent(GenerationSettings::checkJobTimeout);
-        requestedCompileWorkers.ifPresent(GenerationSettings::checkCompileWorkers);
+        // (ifs, not ifPresent(GenerationSettings::check...): a method reference is linked when first met, on the
+        // warm path of a fresh JVM)
+        if (jobTimeout.isPresent()) {
+            checkJobTimeout(jobTimeout.get());
+        }
+        if (requestedCompileWorkers.isPresent()) {
+            checkCompileWorkers(requestedCompileWorkers.getAsInt());
+        }
     }
 
     /**
@@ -62,7 +68,8 @@ record GenerationSettings(OpCompiler compiler, Path outputRoot, int parallelism,
      * number, else the machine's processors shared among the jobs running at once, at least 1.
      */
     int compileWorkers() {
-        return requestedCompileWorkers.orElseGet(() -> Math.max(1, Runtime.getRuntime().availableProcessors() / parallelism));
+        return requestedCompileWorkers.isPresent() ? requestedCompileWorkers.getAsInt()
+                : Math.max(1, Runtime.getRuntime().availableProcessors() / parallelism);
     }
 
     /** @throws IllegalArgumentException if not within 1..{@value ModelGenerator#MAX_PARALLELISM} */

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a generator does in its output root outside a run: before one starts, check that the plans go
@@ -54,9 +55,10 @@ final class OutputRoot {
 
     /** A root whose name the locale cannot encode would lead the JVM and ATC to another directory. */
     private static void refuseUnrepresentableRoot(Path root) {
-        FileNameEncoding.problem(root).ifPresent(why -> {
-            throw new OutputRefusedException(root, why);
-        });
+        Optional<String> why = FileNameEncoding.problem(root);
+        if (why.isPresent()) {
+            throw new OutputRefusedException(root, why.get());
+        }
     }
 
     private static void checkCompatible(List<ModelPlan> plans) {

@@ -104,7 +104,7 @@ public final class ModelStore implements AutoCloseable {
      *                                lock file) holds anything but a regular file
      */
     public void prepare(ModelPlan plan) {
-        StoreLayout.checkPlan(this, plan, dir -> StoreLayout.refuseUnwritable(dir, faults));
+        StoreLayout.checkPlan(this, plan, faults);
     }
 
     /**

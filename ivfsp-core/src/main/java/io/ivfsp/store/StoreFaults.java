@@ -16,7 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
 interface StoreFaults {
 
     /** Injects nothing. */
-    StoreFaults NONE = target -> { };
+    StoreFaults NONE = new StoreFaults() {   // (not a lambda: it would be linked on the warm path of every JVM)
+        @Override
+        public void beforeWrite(Path target) {
+        }
+    };
 
     /** Faults by output root (absolute, normalized); empty outside tests. */
     Map<Path, StoreFaults> BY_ROOT = new ConcurrentHashMap<>();

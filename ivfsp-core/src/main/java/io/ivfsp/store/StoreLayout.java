@@ -16,7 +16,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * Checks that what is in the places the store writes is what it expects there, before anything is
@@ -73,9 +72,9 @@ final class StoreLayout {
      * Checks every location {@code plan} writes or reads under the store's root: directories, the lock
      * directory's entries, the manifests, the JSON files and the models.
      *
-     * @param writable refuses a directory that exists but cannot be written
+     * @param faults injected before a directory's writability is tried (tests)
      */
-    static void checkPlan(ModelStore store, ModelPlan plan, Consumer<Path> writable) {
+    static void checkPlan(ModelStore store, ModelPlan plan, StoreFaults faults) {
         List<Path> dirs = new ArrayList<>();
         dirs.add(store.configDirectory());
         // Plain loops, no lambdas or streams: this runs on the warm path of a fresh JVM.
@@ -90,7 +89,7 @@ final class StoreLayout {
         for (Path dir : dirs) {
             checkDirectory(dir, "an output directory");
             if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                writable.accept(dir);
+                refuseUnwritable(dir, faults);
             }
         }
         checkLockDirectory(store.root().resolve(ModelStore.LOCK_DIRECTORY));

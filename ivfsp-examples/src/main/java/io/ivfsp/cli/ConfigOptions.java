@@ -55,16 +55,23 @@ final class ConfigOptions {
      * {@code problems} and the result is then empty.
      */
     List<IvfspConfig> read(CommandSpec spec, Set<ModelSet> sets, List<String> problems) {
-        return read(flag -> spec.findOption(flag).getValue(), sets, problems);
+        Map<String, String> given = new HashMap<>();
+        for (IvfspParameter p : flags) {
+            given.put(p.flag(), spec.findOption(p.flag()).getValue());
+        }
+        return read(given, sets, problems);
     }
 
-    /** The same, with each flag's text given by {@code given} (null: the flag's default). */
-    List<IvfspConfig> read(Function<String, String> given, Set<ModelSet> sets, List<String> problems) {
+    /** The same, with each flag's text given by {@code given} (absent or null: the flag's default). */
+    List<IvfspConfig> read(Map<String, String> given, Set<ModelSet> sets, List<String> problems) {
         int before = problems.size();
         List<List<Integer>> values = new ArrayList<>();
         int count = 1;
         for (IvfspParameter p : flags) {
-            String raw = Optional.ofNullable(given.apply(p.flag())).orElseGet(() -> String.valueOf(p.defaultValue()));
+            String raw = given.get(p.flag());
+            if (raw == null) {
+                raw = String.valueOf(p.defaultValue());
+            }
             List<Integer> list = new ArrayList<>();
             for (String part : raw.split(",", -1)) {
                 Optional<BigInteger> value = PythonInt.parse(part);

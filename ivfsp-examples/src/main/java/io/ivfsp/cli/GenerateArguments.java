@@ -29,8 +29,7 @@ final class GenerateArguments {
      * ivfsp's own options as the argparse-like reader sees them and keeps their values, in the order of the
      * help (the annotations' {@code order}); {@code --pool} and the script's flags are not among them.
      */
-    static final ScriptCommandLine<GenerateCommand> OWN_OPTIONS = new ScriptCommandLine<>(ownOptions(),
-            GenerateArguments::set);
+    static final ScriptCommandLine<GenerateCommand> OWN_OPTIONS = new ScriptCommandLine<>(ownOptions(), new Fields());
 
     private static List<ScriptCommandLine.Own> ownOptions() {
         List<ScriptCommandLine.Own> own = new ArrayList<>(List.of(
@@ -54,26 +53,29 @@ final class GenerateArguments {
         return own;
     }
 
-    /** Keeps the value of one of {@link #OWN_OPTIONS}, named by its long name, in {@code c}'s field. */
-    private static void set(GenerateCommand c, String option, String value) {
-        switch (option) {
-            case "--plan" -> c.plan = true;
-            case "--backend" -> c.backend = value;
-            case "--toolkit" -> c.toolkitDir = ScriptCommandLine.path(option, value);
-            case "--output-root" -> c.outputRoot = ScriptCommandLine.path(option, value);
-            case "--install-to" -> c.installTo = ScriptCommandLine.path(option, value);
-            case "--timeout" -> c.timeout = value;
-            case "--fail-fast" -> c.failFast = true;
-            case "--rebuild" -> c.rebuild = true;
-            case "--verification" -> c.verification = value;
-            case "--prune" -> c.prune = true;
-            case "--quiet" -> c.quiet = true;
-            case "--json" -> c.json = true;
-            case "--batch" -> c.batch = true;
-            case "--no-batch" -> c.noBatch = true;
-            case "--compile-workers" -> c.compileWorkers = value;
-            case "--trace" -> c.trace = ScriptCommandLine.path(option, value);
-            default -> c.remote.set(option, value);
+    /** Keeps the value of one of {@link #OWN_OPTIONS}, named by its long name, in the command's field. */
+    private static final class Fields implements ScriptCommandLine.Setter<GenerateCommand> {
+        @Override
+        public void set(GenerateCommand c, String option, String value) {
+            switch (option) {
+                case "--plan" -> c.plan = true;
+                case "--backend" -> c.backend = value;
+                case "--toolkit" -> c.toolkitDir = ScriptCommandLine.path(option, value);
+                case "--output-root" -> c.outputRoot = ScriptCommandLine.path(option, value);
+                case "--install-to" -> c.installTo = ScriptCommandLine.path(option, value);
+                case "--timeout" -> c.timeout = value;
+                case "--fail-fast" -> c.failFast = true;
+                case "--rebuild" -> c.rebuild = true;
+                case "--verification" -> c.verification = value;
+                case "--prune" -> c.prune = true;
+                case "--quiet" -> c.quiet = true;
+                case "--json" -> c.json = true;
+                case "--batch" -> c.batch = true;
+                case "--no-batch" -> c.noBatch = true;
+                case "--compile-workers" -> c.compileWorkers = value;
+                case "--trace" -> c.trace = ScriptCommandLine.path(option, value);
+                default -> c.remote.set(option, value);
+            }
         }
     }
 

@@ -187,7 +187,7 @@ final class GenerateCommand {
             // in the CLI's own JVM (nothing has logged yet).
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
         }
-        List<IvfspConfig> configs = this.config.read(scriptValues::get, sets, problems);
+        List<IvfspConfig> configs = this.config.read(scriptValues, sets, problems);
         Integer pool = !hasPool ? null : ConfigOptions.bounded(POOL_FLAG, scriptValues.getOrDefault(POOL_FLAG,
                 String.valueOf(ModelGenerator.DEFAULT_PARALLELISM)), 1, ModelGenerator.MAX_PARALLELISM, problems);
         if (batch && noBatch) {
@@ -221,10 +221,10 @@ final class GenerateCommand {
             return IvfspCli.INVALID;
         }
         Path root = outputRoot == null ? cli.workingDirectory() : cli.workingDirectory().resolve(outputRoot);
-        List<String> locations = new ArrayList<>(Locations.unusableDirectory("-o/--output-root", root).stream().toList());
+        List<String> locations = new ArrayList<>();
+        Locations.checkDirectory("-o/--output-root", root, locations);
         if (installTo != null && !plan) {
-            locations.addAll(Locations.unusableDirectory("--install-to", cli.workingDirectory().resolve(installTo))
-                    .stream().toList());
+            Locations.checkDirectory("--install-to", cli.workingDirectory().resolve(installTo), locations);
         }
         if (!locations.isEmpty()) {
             locations.forEach(l -> err.println("ivfsp " + name + ": " + l));

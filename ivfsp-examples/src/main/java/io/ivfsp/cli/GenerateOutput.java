@@ -1,5 +1,6 @@
 package io.ivfsp.cli;
 
+import io.ivfsp.compile.CompileFailure;
 import io.ivfsp.compile.OpCompiler;
 import io.ivfsp.generate.GenerationResult;
 import io.ivfsp.ops.ModelPlan;
@@ -93,7 +94,9 @@ final class GenerateOutput {
     int finish(GenerationResult result, Reports.JobClock clock, Path root, Path installTo, Path installDir,
                boolean prune, List<Path> pruned) {
         // Each failed job once (the generator's own warning is turned off by the CLI's logging set-up).
-        result.failures().forEach(f -> err.println("FAILED " + f.describe()));
+        for (CompileFailure f : result.failures()) {
+            err.println("FAILED " + f.describe());
+        }
         List<Path> installed = List.of();
         if (installTo != null && result.isSuccess()) {
             try {

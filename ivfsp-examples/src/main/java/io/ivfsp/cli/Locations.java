@@ -22,6 +22,14 @@ final class Locations {
     private Locations() {
     }
 
+    /** Adds to {@code problems} why {@code dir} cannot be a directory to write into, if it cannot. */
+    static void checkDirectory(String flag, Path dir, List<String> problems) {
+        Optional<String> why = unusableDirectory(flag, dir);   // (not ifPresent(problems::add): linked at every start)
+        if (why.isPresent()) {
+            problems.add(why.get());
+        }
+    }
+
     /**
      * Why {@code dir} cannot be a directory to write into (it is a file, or it is not writable, or it
      * does not exist and its nearest existing ancestor is not a writable directory); empty when it can.

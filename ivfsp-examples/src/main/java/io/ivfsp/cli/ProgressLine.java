@@ -131,8 +131,11 @@ final class ProgressLine implements GenerationListener {
 
     @Override
     public void jobSucceeded(JobProgress progress, List<ModelHandle> models) {
-        update(progress, progress.file().fileName() + " " + (models.stream().allMatch(ModelHandle::reused)
-                ? "reused" : "compiled"), false);
+        boolean reused = true;
+        for (ModelHandle m : models) {   // (not a stream: its lambda would be linked in every warm run)
+            reused &= m.reused();
+        }
+        update(progress, progress.file().fileName() + " " + (reused ? "reused" : "compiled"), false);
     }
 
     @Override

@@ -115,7 +115,8 @@ final class RemoteOptions {
 
     /** Whether a registry is named by the option or the environment. */
     boolean configured(Map<String, String> env) {
-        return remote != null || Optional.ofNullable(env.get(RemoteSettings.ENVIRONMENT_VARIABLE)).filter(v -> !v.isBlank()).isPresent();
+        String variable = env.get(RemoteSettings.ENVIRONMENT_VARIABLE);
+        return remote != null || variable != null && !variable.isBlank();
     }
 
     /**
