@@ -3,7 +3,7 @@ package io.ivfsp.ops;
 /**
  * The characters of the names the catalog makes, checked without regular expressions: compiling a pattern
  * with a character class links lambdas of the JDK's, a cost on the warm path of every fresh JVM that the
- * checks of a few names do not need. {@code NameCharsTest} holds each check to the pattern it replaces.
+ * checks of a few names do not need. {@code NameChecksTest} holds each check to the pattern it replaces.
  */
 public final class NameChars {
 

@@ -20,7 +20,6 @@ import java.util.Objects;
  */
 public record OpFile(String name, ModelSet set, List<OpDesc> ops) {
 
-
     /**
      * @throws IllegalArgumentException if the name is not a plain file name or there are no ops
      */

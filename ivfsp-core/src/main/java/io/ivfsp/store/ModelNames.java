@@ -17,7 +17,7 @@ final class ModelNames {
     private ModelNames() {
     }
 
-    // Checked character by character, not with regular expressions (NameChars says why); ModelNamesTest holds
+    // Checked character by character, not with regular expressions (NameChars says why); NameChecksTest holds
     // each check to its pattern.
 
     /**

@@ -125,11 +125,6 @@ record ModelStat(long size, long mtimeNanos, OptionalLong ctimeNanos, String fil
     }
 
     /**
-     * Reads the JSON object of a manifest, which is untrusted: each field type-checked.
-     *
-     * @throws IllegalArgumentException if it is not an object with integer times and size and a file key
-     */
-    /**
      * Whether {@code s} is a file key as the JDK prints it, e.g. {@code (dev=803,ino=1234567)}: bounded, no
      * path, no control characters; as a pattern, {@code [A-Za-z0-9=(),:_.-]{1,128}} (checked character by
      * character: compiling a pattern links lambdas of the JDK's, on the warm path of every fresh JVM).
@@ -147,6 +142,11 @@ record ModelStat(long size, long mtimeNanos, OptionalLong ctimeNanos, String fil
         return true;
     }
 
+    /**
+     * Reads the JSON object of a manifest, which is untrusted: each field type-checked.
+     *
+     * @throws IllegalArgumentException if it is not an object with integer times and size and a file key
+     */
     static ModelStat fromJson(Object o) {
         if (!(o instanceof Map<?, ?> m)) {
             throw new IllegalArgumentException("a model stat is not an object");

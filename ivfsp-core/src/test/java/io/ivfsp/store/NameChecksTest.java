@@ -45,15 +45,28 @@ class NameChecksTest {
                 "a/b.json", "a.JSON", "é.json"));
     }
 
+    private static final String SHA = "e4532389bdfb2411e04ea552d6400574511762861dec10b0d54719f678d9911e";
+
     @Test
-    void sha256AndKeys() {
-        String sha = "e4532389bdfb2411e04ea552d6400574511762861dec10b0d54719f678d9911e";
-        check("isSha256", ModelNames::isSha256, SHA256, List.of(sha, sha.toUpperCase(), sha + "0", sha.substring(1),
-                sha.replace('e', 'g'), ""));
-        check("isKey", ModelNames::isKey, KEY, List.of(sha, "", " ", "!", "~", "a".repeat(256), "a".repeat(257),
+    void sha256s() {
+        check("isSha256", ModelNames::isSha256, SHA256, List.of(SHA, SHA.toUpperCase(), SHA + "0", SHA.substring(1),
+                SHA.replace('e', 'g'), ""));
+    }
+
+    @Test
+    void keys() {
+        check("isKey", ModelNames::isKey, KEY, List.of(SHA, "", " ", "!", "~", "a".repeat(256), "a".repeat(257),
                 "a\u007f", "a b"));
+    }
+
+    @Test
+    void fileKeys() {
         check("isFileKey", ModelStat::isFileKey, FILE_KEY, List.of("(dev=803,ino=1234567)", "", "a".repeat(128),
                 "a".repeat(129), "(dev=803, ino=1)", "a/b", "a;b"));
+    }
+
+    @Test
+    void plainNames() {
         check("isPlainName", NameChars::isPlainName, PLAIN_NAME, List.of("fp_to_fp16_op_1024_pid0", "a", ".a", "-a",
                 "a..b", "", "a/b", "a b", "é"));
     }

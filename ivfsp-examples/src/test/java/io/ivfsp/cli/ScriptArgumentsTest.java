@@ -330,10 +330,11 @@ class ScriptArgumentsTest {
     void negativeNumbersAreWhatArgparsesPatternSays() {
         java.util.regex.Pattern argparse = java.util.regex.Pattern.compile("-(\\d+|\\d*\\.\\d+)\n?",
                 java.util.regex.Pattern.UNICODE_CHARACTER_CLASS);
-        String alphabet = "-.0179\n \u0663\uff13e+x";
+        String alphabet = "-.0179\n\r \u0663\uff13\u00b2\ud835\udfcee+x";
         List<String> cases = new java.util.ArrayList<>(List.of("-1", "-12", "-1.5", "-.5", "-5.", "-", "--1", "-1-",
                 "-1.2.3", "-1\n", "-1\n\n", "-\n", "1", "- 1", "-\u0663", "-\uff11.\uff12", "-\ud835\udfce",
-                "-\ud835", "-1e5", "-0x1", "-.", "-..5", ""));
+                "-\ud835", "-1e5", "-0x1", "-.", "-..5", "", "-1\r", "-\u00b2", "-\u2167", "-\ud835\udfce\n", "-\udfce",
+                "-1\ud835\n"));
         java.util.Random random = new java.util.Random(7);
         for (int i = 0; i < 20_000; i++) {
             StringBuilder sb = new StringBuilder(random.nextBoolean() ? "-" : "");
