@@ -114,12 +114,6 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed, Ma
         }
     }
 
-
-    /** The entry of a JSON file. */
-    public Optional<Entry> entry(String jsonFile) {
-        return Optional.ofNullable(entries.get(jsonFile));
-    }
-
     /**
      * One model file.
      *
@@ -157,6 +151,11 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed, Ma
             h = 31 * h + sha256.hashCode();
             return h;
         }
+    }
+
+    /** The entry of a JSON file. */
+    public Optional<Entry> entry(String jsonFile) {
+        return Optional.ofNullable(entries.get(jsonFile));
     }
 
     /** This manifest with {@code jsonFile}'s entry replaced and its models recorded as placed. */

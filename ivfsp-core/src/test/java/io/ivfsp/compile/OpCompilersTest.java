@@ -3,6 +3,8 @@ package io.ivfsp.compile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ivfsp.testing.StubProvider;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,18 +34,9 @@ class OpCompilersTest {
                 .hasMessageContaining("unknown compiler backend 'tbe'").hasMessageContaining("atc, mock");
     }
 
-    /** A provider that only answers the questions choice asks. */
-    private record Stub(String name, int rank, boolean isSimulated, Optional<String> unavailableReason)
-            implements OpCompilerProvider {
-        @Override
-        public OpCompiler create() {
-            throw new UnsupportedOperationException("not needed to choose");
-        }
-    }
-
-    private static final Stub REAL_HIGH = new Stub("high", 100, false, Optional.of("no toolkit at /x"));
-    private static final Stub REAL_LOW = new Stub("low", 50, false, Optional.empty());
-    private static final Stub SIMULATED = new Stub("sim", 200, true, Optional.empty());
+    private static final StubProvider REAL_HIGH = new StubProvider("high", 100, false, Optional.of("no toolkit at /x"));
+    private static final StubProvider REAL_LOW = new StubProvider("low", 50, false, Optional.empty());
+    private static final StubProvider SIMULATED = new StubProvider("sim", 200, true, Optional.empty());
     private static final List<OpCompilerProvider> STUBS = List.of(SIMULATED, REAL_LOW, REAL_HIGH);
 
     private static Properties property(String value) {
@@ -83,7 +76,7 @@ class OpCompilersTest {
         assertThat(OpCompilers.choose(Optional.empty(), STUBS)).isEqualTo(REAL_LOW);
         assertThat(OpCompilers.choose(Optional.of(new OpCompilers.Request("auto", "explicit")), STUBS))
                 .isEqualTo(REAL_LOW);
-        Stub available = new Stub("high", 100, false, Optional.empty());
+        StubProvider available = new StubProvider("high", 100, false, Optional.empty());
         assertThat(OpCompilers.choose(Optional.empty(), List.of(REAL_LOW, available, SIMULATED))).isEqualTo(available);
     }
 

@@ -7,6 +7,7 @@ import io.ivfsp.compile.OpCompiler;
 import io.ivfsp.compile.OpCompilerProvider;
 import io.ivfsp.compile.OpCompilers;
 import io.ivfsp.testing.FakeToolkit;
+import io.ivfsp.testing.StubProvider;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -88,27 +89,7 @@ class BackendsTest {
     /** A provider elsewhere on the class path with a shipped name: the shipped backend, chosen with a look-up or not. */
     @Test
     void aShippedNameMeansTheShippedBackendWhateverElseHasIt() {
-        OpCompilerProvider rogue = new OpCompilerProvider() {
-            @Override
-            public String name() {
-                return "mock";
-            }
-
-            @Override
-            public int rank() {
-                return 1000;
-            }
-
-            @Override
-            public Optional<String> unavailableReason() {
-                return Optional.of("a vendor's mock says no");
-            }
-
-            @Override
-            public OpCompiler create() {
-                throw new AssertionError("never made");
-            }
-        };
+        OpCompilerProvider rogue = new StubProvider("mock", 1000, false, Optional.of("a vendor's mock says no"));
         AtcToolkit none = AtcToolkit.at(dir.resolve("no-toolkit"));
         List<OpCompilerProvider> found = new java.util.ArrayList<>(OpCompilers.providers());
         found.add(0, rogue);
