@@ -1,0 +1,190 @@
+package io.ivfsp.atc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.ivfsp.testing.FakeToolkit;
+import io.ivfsp.testing.Waits;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the {@code ivfsp} launcher does before it starts Java, in a tree of its own (the launcher copied
+ * beside a jar and a library directory) with a stand-in {@code java} that records its working directory
+ * and arguments, and, alone on {@code PATH}, wrappers that log every other program the launcher starts.
+ * Each process costs a warm run a few milliseconds, more on a busy machine: once the archive's key is
+ * recorded, a run starts {@code find} (is the jar older than its sources?), one {@code stat} (the key) and
+ * Java, and nothing else.
+ */
+class LauncherWarmPathTest {
+
+    /** The programs the launcher may start, each wrapped to log its name. */
+    private static final List<String> PROGRAMS = List.of("stat", "find", "readlink", "locale", "mktemp", "rm", "mv",
+            "dirname", "cat", "head", "sed", "grep", "env", "sleep");
+
+    @TempDir
+    Path dir;
+    Path tree;
+    Path bin;
+    Path log;
+    Path args;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        dir = dir.toRealPath();
+        tree = Files.createDirectories(dir.resolve("tree"));
+        Path target = Files.createDirectories(tree.resolve("ivfsp-examples").resolve("target"));
+        Files.writeString(target.resolve("ivfsp-cli.jar"), "jar");
+        Files.writeString(Files.createDirectories(target.resolve("lib")).resolve("core.jar"), "lib");
+        Path original = Path.of(System.getProperty("user.dir")).getParent().resolve("ivfsp");
+        Files.copy(original, tree.resolve("ivfsp"));
+        bin = Files.createDirectories(dir.resolve("bin"));
+        log = dir.resolve("started.log");
+        args = dir.resolve("java-args.txt");
+        for (String program : PROGRAMS) {
+            Path real = Stream.of("/usr/bin/", "/bin/").map(d -> Path.of(d + program)).filter(Files::isExecutable)
+                    .findFirst().orElse(null);
+            if (real != null) {
+                script(bin.resolve(program), "echo " + program + " >>'" + log + "'\nexec '" + real + "' \"$@\"");
+            }
+        }
+        javaStandIn("");
+    }
+
+    /** The stand-in java: logs itself, records where and how it ran, and "writes" an archive when asked to. */
+    private void javaStandIn(String extra) throws IOException {
+        script(bin.resolve("java"), "echo java >>'" + log + "'\n"
+                + "{ pwd; for a in \"$@\"; do echo \"$a\"; done; } >'" + args + "'\n"
+                + "for a in \"$@\"; do case $a in -XX:ArchiveClassesAtExit=*) echo archive >\"${a#*=}\" ;; esac; done\n"
+                + extra);
+    }
+
+    private static void script(Path p, String body) throws IOException {
+        FakeToolkit.installExecutable(p, ("#!/bin/sh\n" + body + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Path archive() {
+        return tree.resolve("ivfsp-examples").resolve("target").resolve("ivfsp-cli.jsa");
+    }
+
+    /** Runs {@code command} in {@code cwd} under C.UTF-8; returns the programs it started, in order. */
+    private List<String> launch(Path cwd, String... command) throws IOException, InterruptedException {
+        Files.deleteIfExists(log);
+        ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("LC_") || k.equals("LANG") || k.startsWith("IVFSP_")
+                || k.endsWith("JAVA_OPTIONS") || k.equals("JAVA_TOOL_OPTIONS"));
+        pb.environment().put("LANG", "C.UTF-8");
+        pb.environment().put("PATH", bin.toString());
+        pb.environment().put("TMPDIR", Files.createDirectories(dir.resolve("tmp")).toString());
+        Waits.Finished r = Waits.run(pb);
+        assertThat(r.exit()).as(r.out()).isZero();
+        assertThat(r.out()).isEmpty();
+        return Files.exists(log) ? Files.readAllLines(log) : List.of();
+    }
+
+    /** The stand-in java's working directory and arguments, from its last run. */
+    private List<String> javaRun() throws IOException {
+        return Files.readAllLines(args);
+    }
+
+    private static boolean cUtf8Installed() {
+        return Files.isRegularFile(Path.of("/usr/lib/locale/C.utf8/LC_CTYPE"));
+    }
+
+    @Test
+    void onceTheArchiveIsMadeARunStartsFindOneStatAndJava() throws Exception {
+        assumeTrue(cUtf8Installed(), "C.UTF-8 is not where glibc keeps it: the launcher asks `locale`");
+        List<String> first = launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");
+        assertThat(first).as("the archive is made by two runs of java").containsSubsequence("mktemp", "java", "java")
+                .endsWith("java");
+        assertThat(archive()).hasContent("archive");
+
+        List<String> warm = launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");
+
+        assertThat(warm).containsExactly("find", "stat", "java");
+        assertThat(javaRun()).contains("-XX:SharedArchiveFile=" + archive()).endsWith("service", "-q");
+    }
+
+    @Test
+    void withoutAnArchiveARunStillStartsOnlyFindStatAndJava() throws Exception {
+        assumeTrue(cUtf8Installed(), "C.UTF-8 is not where glibc keeps it: the launcher asks `locale`");
+        // a java that writes no archive: the dump failed
+        script(bin.resolve("java"), "echo java >>'" + log + "'\n{ pwd; for a in \"$@\"; do echo \"$a\"; done; } >'"
+                + args + "'");
+        launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");
+        assertThat(archive()).doesNotExist();
+
+        List<String> warm = launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");
+
+        assertThat(warm).as("one attempt per build, not one per run").containsExactly("find", "stat", "java");
+        assertThat(javaRun()).noneMatch(a -> a.contains("SharedArchiveFile"));
+    }
+
+    @Test
+    void anotherJavaOnThePathMakesTheArchiveAgain() throws Exception {
+        launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");
+        assertThat(archive()).hasContent("archive");
+        Files.delete(archive());
+        Files.writeString(archive(), "made for the former java");
+
+        javaStandIn("# another build of the JDK, replaced in place");
+        List<String> afterUpdate = launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");
+
+        assertThat(afterUpdate).containsSubsequence("mktemp", "java", "java");
+        assertThat(archive()).hasContent("archive");
+    }
+
+    /** $0 in every form a user or a script may give it: the tree is found, and Java runs where the user is. */
+    @Test
+    void theTreeIsFoundFromEveryFormOfItsPathAndJavaRunsInTheCallersDirectory() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work"));
+        String cp = tree + "/ivfsp-examples/target/ivfsp-cli.jar:" + tree + "/ivfsp-examples/target/lib/*";
+        List<List<String>> forms = List.of(
+                List.of(dir.toString(), "sh", tree + "/ivfsp"),
+                List.of(dir.toString(), "sh", tree + "/./ivfsp"),
+                List.of(dir.toString(), "sh", dir + "//tree/ivfsp"),
+                List.of(dir.toString(), "sh", dir + "/work/../tree/ivfsp"),
+                List.of(dir.toString(), "sh", "tree/ivfsp"),
+                List.of(dir.toString(), "sh", "./tree/ivfsp"),
+                List.of(work.toString(), "sh", "../tree/ivfsp"),
+                List.of(tree.toString(), "sh", "ivfsp"),
+                List.of(tree.toString(), "sh", "./ivfsp"));
+        for (List<String> form : forms) {
+            launch(Path.of(form.get(0)), form.subList(1, form.size()).toArray(String[]::new));
+            List<String> run = javaRun();
+            assertThat(run.get(0)).as(form.toString()).isEqualTo(form.get(0));
+            assertThat(run).as(form.toString()).containsSubsequence("-cp", cp);
+        }
+    }
+
+    @Test
+    void aLocaleThatOneCategoryBreaksIsNotTakenForUtf8() throws Exception {
+        javaStandIn("env | grep -E '^(LC_|LANG=)' | sort >>'" + args + "'");
+        List<String> envs = new ArrayList<>();
+        for (String broken : List.of("LC_MESSAGES=xx_NOWHERE.UTF-8", "LC_CTYPE=xx_NOWHERE.UTF-8", "LANG=xx_NOWHERE.UTF-8")) {
+            Files.deleteIfExists(log);
+            ProcessBuilder pb = new ProcessBuilder("sh", tree.resolve("ivfsp").toString(), "--version")
+                    .directory(dir.toFile()).redirectErrorStream(true);
+            pb.environment().keySet().removeIf(k -> k.startsWith("LC_") || k.equals("LANG"));
+            pb.environment().put("LANG", "C.UTF-8");
+            String[] kv = broken.split("=", 2);
+            pb.environment().put(kv[0], kv[1]);
+            pb.environment().put("PATH", bin + ":/usr/bin:/bin");
+            Waits.Finished r = Waits.run(pb);
+            assertThat(r.exit()).as(r.out()).isZero();
+            envs.add(broken + " -> " + javaRun().stream().filter(l -> l.startsWith("LC_ALL=")).findFirst().orElse("none"));
+        }
+
+        assertThat(envs).allMatch(e -> e.endsWith("-> LC_ALL=C.UTF-8") || e.endsWith("-> LC_ALL=C.utf8"));
+    }
+}
