@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -90,19 +91,22 @@ public final class RegularFiles {
             if (size > maxBytes) {
                 throw new FileTooLargeException(path, size, maxBytes);
             }
-            // The file may grow after its size was taken: count what is read, not what stat said.
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) size);
-            ByteBuffer chunk = ByteBuffer.allocate(1 << 16);
-            long total = 0;
+            // The file may grow after its size was taken: count what is read, not what stat said. The buffer
+            // has room for one byte more than the size (and grows), so that growth is seen; sized to the file, not
+            // a fixed chunk: a warm run reads dozens of small files, and zeroing 64 KiB for each showed.
+            byte[] buf = new byte[(int) Math.min(size + 1, maxBytes + 1)];
+            int total = 0;
             int n;
-            while ((n = ch.read(chunk.clear())) > 0) {
+            while ((n = ch.read(ByteBuffer.wrap(buf, total, buf.length - total))) > 0) {
                 total += n;
                 if (total > maxBytes) {
                     throw new FileTooLargeException(path, total, maxBytes);
                 }
-                out.write(chunk.array(), 0, n);
+                if (total == buf.length) {
+                    buf = Arrays.copyOf(buf, (int) Math.min(2L * buf.length, maxBytes + 1));
+                }
             }
-            return out.toByteArray();
+            return Arrays.copyOf(buf, total);
         }
     }
 

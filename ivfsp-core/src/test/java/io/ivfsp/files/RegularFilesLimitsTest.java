@@ -41,6 +41,23 @@ class RegularFilesLimitsTest {
         assertThat(RegularFiles.read(Files.createFile(dir.resolve("empty")), 0)).isEmpty();
     }
 
+    /** The buffer is sized to the file, with one byte more to see growth, and grows: every size around its edges. */
+    @Test
+    void everySizeIsReadWholeUnderAnyCapNotBelowIt() throws Exception {
+        for (int size : new int[] {0, 1, 2, 15, 16, 17, 4095, 4096, 4097, 65535, 65536, 65537, 200_001}) {
+            Path f = bigFile(size);
+            byte[] whole = Files.readAllBytes(f);
+            for (long cap : new long[] {size, size + 1L, 2L * size + 3, 1 << 20, Integer.MAX_VALUE - 16L}) {
+                assertThat(RegularFiles.read(f, cap)).as("size %d, cap %d", size, cap).isEqualTo(whole);
+            }
+            if (size > 0) {
+                assertThatThrownBy(() -> RegularFiles.read(f, size - 1)).as("size %d", size)
+                        .isInstanceOf(FileTooLargeException.class);
+            }
+            Files.delete(f);
+        }
+    }
+
     @Test
     void theCapCountsWhatIsReadNotTheSizeStatReports() throws Exception {
         // A file whose size stat reports as 0 but that holds more (as a file growing after the stat would).

@@ -79,4 +79,28 @@ class ManifestParsingTest {
         assertThat(p.problems()).singleElement().asString().contains("not an integer");
         assertThat(p.manifest().placed()).isEmpty();
     }
+    @Test
+    void anEntryUnderANameTheCatalogNeverGivesIsAProblem_itsModelsStayKnownAsPlaced() {
+        String text = v2(Map.of("../x.json", entry(model("0_A_1.om", 3, SHA_A)), "y.json", entry(model("1_B_1.om", 4, SHA_B))),
+                List.of());
+
+        Manifest.Parsed p = Manifest.parseLeniently(text);
+
+        assertThat(p.problems()).singleElement().asString().contains("'../x.json'").contains("not a JSON file name");
+        assertThat(p.manifest().entries()).containsOnlyKeys("y.json");
+        assertThat(p.manifest().placed()).containsOnlyKeys("0_A_1.om", "1_B_1.om");
+    }
+
+    @Test
+    void anEntryNamingOneModelTwiceWithTwoContentsIsAProblem_theOtherEntriesAreKept() {
+        Map<String, Object> twice = Map.of("key", "k1", "compile_seconds", 1.5, "models",
+                List.of(model("0_A_1.om", 3, SHA_A), model("0_A_1.om", 3, SHA_B)));
+        String text = v2(Map.of("x.json", twice, "y.json", entry(model("1_B_1.om", 4, SHA_B))), List.of());
+
+        Manifest.Parsed p = Manifest.parseLeniently(text);
+
+        assertThat(p.problems()).singleElement().asString().contains("'x.json'").contains("not recorded as placed");
+        assertThat(p.manifest().entries()).containsOnlyKeys("y.json");
+        assertThat(p.manifest().placed().get("0_A_1.om").sha256()).isEqualTo(SHA_A);
+    }
 }
