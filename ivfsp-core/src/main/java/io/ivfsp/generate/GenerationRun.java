@@ -1,9 +1,11 @@
 package io.ivfsp.generate;
 
 import io.ivfsp.compile.Cancellation;
+import io.ivfsp.config.ModelSet;
 import io.ivfsp.ops.ModelPlan;
 import io.ivfsp.ops.OpFile;
 import io.ivfsp.remote.RemoteModels;
+import io.ivfsp.store.Manifest;
 import io.ivfsp.store.ModelStore;
 import io.ivfsp.store.StoredModel;
 import io.ivfsp.store.Verification;
@@ -11,6 +13,7 @@ import io.ivfsp.store.Verification;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -180,10 +183,17 @@ final class GenerationRun {
             return jobs;
         }
         List<Job> left = new ArrayList<>();
+        // Each directory's manifest read once for the pass, not twice per job (each read checks the file's stat).
+        Map<ModelSet, Manifest> manifests = new HashMap<>();
         for (Job job : jobs) {
-            Optional<List<StoredModel>> models = store.trusted(job.file, job.key);
+            Manifest manifest = manifests.get(job.file.set());
+            if (manifest == null) {
+                manifest = store.manifest(job.file.set());
+                manifests.put(job.file.set(), manifest);
+            }
+            Optional<List<StoredModel>> models = store.trusted(manifest, job.file, job.key);
             if (models.isPresent()) {
-                TaskRunner.reused(store, trace, ledger, job, models.get());
+                TaskRunner.reused(store, trace, ledger, job, models.get(), manifest);
             } else {
                 left.add(job);
             }

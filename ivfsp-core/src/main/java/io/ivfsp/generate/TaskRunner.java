@@ -153,16 +153,20 @@ final class TaskRunner implements WorkQueue.Runner {
         if (models.isEmpty()) {
             return false;
         }
-        reused(store, trace, ledger, job, models.get());
+        reused(store, trace, ledger, job, models.get(), store.manifest(job.file.set()));
         return true;
     }
 
-    /** Records a job's models as reused: in the manifest for the job's files not recorded yet, the trace, the ledger. */
-    static void reused(ModelStore store, RunTrace trace, RunLedger ledger, Job job, List<StoredModel> models) {
+    /**
+     * Records a job's models as reused: in the manifest for the job's files not recorded yet in {@code manifest}
+     * (that of their directory, one for all the files of a job), the trace, the ledger.
+     */
+    static void reused(ModelStore store, RunTrace trace, RunLedger ledger, Job job, List<StoredModel> models,
+                       Manifest manifest) {
         // Plain loops, no lambdas or streams: this runs on the warm path of a fresh JVM.
         List<OpFile> unrecorded = new ArrayList<>();
         for (OpFile m : job.members) {
-            Optional<Manifest.Entry> e = store.manifest(m.set()).entry(m.fileName());
+            Optional<Manifest.Entry> e = manifest.entry(m.fileName());
             if (e.isEmpty() || !e.get().key().equals(job.key)) {
                 unrecorded.add(m);
             }

@@ -230,7 +230,7 @@ class ManifestReadingTest {
         }
         settleStats();
         try (ModelStore store = ModelStore.open(root)) {
-            assertThat(store.trusted(file, key)).as("control: the settled stats vouch").hasValue(models);
+            assertThat(store.trusted(store.manifest(file.set()), file, key)).as("control: the settled stats vouch").hasValue(models);
         }
         addToFiles("\"bad.json\":{\"key\":1}");
 
@@ -240,7 +240,7 @@ class ManifestReadingTest {
             assertThat(movedAside()).as("moved aside by the read alone").hasSize(1);
             assertThat(Manifest.parse(Files.readString(manifestFile())).entries()).containsOnlyKeys(file.fileName());
             assertThat(corruptWarning(log)).contains("is corrupt (entry 'bad.json'").doesNotContain(" more)");
-            assertThat(store.trusted(file, key)).as("a repaired directory's stats are not trusted").isEmpty();
+            assertThat(store.trusted(store.manifest(file.set()), file, key)).as("a repaired directory's stats are not trusted").isEmpty();
             assertThat(store.reusable(file, key, Verification.STAT)).as("but its models are, once hashed").hasValue(models);
         }
     }
