@@ -106,6 +106,7 @@ public final class Sha256Digest {
         }
     }
 
+    /** One block. The rotations are written out: until C1 compiles this, each call of Integer.rotateRight is interpreted. */
     private void compress(byte[] in, int off) {
         for (int t = 0; t < 16; t++) {
             int p = off + 4 * t;
@@ -114,8 +115,8 @@ public final class Sha256Digest {
         for (int t = 16; t < 64; t++) {
             int x = w[t - 15];
             int y = w[t - 2];
-            int s0 = Integer.rotateRight(x, 7) ^ Integer.rotateRight(x, 18) ^ (x >>> 3);
-            int s1 = Integer.rotateRight(y, 17) ^ Integer.rotateRight(y, 19) ^ (y >>> 10);
+            int s0 = (x >>> 7 | x << 25) ^ (x >>> 18 | x << 14) ^ (x >>> 3);
+            int s1 = (y >>> 17 | y << 15) ^ (y >>> 19 | y << 13) ^ (y >>> 10);
             w[t] = w[t - 16] + s0 + w[t - 7] + s1;
         }
         int a = h[0];
@@ -127,9 +128,9 @@ public final class Sha256Digest {
         int g = h[6];
         int k = h[7];
         for (int t = 0; t < 64; t++) {
-            int t1 = k + (Integer.rotateRight(e, 6) ^ Integer.rotateRight(e, 11) ^ Integer.rotateRight(e, 25))
+            int t1 = k + ((e >>> 6 | e << 26) ^ (e >>> 11 | e << 21) ^ (e >>> 25 | e << 7))
                     + ((e & f) ^ (~e & g)) + K[t] + w[t];
-            int t2 = (Integer.rotateRight(a, 2) ^ Integer.rotateRight(a, 13) ^ Integer.rotateRight(a, 22))
+            int t2 = ((a >>> 2 | a << 30) ^ (a >>> 13 | a << 19) ^ (a >>> 22 | a << 10))
                     + ((a & b) ^ (a & c) ^ (b & c));
             k = g;
             g = f;

@@ -33,6 +33,31 @@ class JsonReaderTest {
         assertThat(JsonReader.read(JsonWriter.write(m))).isEqualTo(m);
     }
 
+    /**
+     * Strings mixing plain characters with every kind the reader treats apart (quotes, backslashes, control
+     * characters, paired surrogates, other non-ASCII), at every offset: a plain start is cut out of the text,
+     * the rest decoded; both must give the string written, raw or with every character escaped.
+     */
+    @Test
+    void stringsOfEveryMixReadBackAsWrittenRawOrEscaped() {
+        String[] pieces = {"a", "Z", "0", " ", "_", ".", "\"", "\\", "/", "\n", "\u0001", "\u001f", "\u007f", "\u00e9",
+                "\u4e2d", "\ud83d\ude00", "\uffff"};
+        java.util.Random random = new java.util.Random(15);
+        for (int i = 0; i < 5_000; i++) {
+            StringBuilder sb = new StringBuilder();
+            for (int n = random.nextInt(12); n > 0; n--) {
+                sb.append(random.nextInt(3) == 0 ? pieces[random.nextInt(pieces.length)] : pieces[random.nextInt(6)]);
+            }
+            String value = sb.toString();
+            assertThat(JsonReader.read(JsonWriter.write(List.of(value)))).as(value).isEqualTo(List.of(value));
+            StringBuilder escaped = new StringBuilder("[\"");
+            for (char c : value.toCharArray()) {
+                escaped.append(String.format("\\u%04x", (int) c));
+            }
+            assertThat(JsonReader.read(escaped.append("\"]").toString())).as(value).isEqualTo(List.of(value));
+        }
+    }
+
     @Test
     void keepsKeyOrder() {
         Object v = JsonReader.read("{\"b\": 1, \"a\": 2, \"c\": {\"z\": 0, \"y\": 1}}");
