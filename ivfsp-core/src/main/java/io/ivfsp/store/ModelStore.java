@@ -201,9 +201,8 @@ public final class ModelStore implements AutoCloseable {
     /**
      * The models of {@code file} in place, if its manifest entry has this key and the recorded stat of
      * every model vouches for it ({@link Verification#STAT} without reading anything); empty otherwise,
-     * or in a directory whose manifest had to be repaired. Taken without the job's lock: for the warm
-     * path, which then has nothing to wait for; {@code manifest} is that of the file's set, read once by
-     * {@link #manifest(ModelSet)} for many files (a stale one can only vouch for models whose stat is unchanged).
+     * or in a directory whose manifest had to be repaired. Taken without the job's lock, for the warm path;
+     * {@code manifest} is the set's, read once for many files (a stale one vouches only for unchanged stats).
      */
     public Optional<List<StoredModel>> trusted(Manifest manifest, OpFile file, String key) {
         Path dir = modelDirectory(file.set());
