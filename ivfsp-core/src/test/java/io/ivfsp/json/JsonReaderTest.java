@@ -67,7 +67,9 @@ class JsonReaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0", "-0", "1", "-1", "10", "9223372036854775807", "-9223372036854775808"})
+    @ValueSource(strings = {"0", "-0", "1", "-1", "10", "9223372036854775807", "-9223372036854775808",
+        "922337203685477580", "-922337203685477580", "9223372036854775799", "-9223372036854775799",
+        "1764538045348705000", "999999999999999999", "-999999999999999999", "1000000000000000000"})
     void integersAreLongs(String text) {
         assertThat(JsonReader.read(text)).isEqualTo(Long.parseLong(text));
     }
@@ -130,6 +132,11 @@ class JsonReaderTest {
         "1e400       | 0 | too large for a double",
         "-1e400      | 0 | too large for a double",
         "9223372036854775808   | 0 | outside the 64-bit range",
+        "9223372036854775810   | 0 | outside the 64-bit range",
+        "-9223372036854775810  | 0 | outside the 64-bit range",
+        "92233720368547758070  | 0 | outside the 64-bit range",
+        "99999999999999999999  | 0 | outside the 64-bit range",
+        "[-99999999999999999999] | 1 | outside the 64-bit range",
         "[1, -9223372036854775809] | 4 | outside the 64-bit range",
         "NaN         | 0 | unexpected 'N'",
         "Infinity    | 0 | unexpected 'I'",
