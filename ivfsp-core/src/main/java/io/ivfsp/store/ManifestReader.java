@@ -80,8 +80,7 @@ final class ManifestReader {
                 byte[] bytes = RegularFiles.read(p, MAX_BYTES);
                 Optional<BasicFileAttributes> after = RegularFiles.lstat(p);
                 stable = after.isPresent() && CachedManifest.of(attrs, null).matches(after.get());
-                text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+                text = utf8(bytes);
             } catch (FileReplacedException e) {
                 if (attempt < MAX_READS) {
                     continue;
@@ -116,6 +115,19 @@ final class ManifestReader {
             }
             return Read.of(parsed.manifest());
         }
+    }
+
+    /**
+     * The text of a manifest, which must be UTF-8. One the store wrote is ASCII: decoded as such, a string made
+     * at once (no replacement character then, which a Latin-1 string cannot even hold); any other strictly.
+     */
+    static String utf8(byte[] bytes) throws CharacterCodingException {
+        String ascii = new String(bytes, StandardCharsets.US_ASCII);
+        if (ascii.indexOf('\uFFFD') < 0) {
+            return ascii;
+        }
+        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
     }
 
     /**

@@ -103,4 +103,18 @@ class ManifestParsingTest {
         assertThat(p.manifest().entries()).containsOnlyKeys("y.json");
         assertThat(p.manifest().placed().get("0_A_1.om").sha256()).isEqualTo(SHA_A);
     }
+    @Test
+    void manifestTextIsUtf8_asciiTakenAsIs_anythingElseDecodedStrictly() throws Exception {
+        assertThat(ManifestReader.utf8("{\"a\": 1}".getBytes(java.nio.charset.StandardCharsets.US_ASCII))).isEqualTo("{\"a\": 1}");
+        assertThat(ManifestReader.utf8(new byte[0])).isEmpty();
+        for (String text : List.of("\u00e9", "\u4e2d\u6587", "\ud83d\ude00", "\ufffd", "x\u007f\u0080y")) {
+            assertThat(ManifestReader.utf8(text.getBytes(java.nio.charset.StandardCharsets.UTF_8))).isEqualTo(text);
+        }
+        byte[][] notUtf8 = {{(byte) 0xff}, {'a', (byte) 0x80}, {(byte) 0xc3}, {(byte) 0xc0, (byte) 0x80},
+            {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, {(byte) 0xf8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80}};
+        for (byte[] bad : notUtf8) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ManifestReader.utf8(bad))
+                    .isInstanceOf(java.nio.charset.CharacterCodingException.class);
+        }
+    }
 }
