@@ -116,11 +116,11 @@ public final class ModelStore implements AutoCloseable {
      */
     public Path writeJson(OpFile file) throws IOException {
         Path target = jsonPath(file);
-        StoreLayout.checkFile(target, "an output file");
         byte[] bytes = file.jsonBytes();
-        if (AtomicFiles.hasContent(target, bytes)) {
+        if (AtomicFiles.hasContent(target, bytes)) {  // (reads only a regular file, never through a link)
             return target;  // already right: replacing it would change nothing a reader can see
         }
+        StoreLayout.checkFile(target, "an output file");
         directories.ensure(configDirectory());
         staging.writeAtomically(target, bytes);
         return target;

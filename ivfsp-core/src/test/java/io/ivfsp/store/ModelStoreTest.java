@@ -133,4 +133,36 @@ class ModelStoreTest {
         }
         assertThat(target).hasContent("precious");
     }
+    /**
+     * writeJson on its own, after prepare: what stands where the JSON goes is never read through, replaced or
+     * taken for the JSON, even a link to a file that holds exactly its bytes.
+     */
+    @Test
+    void writeJsonRefusesALinkDirectoryOrFifoInPlaceOfTheJsonEvenALinkToTheRightBytes() throws Exception {
+        OpFile f = plan.files().get(0);
+        try (ModelStore store = ModelStore.open(root)) {
+            store.prepare(plan);
+            Path json = Files.createDirectories(store.configDirectory()).resolve(f.fileName());
+            Path same = Files.write(root.resolve("same-bytes"), f.jsonBytes());
+            Path other = Files.writeString(root.resolve("precious"), "precious");
+            for (Path target : java.util.List.of(same, other)) {
+                Files.createSymbolicLink(json, target);
+                assertThatThrownBy(() -> store.writeJson(f)).isInstanceOf(OutputRefusedException.class)
+                        .hasMessageContaining(f.fileName()).hasMessageContaining("symbolic link");
+                assertThat(Files.isSymbolicLink(json)).isTrue();
+                Files.delete(json);
+            }
+            assertThat(same).hasBinaryContent(f.jsonBytes());
+            assertThat(other).hasContent("precious");
+
+            Files.createDirectory(json);
+            assertThatThrownBy(() -> store.writeJson(f)).isInstanceOf(OutputRefusedException.class)
+                    .hasMessageContaining("directory");
+            Files.delete(json);
+            io.ivfsp.testing.Waits.Finished fifo = io.ivfsp.testing.Waits.run(new ProcessBuilder("mkfifo", json.toString()));
+            assertThat(fifo.exit()).as(fifo.out()).isZero();
+            assertThatThrownBy(() -> store.writeJson(f)).as("refused without opening, which would block")
+                    .isInstanceOf(OutputRefusedException.class);
+        }
+    }
 }
