@@ -53,8 +53,22 @@ class ModelGeneratorAtcTest {
         root = Files.createDirectories(dir.resolve("out"));
     }
 
+    /**
+     * ATC under the shell watchdog ({@link io.ivfsp.atc.LightWatchdog}): for the cases about what the
+     * generator makes of ATC's outcomes, whose subject is not the watchdog. The Python watchdog's
+     * interpreter costs about 15 ms of CPU a run where the shell's costs 2, and these cases start ATC
+     * about 200 times.
+     */
     private ModelGeneratorBuilder generator() {
-        return fake.generator(root, AtcCompiler.builder());  // the production watchdog
+        return fake.generator(root);
+    }
+
+    /**
+     * ATC under the production watchdog: for the cases of processes that hang, are killed or leave
+     * re-parented grandchildren, and the one that generates every set end to end.
+     */
+    private ModelGeneratorBuilder productionGenerator() {
+        return fake.generator(root, AtcCompiler.builder());
     }
 
     private static Set<String> list(Path d) throws IOException {
@@ -77,7 +91,7 @@ class ModelGeneratorAtcTest {
 
     @Test
     void generatesEveryModelOfAllSetsWithHandles() throws IOException {
-        GenerationResult r = generator().build().generate(allSets());
+        GenerationResult r = productionGenerator().build().generate(allSets());
 
         assertThat(r.isSuccess()).isTrue();
         assertThat(r.models()).hasSize(45);
@@ -173,7 +187,7 @@ class ModelGeneratorAtcTest {
     void halfWrittenModelOfAKilledAtcNeverReachesTheOutput() throws IOException {
         fake.configure(Map.of("half", List.of("IvfCidFilter3")));
 
-        GenerationResult r = generator().build().generate(IvfspConfig.defaults(), ModelSet.SERVICE);
+        GenerationResult r = productionGenerator().build().generate(IvfspConfig.defaults(), ModelSet.SERVICE);
 
         assertThat(r.failures()).singleElement().satisfies(f -> {
             assertThat(f.kind()).isEqualTo(CompileFailure.Kind.EXIT_STATUS);
@@ -197,7 +211,7 @@ class ModelGeneratorAtcTest {
                 t -> {
                     root = Files.createDirectories(dir.resolve("out-" + t.toSeconds()));
                     int before = fake.treePids().size();
-                    GenerationResult g = generator().jobTimeout(t).batching(BatchingMode.NEVER).build()
+                    GenerationResult g = productionGenerator().jobTimeout(t).batching(BatchingMode.NEVER).build()
                             .generate(IvfspConfig.defaults(), ModelSet.SERVICE, ModelSet.AICPU);
                     return new Attempt(g, fake.treePids().size() > before);
                 }).result().result();
@@ -227,7 +241,7 @@ class ModelGeneratorAtcTest {
         fake.configure(Map.of("hang_tree", List.of("DistanceMaskedIVFSpIntL2Mins")));
         CountDownLatch started = new CountDownLatch(1);
         List<CompileFailure> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
-        ModelGenerator g = generator().parallelism(1).listener(new GenerationListener() {
+        ModelGenerator g = productionGenerator().parallelism(1).listener(new GenerationListener() {
             @Override
             public void jobStarted(JobProgress progress) {
                 started.countDown();
