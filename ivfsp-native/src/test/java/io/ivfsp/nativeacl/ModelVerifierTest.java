@@ -2,7 +2,7 @@ package io.ivfsp.nativeacl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ivfsp.atc.AtcCompiler;
+import io.ivfsp.atc.LightWatchdog;
 import io.ivfsp.compile.MockOpCompiler;
 import io.ivfsp.config.IvfspConfig;
 import io.ivfsp.config.ModelSet;
@@ -115,7 +115,8 @@ class ModelVerifierTest {
     void modelsWrittenByTheAtcFixtureLoadToo() throws Exception {
         FakeToolkit fake = FakeToolkit.create(dir);
         Path root = dir.resolve("fixture-out");
-        ModelGenerator.builder().compiler(AtcCompiler.builder().toolkit(fake.toolkit()).build()).outputRoot(root)
+        // The shell watchdog (LightWatchdog): the subject is the models the fixture writes, not ATC's watchdog.
+        ModelGenerator.builder().compiler(LightWatchdog.builder().toolkit(fake.toolkit()).build()).outputRoot(root)
                 .build().generate(OpCatalog.plan(IvfspConfig.defaults(), EnumSet.allOf(ModelSet.class))).requireSuccess();
 
         ChildJvm.Result r = verify(Map.of(), root.toString());
