@@ -16,7 +16,6 @@ import java.util.Map;
 
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,8 +32,11 @@ class VerifyAndDoctorTest {
     Path dir;
     Path modelPath;
 
-    @BeforeEach
-    void generate() {
+    /**
+     * Installs the mock models of every set into {@code modelPath}: for the cases that name a model
+     * directory. The doctor's cases name none: they do without the in-process generation of 45 models.
+     */
+    private void generate() {
         modelPath = dir.resolve("modelpath");
         CliRunner.Result r = new CliRunner(Map.of(), dir, false)
                 .run("all", "--backend", "mock", "-q", "--install-to", modelPath.toString());
@@ -51,6 +53,8 @@ class VerifyAndDoctorTest {
 
     @Test
     void completeDirectoryVerifies() throws Exception {
+        generate();
+
         ChildJvm.Result r = cli(withMock(), "verify", "--model-dir", modelPath.toString());
 
         assertThat(r.exit()).as(r.out()).isZero();
@@ -60,6 +64,8 @@ class VerifyAndDoctorTest {
 
     @Test
     void missingModelIsListedAndExitsOne() throws Exception {
+        generate();
+
         OpFile cid = OpCatalog.plan(IvfspConfig.defaults(), ModelSet.SERVICE).files().get(0);
         Files.delete(modelPath.resolve(cid.omFileNames().get(0)));
 
@@ -73,6 +79,8 @@ class VerifyAndDoctorTest {
 
     @Test
     void configurationOfTheDirectoryMatters() throws Exception {
+        generate();
+
         ChildJvm.Result r = cli(withMock(), "verify", "--model-dir", modelPath.toString(), "--sets", "training",
                 "-batch_size", "4096");
 
@@ -82,6 +90,8 @@ class VerifyAndDoctorTest {
 
     @Test
     void badSetsAndFlagsAreUsageErrors() {
+        generate();
+
         CliRunner.Result r = new CliRunner(Map.of(), dir, false)
                 .run("verify", "--model-dir", modelPath.toString(), "--sets", "service,gpu", "-d", "100");
 
@@ -91,6 +101,8 @@ class VerifyAndDoctorTest {
 
     @Test
     void withoutAclVerifySaysWhyAndWhatToSet() throws Exception {
+        generate();
+
         ChildJvm.Result r = cli(Map.of(), "verify", "--model-dir", modelPath.toString());
 
         assertThat(r.exit()).isEqualTo(1);
