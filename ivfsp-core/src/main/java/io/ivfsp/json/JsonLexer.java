@@ -138,7 +138,6 @@ final class JsonLexer {
         return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
     }
 
-    /** {@code -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?}, as RFC 8259 spells numbers. */
     /**
      * The integer from {@code start} to the position, whose form is checked ({@code -?digits}): accumulated
      * here, negated, as Long.parseLong does, without its Character.digit per char (manifests are full of
@@ -159,6 +158,7 @@ final class JsonLexer {
         return negative ? v : -v;
     }
 
+    /** {@code -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?}, as RFC 8259 spells numbers. */
     Object number() {
         int start = pos;
         if (text.charAt(pos) == '-') {

@@ -111,9 +111,10 @@ class LauncherTest {
     void aShortRunGetsOneClientCompilerThreadAndTheJvmAcceptsTheOptions() throws Exception {
         List<String> options = jvmOptions(Map.of());
 
-        assertThat(options).contains("-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:-UsePerfData");
-        // JDK 17 maps the archived heap (the module graph among it) with G1 only
-        assertThat(options).as("the default collector").noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"));
+        // G1 named: JDK 17 maps the archived heap (the module graph among it) with G1 only, and chooses the
+        // serial collector itself on a machine with one CPU or less than 1792 MB
+        assertThat(options).contains("-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+UseG1GC",
+                "-XX:-UsePerfData");
         Waits.Finished jvm = realJvm(options);
         assertThat(jvm.exit()).as(jvm.out()).isZero();
     }
@@ -132,5 +133,16 @@ class LauncherTest {
         List<String> other = jvmOptions(Map.of("IVFSP_JAVA_OPTS", "-Xmx256m"));
         assertThat(other).as("an option of another kind keeps one compiler thread")
                 .contains("-XX:CICompilerCount=1").endsWith("-Xmx256m");
+    }
+
+    @Test
+    void aCollectorChosenInIvfspJavaOptsIsTheOnlyOneTheJvmGets() throws Exception {
+        for (String own : List.of("-XX:+UseParallelGC", "-XX:+UseSerialGC", "-Xmx256m -XX:+UseZGC")) {
+            List<String> options = jvmOptions(Map.of("IVFSP_JAVA_OPTS", own));
+
+            assertThat(options).as(own).doesNotContain("-XX:+UseG1GC").endsWith(own.split(" "));
+            Waits.Finished jvm = realJvm(options);
+            assertThat(jvm.exit()).as(own + ": " + jvm.out()).isZero();
+        }
     }
 }

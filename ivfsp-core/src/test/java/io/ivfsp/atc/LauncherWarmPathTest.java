@@ -20,16 +20,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the {@code ivfsp} launcher does before it starts Java, in a tree of its own (the launcher copied
- * beside a jar and a library directory) with a stand-in {@code java} that records its working directory
- * and arguments, and, alone on {@code PATH}, wrappers that log every other program the launcher starts.
- * Each process costs a warm run a few milliseconds, more on a busy machine: once the archive's key is
- * recorded, a run starts {@code find} (is the jar older than its sources?), one {@code stat} (the key) and
- * Java, and nothing else.
+ * beside a jar and a library directory) with a stand-in {@code java} in a JDK-like directory (with a
+ * {@code lib/server/libjvm.so}), reached through a link on {@code PATH}, that records its working directory
+ * and arguments; alone on {@code PATH}, wrappers log every other program the launcher starts. Each process
+ * costs a warm run a few milliseconds, more on a busy machine: once the archive's key is recorded, a run
+ * starts {@code find} (is the jar older than its sources?), {@code readlink} (which JVM is that java?), one
+ * {@code stat} (the key) and Java, and nothing else.
  */
 class LauncherWarmPathTest {
 
     /** The programs the launcher may start, each wrapped to log its name. */
-    private static final List<String> PROGRAMS = List.of("stat", "find", "readlink", "locale", "mktemp", "rm", "mv",
+    private static final List<String> PROGRAMS = List.of("stat", "find", "readlink", "locale", "mktemp", "rm",
             "dirname", "cat", "head", "sed", "grep", "env", "sleep");
 
     @TempDir
@@ -38,6 +39,7 @@ class LauncherWarmPathTest {
     Path bin;
     Path log;
     Path args;
+    Path jdk;
 
     @BeforeEach
     void setUp() throws IOException {
@@ -58,12 +60,23 @@ class LauncherWarmPathTest {
                 script(bin.resolve(program), "echo " + program + " >>'" + log + "'\nexec '" + real + "' \"$@\"");
             }
         }
+        mvWrapper("");
+        jdk = dir.resolve("jdk");
+        Files.writeString(Files.createDirectories(jdk.resolve("lib").resolve("server")).resolve("libjvm.so"), "jvm 1");
+        Files.createDirectories(jdk.resolve("bin"));
         javaStandIn("");
+        Files.createSymbolicLink(bin.resolve("java"), jdk.resolve("bin").resolve("java"));
+    }
+
+    /** mv, logged, then {@code after} (a shell command line). */
+    private void mvWrapper(String after) throws IOException {
+        Path real = Stream.of("/usr/bin/mv", "/bin/mv").map(Path::of).filter(Files::isExecutable).findFirst().orElseThrow();
+        script(bin.resolve("mv"), "echo mv >>'" + log + "'\n'" + real + "' \"$@\" || exit\n" + after);
     }
 
     /** The stand-in java: logs itself, records where and how it ran, and "writes" an archive when asked to. */
     private void javaStandIn(String extra) throws IOException {
-        script(bin.resolve("java"), "echo java >>'" + log + "'\n"
+        script(jdk.resolve("bin").resolve("java"), "echo java >>'" + log + "'\n"
                 + "{ pwd; for a in \"$@\"; do echo \"$a\"; done; } >'" + args + "'\n"
                 + "for a in \"$@\"; do case $a in -XX:ArchiveClassesAtExit=*) echo archive >\"${a#*=}\" ;; esac; done\n"
                 + extra);
@@ -102,7 +115,7 @@ class LauncherWarmPathTest {
     }
 
     @Test
-    void onceTheArchiveIsMadeARunStartsFindOneStatAndJava() throws Exception {
+    void onceTheArchiveIsMadeARunStartsFindReadlinkOneStatAndJava() throws Exception {
         assumeTrue(cUtf8Installed(), "C.UTF-8 is not where glibc keeps it: the launcher asks `locale`");
         List<String> first = launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");
         assertThat(first).as("the archive is made by two runs of java").containsSubsequence("mktemp", "java", "java")
@@ -111,37 +124,108 @@ class LauncherWarmPathTest {
 
         List<String> warm = launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");
 
-        assertThat(warm).containsExactly("find", "stat", "java");
+        assertThat(warm).containsExactly("find", "readlink", "stat", "java");
         assertThat(javaRun()).contains("-XX:SharedArchiveFile=" + archive()).endsWith("service", "-q");
     }
 
     @Test
-    void withoutAnArchiveARunStillStartsOnlyFindStatAndJava() throws Exception {
+    void withoutAnArchiveARunStillStartsOnlyFindReadlinkStatAndJava() throws Exception {
         assumeTrue(cUtf8Installed(), "C.UTF-8 is not where glibc keeps it: the launcher asks `locale`");
         // a java that writes no archive: the dump failed
-        script(bin.resolve("java"), "echo java >>'" + log + "'\n{ pwd; for a in \"$@\"; do echo \"$a\"; done; } >'"
+        script(jdk.resolve("bin").resolve("java"), "echo java >>'" + log + "'\n{ pwd; for a in \"$@\"; do echo \"$a\"; done; } >'"
                 + args + "'");
         launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");
         assertThat(archive()).doesNotExist();
 
         List<String> warm = launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");
 
-        assertThat(warm).as("one attempt per build, not one per run").containsExactly("find", "stat", "java");
+        assertThat(warm).as("one attempt per build, not one per run").containsExactly("find", "readlink", "stat", "java");
         assertThat(javaRun()).noneMatch(a -> a.contains("SharedArchiveFile"));
     }
 
     @Test
-    void anotherJavaOnThePathMakesTheArchiveAgain() throws Exception {
+    void anotherJavaOrAnotherJvmLibraryMakesTheArchiveAgain() throws Exception {
         launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");
         assertThat(archive()).hasContent("archive");
-        Files.delete(archive());
-        Files.writeString(archive(), "made for the former java");
+        for (String change : List.of("java", "libjvm.so")) {
+            if (change.equals("java")) {
+                javaStandIn("# another build of the JDK, replaced in place");
+            } else {
+                Files.writeString(jdk.resolve("lib").resolve("server").resolve("libjvm.so"), "jvm 2, a HotSpot of one's own");
+            }
 
-        javaStandIn("# another build of the JDK, replaced in place");
-        List<String> afterUpdate = launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");
+            List<String> afterUpdate = launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");
 
-        assertThat(afterUpdate).containsSubsequence("mktemp", "java", "java");
-        assertThat(archive()).hasContent("archive");
+            assertThat(afterUpdate).as(change).containsSubsequence("mktemp", "java", "java");
+            assertThat(archive()).as(change).hasContent("archive");
+            assertThat(launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q")).as(change)
+                    .doesNotContain("mktemp");
+        }
+    }
+
+    /**
+     * A version manager's shim (jenv, asdf, mise) is a script that picks a JDK from the environment or the
+     * directory: nothing beside it says which JVM runs, so it gets no archive, never one made by another JDK.
+     */
+    @Test
+    void aJavaWithoutALibjvmBesideItGetsNoArchive() throws Exception {
+        Files.delete(bin.resolve("java"));
+        script(bin.resolve("java"), "echo java >>'" + log + "'\n{ pwd; for a in \"$@\"; do echo \"$a\"; done; } >'"
+                + args + "'\nexec '" + jdk.resolve("bin").resolve("java") + "' \"$@\"");
+
+        List<String> first = launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");
+        List<String> second = launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");
+
+        assertThat(first).doesNotContain("mktemp");
+        assertThat(second).doesNotContain("mktemp");
+        assertThat(archive()).doesNotExist();
+        assertThat(javaRun()).noneMatch(a -> a.contains("SharedArchiveFile"));
+    }
+
+    /** Another run's archive, moved in just after this run moved its own, is not recorded as this run's. */
+    @Test
+    void anArchiveMovedInByAnotherRunIsNeverMappedUnderThisRunsKey() throws Exception {
+        mvWrapper("case $2 in *.tmp) ;; *) exit 0 ;; esac\ncase $3 in *.jsa) echo foreign >\"$3.other\"; '"
+                + Stream.of("/usr/bin/mv", "/bin/mv").filter(m -> Files.isExecutable(Path.of(m))).findFirst().orElseThrow()
+                + "' -f \"$3.other\" \"$3\" ;; esac");
+        launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");
+        assertThat(archive()).hasContent("foreign\n");
+        mvWrapper("");
+
+        launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");
+
+        assertThat(javaRun()).contains("-XX:SharedArchiveFile=" + archive());
+        assertThat(archive()).as("made again, not mapped").hasContent("archive");
+    }
+
+    /** A link in the archive's place is not followed: it is replaced by an archive made again. */
+    @Test
+    void aLinkInTheArchivesPlaceIsNotMapped() throws Exception {
+        launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");
+        Path elsewhere = Files.move(archive(), dir.resolve("elsewhere.jsa"));
+        Files.createSymbolicLink(archive(), elsewhere);
+
+        List<String> run = launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");
+
+        assertThat(run).contains("mktemp");
+        assertThat(archive()).isRegularFile().hasContent("archive");
+        assertThat(Files.isSymbolicLink(archive())).isFalse();
+        assertThat(elsewhere).hasContent("archive");
+    }
+
+    /** A key file larger than any the launcher writes (not read: the shell reads byte by byte) is replaced. */
+    @Test
+    void anOversizedKeyFileIsReplaced() throws Exception {
+        launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");
+        Path key = archive().resolveSibling("ivfsp-cli.jsa.key");
+        String good = Files.readString(key);
+        Files.writeString(key, good + "x".repeat(70_000));
+
+        List<String> run = launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");
+
+        assertThat(run).contains("mktemp");
+        assertThat(Files.size(key)).isLessThan(65_536);
+        assertThat(javaRun()).contains("-XX:SharedArchiveFile=" + archive());
     }
 
     /** $0 in every form a user or a script may give it: the tree is found, and Java runs where the user is. */
