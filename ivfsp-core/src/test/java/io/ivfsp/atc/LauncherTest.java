@@ -136,6 +136,15 @@ class LauncherTest {
     }
 
     @Test
+    void ivfspJavaOptsAreWordsNeverFileNamesAndOnlyACollectorOptionDropsG1() throws Exception {
+        Files.writeString(dir.resolve("-Dx=a"), "a file whose name the pattern would match");
+
+        List<String> options = jvmOptions(Map.of("IVFSP_JAVA_OPTS", "-Dx=* -XX:+UseLargePages -XX:ParallelGCThreads=2"));
+
+        assertThat(options).contains("-XX:+UseG1GC").endsWith("-Dx=*", "-XX:+UseLargePages", "-XX:ParallelGCThreads=2");
+    }
+
+    @Test
     void aCollectorChosenInIvfspJavaOptsIsTheOnlyOneTheJvmGets() throws Exception {
         for (String own : List.of("-XX:+UseParallelGC", "-XX:+UseSerialGC", "-Xmx256m -XX:+UseZGC")) {
             List<String> options = jvmOptions(Map.of("IVFSP_JAVA_OPTS", own));

@@ -63,6 +63,7 @@ class LauncherWarmPathTest {
         mvWrapper("");
         jdk = dir.resolve("jdk");
         Files.writeString(Files.createDirectories(jdk.resolve("lib").resolve("server")).resolve("libjvm.so"), "jvm 1");
+        Files.writeString(jdk.resolve("lib").resolve("server").resolve("classes.jsa"), "the JDK's own archive");
         Files.createDirectories(jdk.resolve("bin"));
         javaStandIn("");
         Files.createSymbolicLink(bin.resolve("java"), jdk.resolve("bin").resolve("java"));
@@ -147,11 +148,13 @@ class LauncherWarmPathTest {
     void anotherJavaOrAnotherJvmLibraryMakesTheArchiveAgain() throws Exception {
         launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");
         assertThat(archive()).hasContent("archive");
-        for (String change : List.of("java", "libjvm.so")) {
+        for (String change : List.of("java", "libjvm.so", "classes.jsa")) {
             if (change.equals("java")) {
                 javaStandIn("# another build of the JDK, replaced in place");
-            } else {
+            } else if (change.equals("libjvm.so")) {
                 Files.writeString(jdk.resolve("lib").resolve("server").resolve("libjvm.so"), "jvm 2, a HotSpot of one's own");
+            } else {
+                Files.writeString(jdk.resolve("lib").resolve("server").resolve("classes.jsa"), "after java -Xshare:dump");
             }
 
             List<String> afterUpdate = launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");
@@ -270,5 +273,48 @@ class LauncherWarmPathTest {
         }
 
         assertThat(envs).allMatch(e -> e.endsWith("-> LC_ALL=C.UTF-8") || e.endsWith("-> LC_ALL=C.utf8"));
+    }
+    /** Without readlink (or with one that has no -f) there is no key: the run goes on without an archive, silently. */
+    @Test
+    void withoutReadlinkTheRunGoesOnWithoutAnArchiveAndSaysNothing() throws Exception {
+        Files.delete(bin.resolve("readlink"));
+
+        launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");  // (asserts no output)
+        List<String> second = launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");
+
+        assertThat(second).doesNotContain("mktemp");
+        assertThat(archive()).doesNotExist();
+        assertThat(javaRun()).noneMatch(a -> a.contains("SharedArchiveFile")).endsWith("service", "-q");
+    }
+
+    /** A key too large to be read back (hundreds of libraries) is not made at every run: no archive is made at all. */
+    @Test
+    void aKeyTooLargeToReadBackMakesNoArchiveRatherThanOneAtEveryRun() throws Exception {
+        Path lib = tree.resolve("ivfsp-examples").resolve("target").resolve("lib");
+        for (int i = 0; i < 600; i++) {
+            Files.writeString(lib.resolve("library-with-a-typical-maven-name-" + i + "-1.2.3.jar"), "lib " + i);
+        }
+
+        List<String> first = launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");
+        List<String> second = launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");
+
+        assertThat(first).doesNotContain("mktemp");
+        assertThat(second).doesNotContain("mktemp");
+        assertThat(javaRun()).noneMatch(a -> a.contains("SharedArchiveFile")).endsWith("service", "-q");
+    }
+
+    /** A tree whose path holds a newline: its archive is made once and then used. */
+    @Test
+    void aTreeWhosePathHoldsANewlineMakesItsArchiveOnceAndUsesIt() throws Exception {
+        Path odd = Files.move(tree, dir.resolve("a\ntree"));
+        tree = odd;
+
+        List<String> first = launch(dir, "sh", odd.resolve("ivfsp").toString(), "service", "-q");
+        List<String> second = launch(dir, "sh", odd.resolve("ivfsp").toString(), "service", "-q");
+
+        assertThat(first).contains("mktemp");
+        assertThat(second).doesNotContain("mktemp");
+        // (the stand-in writes one argument a line: this one spans two)
+        assertThat(String.join("\n", javaRun())).contains("\n-XX:SharedArchiveFile=" + archive() + "\n");
     }
 }
