@@ -136,7 +136,7 @@ class CompilerCallTest {
     }
 
     @Test
-    void eachSharedCallIsOneSampleOfTheNextRunsCostModel() throws IOException {
+    void eachSharedCallIsOneSampleOfTheNextRunsCostModel(@TempDir Path elsewhere) throws IOException {
         // Four shared calls of 2, 3, 4 and 5 jobs, each taking 2 s plus 0.5 s per op: learnable only from the
         // calls as wholes (each member alone is recorded as not measured).
         Wrapped compiler = new Wrapped(MockOpCompiler.create(), o -> o instanceof CompileOutcome.Compiled c
@@ -152,7 +152,7 @@ class CompilerCallTest {
         }
         assertThat(compiler.files()).hasSize(4).allSatisfy(n -> assertThat(n).startsWith("batch-of-"));
 
-        Path trace = root.resolveSibling("trace.json");
+        Path trace = elsewhere.resolve("trace.json");  // (beside the root would be the shared temporary directory)
         ModelPlan all = new ModelPlan(IvfspConfig.defaults(), java.util.Set.of(ModelSet.SERVICE), files.subList(0, from));
         sharing(MockOpCompiler.create()).incremental(false).trace(trace).build().generate(all).requireSuccess();
 
