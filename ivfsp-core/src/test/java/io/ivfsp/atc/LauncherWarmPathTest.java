@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -54,10 +55,9 @@ class LauncherWarmPathTest {
         log = dir.resolve("started.log");
         args = dir.resolve("java-args.txt");
         for (String program : PROGRAMS) {
-            Path real = Stream.of("/usr/bin/", "/bin/").map(d -> Path.of(d + program)).filter(Files::isExecutable)
-                    .findFirst().orElse(null);
-            if (real != null) {
-                script(bin.resolve(program), "echo " + program + " >>'" + log + "'\nexec '" + real + "' \"$@\"");
+            Optional<Path> real = realProgram(program);
+            if (real.isPresent()) {
+                script(bin.resolve(program), "echo " + program + " >>'" + log + "'\nexec '" + real.get() + "' \"$@\"");
             }
         }
         mvWrapper("");
@@ -69,16 +69,25 @@ class LauncherWarmPathTest {
         Files.createSymbolicLink(bin.resolve("java"), jdk.resolve("bin").resolve("java"));
     }
 
-    /** mv, logged, then {@code after} (a shell command line). */
-    private void mvWrapper(String after) throws IOException {
-        Path real = Stream.of("/usr/bin/mv", "/bin/mv").map(Path::of).filter(Files::isExecutable).findFirst().orElseThrow();
-        script(bin.resolve("mv"), "echo mv >>'" + log + "'\n'" + real + "' \"$@\" || exit\n" + after);
+    /** The real program of this name, in /usr/bin or /bin. */
+    private static Optional<Path> realProgram(String name) {
+        return Stream.of("/usr/bin/", "/bin/").map(d -> Path.of(d + name)).filter(Files::isExecutable).findFirst();
     }
 
-    /** The stand-in java: logs itself, records where and how it ran, and "writes" an archive when asked to. */
+    /** mv, logged, then {@code after} (a shell command line). */
+    private void mvWrapper(String after) throws IOException {
+        script(bin.resolve("mv"), "echo mv >>'" + log + "'\n'" + realProgram("mv").orElseThrow() + "' \"$@\" || exit\n"
+                + after);
+    }
+
+    /** A stand-in java's first lines: it logs itself and records where and how it ran. */
+    private String recordingJava() {
+        return "echo java >>'" + log + "'\n{ pwd; for a in \"$@\"; do echo \"$a\"; done; } >'" + args + "'\n";
+    }
+
+    /** The stand-in java: records its run, and "writes" an archive when asked to. */
     private void javaStandIn(String extra) throws IOException {
-        script(jdk.resolve("bin").resolve("java"), "echo java >>'" + log + "'\n"
-                + "{ pwd; for a in \"$@\"; do echo \"$a\"; done; } >'" + args + "'\n"
+        script(jdk.resolve("bin").resolve("java"), recordingJava()
                 + "for a in \"$@\"; do case $a in -XX:ArchiveClassesAtExit=*) echo archive >\"${a#*=}\" ;; esac; done\n"
                 + extra);
     }
@@ -133,8 +142,7 @@ class LauncherWarmPathTest {
     void withoutAnArchiveARunStillStartsOnlyFindReadlinkStatAndJava() throws Exception {
         assumeTrue(cUtf8Installed(), "C.UTF-8 is not where glibc keeps it: the launcher asks `locale`");
         // a java that writes no archive: the dump failed
-        script(jdk.resolve("bin").resolve("java"), "echo java >>'" + log + "'\n{ pwd; for a in \"$@\"; do echo \"$a\"; done; } >'"
-                + args + "'");
+        script(jdk.resolve("bin").resolve("java"), recordingJava());
         launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");
         assertThat(archive()).doesNotExist();
 
@@ -173,8 +181,7 @@ class LauncherWarmPathTest {
     @Test
     void aJavaWithoutALibjvmBesideItGetsNoArchive() throws Exception {
         Files.delete(bin.resolve("java"));
-        script(bin.resolve("java"), "echo java >>'" + log + "'\n{ pwd; for a in \"$@\"; do echo \"$a\"; done; } >'"
-                + args + "'\nexec '" + jdk.resolve("bin").resolve("java") + "' \"$@\"");
+        script(bin.resolve("java"), "exec '" + jdk.resolve("bin").resolve("java") + "' \"$@\"");  // (which records the run)
 
         List<String> first = launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");
         List<String> second = launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");
@@ -189,8 +196,7 @@ class LauncherWarmPathTest {
     @Test
     void anArchiveMovedInByAnotherRunIsNeverMappedUnderThisRunsKey() throws Exception {
         mvWrapper("case $2 in *.tmp) ;; *) exit 0 ;; esac\ncase $3 in *.jsa) echo foreign >\"$3.other\"; '"
-                + Stream.of("/usr/bin/mv", "/bin/mv").filter(m -> Files.isExecutable(Path.of(m))).findFirst().orElseThrow()
-                + "' -f \"$3.other\" \"$3\" ;; esac");
+                + realProgram("mv").orElseThrow() + "' -f \"$3.other\" \"$3\" ;; esac");
         launch(dir, "sh", tree.resolve("ivfsp").toString(), "service", "-q");
         assertThat(archive()).hasContent("foreign\n");
         mvWrapper("");
