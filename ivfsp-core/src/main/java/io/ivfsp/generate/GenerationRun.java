@@ -1,7 +1,6 @@
 package io.ivfsp.generate;
 
 import io.ivfsp.compile.Cancellation;
-import io.ivfsp.config.ModelSet;
 import io.ivfsp.ops.ModelPlan;
 import io.ivfsp.ops.OpFile;
 import io.ivfsp.remote.RemoteModels;
@@ -13,7 +12,6 @@ import io.ivfsp.store.Verification;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -183,14 +181,9 @@ final class GenerationRun {
             return jobs;
         }
         List<Job> left = new ArrayList<>();
-        // Each directory's manifest read once for the pass, not twice per job (each read checks the file's stat).
-        Map<ModelSet, Manifest> manifests = new HashMap<>();
         for (Job job : jobs) {
-            Manifest manifest = manifests.get(job.file.set());
-            if (manifest == null) {
-                manifest = store.manifest(job.file.set());
-                manifests.put(job.file.set(), manifest);
-            }
+            // The manifest planning read (each read checks the file's stat: not twice per job)
+            Manifest manifest = planner.manifest(job.file);
             Optional<List<StoredModel>> models = store.trusted(manifest, job.file, job.key);
             if (models.isPresent()) {
                 TaskRunner.reused(store, trace, ledger, job, models.get(), manifest);

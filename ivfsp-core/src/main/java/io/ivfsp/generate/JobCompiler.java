@@ -86,9 +86,11 @@ final class JobCompiler {
         List<Job> retry = new ArrayList<>();
         try (ModelStore.Staging staging = store.stage(packed)) {
             CompileOutcome outcome = runCompiler(packed, staging, batch);
+            Optional<SharedCall> call = outcome instanceof CompileOutcome.Compiled c
+                    ? sharedCall(batch, c.elapsed()) : Optional.empty();
             for (int i = 0; i < batch.size(); i++) {
                 Job job = batch.get(i);
-                if (!(outcome instanceof CompileOutcome.Compiled compiled)) {
+                if (!(outcome instanceof CompileOutcome.Compiled)) {
                     if (outcome instanceof CompileFailure f && f.kind() == CompileFailure.Kind.CANCELLED) {
                         ledger.finished(job, Outcome.failed(f.withFile(job.file)), batchStart);
                     } else {
@@ -110,8 +112,7 @@ final class JobCompiler {
                 // manifests record. Splitting by the model in use fed its own guess back as a measurement (a
                 // first run's 3 s start-up, where ATC took 0.5 s, was learned again, and batching then cost 7 %).
                 // Recorded as 0, "not measured", with the call as a whole, which later runs fit as one sample.
-                ledger.finished(job, place(job, staging, Duration.ZERO, sharedCall(batch, compiled.elapsed()),
-                        System.nanoTime()), batchStart);
+                ledger.finished(job, place(job, staging, Duration.ZERO, call, System.nanoTime()), batchStart);
             }
         } catch (IOException | RuntimeException e) {
             for (Job job : batch) {

@@ -33,6 +33,8 @@ final class RunPlanner {
     private final List<CostModel.Sample> recorded = new ArrayList<>();
     private CostModel costs = CostModel.STATIC;
     private List<Job> jobs;
+    /** Each output directory's manifest as read for planning, by directory. */
+    private final Map<String, Manifest> manifests = new HashMap<>();
 
     RunPlanner(GenerationSettings settings, List<ModelPlan> plans, ModelStore store, String socVersion) {
         this.settings = settings;
@@ -55,6 +57,19 @@ final class RunPlanner {
         return costs;
     }
 
+    /**
+     * The manifest of {@code file}'s output directory, as planning read it (once per directory): the warm pass
+     * trusts models by it, and one older than the pass can only vouch for models whose stat is unchanged.
+     */
+    Manifest manifest(OpFile file) {
+        Manifest manifest = manifests.get(file.outputDirectory());
+        if (manifest == null) {
+            manifest = store.manifest(file.set());
+            manifests.put(file.outputDirectory(), manifest);
+        }
+        return manifest;
+    }
+
     /** The jobs: the plans' JSON files grouped by output directory and cache key. */
     private List<Job> jobs() {
         Map<String, List<OpFile>> groups = new LinkedHashMap<>();
@@ -75,7 +90,6 @@ final class RunPlanner {
                 }
             }
         }
-        Map<String, Manifest> manifests = new HashMap<>();
         // Each shared call once, however many of its jobs are planned: a call is one sample of the cost model.
         Set<SharedCall> calls = new HashSet<>();
         List<Job> list = new ArrayList<>();
@@ -84,12 +98,7 @@ final class RunPlanner {
             // The time recorded for any file of the job: after a toolkit upgrade the keys differ, the costs hardly.
             double seconds = Double.NaN;
             for (OpFile m : e.getValue()) {
-                Manifest manifest = manifests.get(m.outputDirectory());
-                if (manifest == null) {
-                    manifest = store.manifest(m.set());
-                    manifests.put(m.outputDirectory(), manifest);
-                }
-                Optional<Manifest.Entry> entry = manifest.entry(m.fileName());
+                Optional<Manifest.Entry> entry = manifest(m).entry(m.fileName());
                 double t = entry.isPresent() ? entry.get().compileSeconds() : Double.NaN;
                 if (t > 0 && Double.isFinite(t)) {
                     seconds = t;

@@ -44,19 +44,24 @@ public record Manifest(Map<String, Entry> entries, Map<String, Model> placed, Ma
             }
         }
         for (Map.Entry<String, Entry> e : entries.entrySet()) {
-            if (!ModelNames.isJson(e.getKey())) {
-                throw new IllegalArgumentException("not a JSON file name of the catalog: " + ModelNames.quote(e.getKey()));
-            }
-            for (Model m : e.getValue().models()) {
-                if (!m.equals(placed.get(m.name()))) {
-                    throw new IllegalArgumentException("entry " + e.getKey() + " names a model not recorded as placed: "
-                            + ModelNames.quote(m.name()));
-                }
-            }
+            checkEntry(e.getKey(), e.getValue(), placed);
         }
         for (Map.Entry<String, Model> e : placed.entrySet()) {  // no lambda: a warm run makes every manifest
             if (!e.getKey().equals(e.getValue().name())) {
                 throw new IllegalArgumentException("placed model recorded under another name: " + ModelNames.quote(e.getKey()));
+            }
+        }
+    }
+
+    /** @throws IllegalArgumentException unless the entry's name is one the catalog gives and its models are those placed */
+    static void checkEntry(String name, Entry entry, Map<String, Model> placed) {
+        if (!ModelNames.isJson(name)) {
+            throw new IllegalArgumentException("not a JSON file name of the catalog: " + ModelNames.quote(name));
+        }
+        for (Model m : entry.models()) {
+            if (!m.equals(placed.get(m.name()))) {
+                throw new IllegalArgumentException("entry " + name + " names a model not recorded as placed: "
+                        + ModelNames.quote(m.name()));
             }
         }
     }

@@ -78,17 +78,9 @@ final class ManifestParser {
                     placed.putIfAbsent(m.name(), m);
                 }
                 entries.put(name, entry);
-                // What the Manifest constructor checks of one entry, without building one per entry (copying every
-                // placed model each time): its name, and its models as placed (not so if it names one twice).
-                if (!ModelNames.isJson(name)) {
-                    throw new IllegalArgumentException("not a JSON file name of the catalog: " + ModelNames.quote(name));
-                }
-                for (Manifest.Model m : entry.models()) {
-                    if (!m.equals(placed.get(m.name()))) {
-                        throw new IllegalArgumentException("entry " + name + " names a model not recorded as placed: "
-                                + ModelNames.quote(m.name()));
-                    }
-                }
+                // As the Manifest constructor checks it, without building a manifest per entry (copying every placed
+                // model each time): its name, and its models as placed (not so if it names one twice).
+                Manifest.checkEntry(name, entry, placed);
             } catch (RuntimeException ex) {
                 entries.remove(String.valueOf(e.getKey()));
                 problems.add("entry " + ModelNames.quote(String.valueOf(e.getKey())) + ": " + ex.getMessage());
